@@ -1,0 +1,80 @@
+/**
+ * @module
+ * The validated, frozen sensor configuration that the rest of the program
+ * receives. The YAML layout, defaults and documentation live in schema.ts;
+ * loading and validation in load.ts. Settings only: no sockets, no handles.
+ */
+
+/** Persona presets, after the Asterisk generations attackers meet. */
+export const PERSONA_PRESETS = ['chan_sip_leaky', 'chan_sip', 'pjsip'] as const;
+export type PersonaPreset = (typeof PERSONA_PRESETS)[number];
+
+export interface ExtensionConfig {
+  readonly number: string;
+  /** null: registers and calls without a password. */
+  readonly password: string | null;
+}
+
+export interface DialRule {
+  /** Regular expression (JavaScript syntax) matched against the dialed string. */
+  readonly pattern: string;
+  /** Final response to an authenticated INVITE whose number matches. */
+  readonly response: number;
+}
+
+export interface PersonaConfig {
+  readonly preset: PersonaPreset;
+  /** Server header value. */
+  readonly server: string;
+  readonly realm: string;
+  /** true: unknown users get the same 401/403 as known ones. */
+  readonly always_auth_reject: boolean;
+}
+
+export interface CredentialsConfig {
+  /** Passwords tried against every digest response whose plaintext is unknown. */
+  readonly wordlist: readonly string[];
+}
+
+export interface LimitsConfig {
+  readonly max_message_bytes: number;
+  readonly max_headers: number;
+  readonly tcp_max_connections: number;
+  readonly tcp_max_per_source: number;
+  readonly tcp_idle_timeout_ms: number;
+  /** Token bucket per source address: sustained responses per second. */
+  readonly responses_per_source_per_s: number;
+  /** Token bucket per source address: burst size. */
+  readonly responses_per_source_burst: number;
+  /** All sources together: responses per second. */
+  readonly responses_global_per_s: number;
+  /** Sources whose budget and state are tracked; the least recently seen are forgotten first. */
+  readonly max_tracked_sources: number;
+  /** Dialogs, nonces and pending retransmissions kept at once. */
+  readonly max_dialogs: number;
+}
+
+export interface EventsConfig {
+  /** Directory of JSON-lines event files; null disables them. */
+  readonly jsonl: string | null;
+  /** Path of the legacy Figure 1 log; null disables it. */
+  readonly legacy_log: string | null;
+  /** Rotate at UTC midnight, and when a file reaches this size. */
+  readonly rotate_bytes: number;
+}
+
+export interface SensorConfig {
+  readonly sensor_id: string;
+  /** Listener URLs: udp://HOST:PORT, tcp://HOST:PORT, tls://HOST:PORT (IPv6 hosts in brackets). */
+  readonly listen: readonly string[];
+  readonly events: EventsConfig;
+  readonly persona: PersonaConfig;
+  readonly extensions: readonly ExtensionConfig[];
+  readonly dial: { readonly default: number; readonly rules: readonly DialRule[] };
+  readonly credentials: CredentialsConfig;
+  readonly limits: LimitsConfig;
+  /** Embedded store the sensor writes into (batched); null: JSON lines only. */
+  readonly store: { readonly db: string | null };
+  /** Dashboard and API (`sipsnare run`); loopback unless told otherwise. */
+  readonly http: { readonly listen: string; readonly token: string | null };
+}

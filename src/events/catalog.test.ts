@@ -1,0 +1,28 @@
+import { describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import { emptyEvent, FIELD_NAMES, validateEvent } from './catalog.js';
+
+describe('event catalog', () => {
+  it('accepts a complete event and rejects unknown keys and wrong types', () => {
+    const ev = {
+      ...emptyEvent(),
+      event: 'sip.request',
+      event_id: 'x',
+      ts: '2026-01-01T00:00:00.000Z',
+      sensor: 's',
+      src_ip: '192.0.2.1',
+      cseq: 1,
+    };
+    assert.equal(validateEvent(ev).ok, true);
+    assert.equal(validateEvent({ ...ev, bogus: 1 }).ok, false);
+    assert.equal(validateEvent({ ...ev, cseq: '1' }).ok, false);
+    assert.equal(validateEvent({ ...ev, event: 'sip.nope' }).ok, false);
+    const { sensor: _s, ...noSensor } = ev;
+    assert.equal(validateEvent(noSensor).ok, false);
+  });
+  it('an empty event has every field and only null values', () => {
+    const ev = emptyEvent();
+    assert.deepEqual(Object.keys(ev), FIELD_NAMES);
+    assert.ok(Object.values(ev).every((v) => v === null));
+  });
+});

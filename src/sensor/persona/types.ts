@@ -1,0 +1,60 @@
+/**
+ * @module
+ * The contract between the network runtime (transports, limits, event sinks)
+ * and a persona (what a PBX answers). The runtime hands the persona one
+ * framed message and where it came from; the persona answers with the bytes
+ * to send, the SIP fields of the event, and retransmission instructions.
+ * A persona never touches a socket, a file or the wall clock directly.
+ */
+import type { EventType, SnareEvent, Transport } from '../../events/catalog.js';
+
+export interface InboundContext {
+  readonly transport: Transport;
+  readonly srcIp: string;
+  readonly srcPort: number;
+  /** Local address and port the message reached (used in Contact and Via received). */
+  readonly dstIp: string;
+  readonly dstPort: number;
+  readonly now: Date;
+}
+
+export interface OutboundMessage {
+  readonly data: Buffer;
+  /**
+   * Set on a final response to an INVITE over UDP: the runtime retransmits
+   * it (RFC 3261 timer G: T1 = 500 ms doubling to T2 = 4 s, until 64*T1)
+   * until `ackMatched` is reported for the same key, as Asterisk does.
+   */
+  readonly retransmitKey?: string;
+}
+
+/** The SIP fields a persona fills for the event; the runtime adds the shared ones. */
+export type PersonaFields = Partial<
+  Omit<
+    SnareEvent,
+    | 'event'
+    | 'event_id'
+    | 'ts'
+    | 'sensor'
+    | 'transport'
+    | 'src_ip'
+    | 'src_port'
+    | 'dst_ip'
+    | 'dst_port'
+  >
+>;
+
+export interface PersonaResult {
+  /** sip.request, sip.response (a stray response received) or sip.malformed. */
+  readonly event: Exclude<EventType, 'sensor.rate_limited'>;
+  readonly fields: PersonaFields;
+  /** In order; empty when the persona stays silent (garbage, ACK, stray responses). */
+  readonly replies: readonly OutboundMessage[];
+  /** Retransmission keys this message ends (an ACK, or a CANCEL). */
+  readonly stopRetransmit: readonly string[];
+}
+
+export interface Persona {
+  /** Never throws: attacker bytes that do not parse become a sip.malformed result. */
+  handle(bytes: Uint8Array, ctx: InboundContext): PersonaResult;
+}
