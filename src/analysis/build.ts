@@ -1,0 +1,129 @@
+/**
+ * @module
+ * Builds a whole report: runs each section's queries over one scope, applies
+ * the pure analyses, and times every section. Renderers take the result;
+ * nothing here formats output.
+ */
+import type { Queryable } from './db.js';
+import type { ReportFilter } from './filter.js';
+import { analysePhases, PHASE_DEFAULTS } from './phases.js';
+import { queryCountryPairs } from './queries/country-pairs.js';
+import { queryCredentials } from './queries/credentials.js';
+import {
+  queryDestinationCountries,
+  queryNumberTypes,
+  queryTopDestinations,
+} from './queries/destinations.js';
+import { querySourceGraphs } from './queries/graph.js';
+import { queryDailyActivity, querySourceActivity } from './queries/phases.js';
+import { queryCallerSpread } from './queries/rogue.js';
+import { querySourceCountries, queryTopSources } from './queries/sources.js';
+import { querySummary } from './queries/summary.js';
+import { queryUserAgents } from './queries/user-agents.js';
+import { ROGUE_DEFAULTS, scoreRogueServers, type RogueOptions } from './rogue.js';
+import type { PhaseThresholds, Report } from './types.js';
+
+export interface ReportOptions {
+  readonly filter: ReportFilter;
+  /** Rows per ranked list (top sources, numbers, user agents...). */
+  readonly top: number;
+  /** Sources drawn as link graphs; default: the top `graphTop` sources. */
+  readonly graphIps?: readonly string[];
+  readonly graphTop?: number;
+  /** User labels for numbers (E.164 -> label), from `--labels`. */
+  readonly labels?: ReadonlyMap<string, string>;
+  readonly phases?: PhaseThresholds;
+  readonly rogue?: RogueOptions;
+  /** Injected clock for `meta.generated_at`. */
+  readonly now?: () => Date;
+}
+
+/** Sections in report order: names used in timings, CSV files and the HTML. */
+export const SECTIONS = [
+  'summary',
+  'user_agents',
+  'sources',
+  'rogue_servers',
+  'destinations',
+  'country_pairs',
+  'graph',
+  'phases',
+  'credentials',
+] as const;
+export type SectionName = (typeof SECTIONS)[number];
+
+async function timed<T>(
+  timings: Record<string, number>,
+  name: SectionName,
+  fn: () => Promise<T>,
+): Promise<T> {
+  const t0 = performance.now();
+  try {
+    return await fn();
+  } finally {
+    timings[name] = Math.round(performance.now() - t0);
+  }
+}
+
+/** Runs every section. Sections run one after another: DuckDB parallelises each query itself. */
+export async function buildReport(db: Queryable, opts: ReportOptions): Promise<Report> {
+  const { filter, top } = opts;
+  const t: Record<string, number> = {};
+  const summary = await timed(t, 'summary', () => querySummary(db, filter));
+  const ua = await timed(t, 'user_agents', () => queryUserAgents(db, filter, top));
+  const [sourceCountries, topSources] = await timed(
+    t,
+    'sources',
+    async () =>
+      [await querySourceCountries(db, filter), await queryTopSources(db, filter, top)] as const,
+  );
+  const rogue = await timed(t, 'rogue_servers', async () =>
+    scoreRogueServers(await queryCallerSpread(db, filter), opts.rogue ?? ROGUE_DEFAULTS),
+  );
+  const [destCountries, destinations, numberTypes] = await timed(
+    t,
+    'destinations',
+    async () =>
+      [
+        await queryDestinationCountries(db, filter),
+        await queryTopDestinations(db, filter, top),
+        await queryNumberTypes(db, filter),
+      ] as const,
+  );
+  const labels = opts.labels;
+  if (labels) for (const d of destinations) d.label = labels.get(d.number) ?? null;
+  const pairs = await timed(t, 'country_pairs', () => queryCountryPairs(db, filter));
+  const graphIps = opts.graphIps ?? topSources.slice(0, opts.graphTop ?? 3).map((s) => s.ip);
+  const graph = await timed(t, 'graph', () => querySourceGraphs(db, filter, graphIps));
+  const phases = await timed(t, 'phases', async () =>
+    analysePhases(
+      await querySourceActivity(db, filter),
+      await queryDailyActivity(db, filter),
+      opts.phases ?? PHASE_DEFAULTS,
+      top,
+    ),
+  );
+  const credentials = await timed(t, 'credentials', () => queryCredentials(db, filter, top));
+  return {
+    meta: {
+      generated_at: (opts.now ?? (() => new Date()))().toISOString(),
+      filter: { from: filter.from ?? null, to: filter.to ?? null, sensor: filter.sensor ?? null },
+      top,
+      timings_ms: t,
+      shares: 'fractions 0..1',
+    },
+    summary,
+    user_agents: ua.labels,
+    user_agent_breakdown: ua,
+    source_countries: sourceCountries,
+    top_sources: topSources,
+    rogue_servers: rogue,
+    destination_countries: destCountries,
+    destinations,
+    number_types: numberTypes,
+    country_pairs: pairs,
+    graph,
+    phases,
+    credentials,
+  };
+}

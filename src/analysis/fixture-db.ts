@@ -1,0 +1,97 @@
+/**
+ * @module
+ * In-memory stores with hand-made rows, for the analyses' tests and the
+ * report's end-to-end checks: applies the store migration to a fresh DuckDB
+ * and inserts events and calls with bound parameters.
+ *
+ * Never used on a real store: it only creates new in-memory or temp databases.
+ */
+import { readFileSync } from 'node:fs';
+import { DuckDBInstance, type DuckDBConnection, type DuckDBValue } from '@duckdb/node-api';
+import { queryable, type Cell, type Queryable } from './db.js';
+
+const MIGRATION = new URL('../store/migrations/0001_init.sql', import.meta.url);
+
+/** A row for `events`; omitted columns are null, required ones get defaults. */
+export type EventRow = Record<string, Cell>;
+/** A row for `calls`; omitted columns get defaults. */
+export type CallRow = Record<string, Cell>;
+
+export interface FixtureDb {
+  readonly db: Queryable;
+  readonly conn: DuckDBConnection;
+  insertEvents(rows: readonly EventRow[]): Promise<void>;
+  insertCalls(rows: readonly CallRow[]): Promise<void>;
+  setMeta(key: string, value: string): Promise<void>;
+  close(): void;
+}
+
+let seq = 0;
+
+async function insert(
+  conn: DuckDBConnection,
+  table: string,
+  rows: readonly Record<string, Cell>[],
+): Promise<void> {
+  if (rows.length === 0) return;
+  const cols = [...new Set(rows.flatMap((r) => Object.keys(r)))];
+  for (const c of cols) if (!/^[a-z_]+$/.test(c)) throw new Error(`bad column ${c}`);
+  const chunk = 500;
+  for (let i = 0; i < rows.length; i += chunk) {
+    const part = rows.slice(i, i + chunk);
+    const values: DuckDBValue[] = [];
+    const tuples = part.map((r) => {
+      const ph = cols.map((c) => {
+        values.push(r[c] ?? null);
+        return `$${values.length}`;
+      });
+      return `(${ph.join(', ')})`;
+    });
+    await conn.run(`INSERT INTO ${table} (${cols.join(', ')}) VALUES ${tuples.join(', ')}`, values);
+  }
+}
+
+/** Creates a store at `path` (default in memory) with the schema applied. */
+export async function createFixtureDb(path = ':memory:'): Promise<FixtureDb> {
+  const instance = await DuckDBInstance.create(path);
+  const conn = await instance.connect();
+  await conn.run(readFileSync(MIGRATION, 'utf8'));
+  return {
+    db: queryable(conn),
+    conn,
+    async insertEvents(rows) {
+      await insert(
+        conn,
+        'events',
+        rows.map((r) => ({
+          event: 'sip.request',
+          event_id: `fx-${String(++seq).padStart(8, '0')}`,
+          ts: '2012-01-01 00:00:00',
+          sensor: 'hp01',
+          origin: 'sensor',
+          ...r,
+        })),
+      );
+    },
+    async insertCalls(rows) {
+      await insert(
+        conn,
+        'calls',
+        rows.map((r) => ({
+          first_ts: r['first_ts'] ?? '2012-01-01 00:00:00',
+          last_ts: r['last_ts'] ?? r['first_ts'] ?? '2012-01-01 00:00:00',
+          invites: 1,
+          sensors: 1,
+          ...r,
+        })),
+      );
+    },
+    async setMeta(key, value) {
+      await conn.run(`INSERT OR REPLACE INTO meta (key, value) VALUES ($1, $2)`, [key, value]);
+    },
+    close() {
+      conn.closeSync();
+      instance.closeSync();
+    },
+  };
+}

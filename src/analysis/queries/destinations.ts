@@ -1,0 +1,73 @@
+/**
+ * @module
+ * "Who they are calling": top called numbers (normalised E.164) with their
+ * country and number type, calls per destination country and per number
+ * type. User labels for numbers (a bank's service line...) are attached by
+ * the caller from a CSV; they never enter SQL.
+ */
+import { num, str, type Queryable } from '../db.js';
+import { callsCte, SqlParams, type ReportFilter } from '../filter.js';
+import { share } from '../shares.js';
+import type { CountryShare, Destination, TypeCount } from '../types.js';
+
+/** The `top` numbers by unified INVITEs, with raw INVITE and distinct source counts. */
+export async function queryTopDestinations(
+  db: Queryable,
+  filter: ReportFilter,
+  top: number,
+): Promise<Destination[]> {
+  const p = new SqlParams();
+  const limit = p.add(top);
+  const rows = await db.all(
+    `WITH ${callsCte(filter, p)}
+     SELECT dialed_number, mode(dst_cc) AS cc, mode(number_type) AS type, count(*) AS n,
+            sum(invites) AS invites, count(DISTINCT src_ip) AS sources
+     FROM c GROUP BY dialed_number ORDER BY n DESC, dialed_number LIMIT CAST(${limit} AS BIGINT)`,
+    p.values,
+  );
+  return rows.map((r) => ({
+    number: str(r, 'dialed_number') ?? '',
+    country: str(r, 'cc'),
+    type: str(r, 'type'),
+    count: num(r, 'n'),
+    invites: num(r, 'invites'),
+    sources: num(r, 'sources'),
+    label: null,
+  }));
+}
+
+/** Calls per destination country (the number's ISO region or non-geographic calling code). */
+export async function queryDestinationCountries(
+  db: Queryable,
+  filter: ReportFilter,
+): Promise<CountryShare[]> {
+  const p = new SqlParams();
+  const rows = await db.all(
+    `WITH ${callsCte(filter, p)}
+     SELECT dst_cc AS cc, count(*) AS n FROM c GROUP BY dst_cc ORDER BY n DESC, cc NULLS LAST`,
+    p.values,
+  );
+  const total = rows.reduce((a, r) => a + num(r, 'n'), 0);
+  return rows.map((r) => ({
+    cc: str(r, 'cc'),
+    count: num(r, 'n'),
+    share: share(num(r, 'n'), total),
+  }));
+}
+
+/** Calls per number type (MOBILE, FIXED_LINE, TOLL_FREE, PREMIUM_RATE...). */
+export async function queryNumberTypes(db: Queryable, filter: ReportFilter): Promise<TypeCount[]> {
+  const p = new SqlParams();
+  const rows = await db.all(
+    `WITH ${callsCte(filter, p)}
+     SELECT number_type AS type, count(*) AS n FROM c GROUP BY number_type
+     ORDER BY n DESC, type NULLS LAST`,
+    p.values,
+  );
+  const total = rows.reduce((a, r) => a + num(r, 'n'), 0);
+  return rows.map((r) => ({
+    type: str(r, 'type'),
+    count: num(r, 'n'),
+    share: share(num(r, 'n'), total),
+  }));
+}

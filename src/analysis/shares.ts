@@ -1,0 +1,55 @@
+/**
+ * @module
+ * Pure helpers for shares, ranking and the dispersion statistics the
+ * analyses use (median, MAD, robust z-score, Shannon entropy). No I/O.
+ */
+
+/** `count / total` as a fraction in 0..1; 0 when the total is 0. */
+export function share(count: number, total: number): number {
+  return total > 0 ? count / total : 0;
+}
+
+/** Median of a list of numbers; 0 for an empty list. */
+export function median(values: readonly number[]): number {
+  if (values.length === 0) return 0;
+  const s = [...values].sort((a, b) => a - b);
+  const mid = Math.floor(s.length / 2);
+  return s.length % 2 === 1 ? (s[mid] ?? 0) : ((s[mid - 1] ?? 0) + (s[mid] ?? 0)) / 2;
+}
+
+/** Median absolute deviation from the median. */
+export function mad(values: readonly number[]): number {
+  const m = median(values);
+  return median(values.map((v) => Math.abs(v - m)));
+}
+
+/**
+ * Robust z-score (Iglewicz and Hoaglin's modified z): `0.6745 (x - median) / MAD`.
+ * When MAD is 0 (most callers reach the same number of countries) it falls
+ * back to the mean absolute deviation (`x - median) / (1.2533 · meanAD)`, and
+ * when that is 0 too, any value above the median is infinitely far out.
+ */
+export function robustZ(x: number, values: readonly number[]): number {
+  const m = median(values);
+  const d = mad(values);
+  if (d > 0) return (0.6745 * (x - m)) / d;
+  const meanAd =
+    values.length === 0 ? 0 : values.reduce((a, v) => a + Math.abs(v - m), 0) / values.length;
+  if (meanAd > 0) return (x - m) / (1.2533 * meanAd);
+  if (x === m) return 0;
+  return x > m ? Number.POSITIVE_INFINITY : Number.NEGATIVE_INFINITY;
+}
+
+/** Shannon entropy in bits of a distribution given as counts. */
+export function entropyBits(counts: readonly number[]): number {
+  const total = counts.reduce((a, b) => a + b, 0);
+  if (total <= 0) return 0;
+  let h = 0;
+  for (const c of counts) {
+    if (c > 0) {
+      const p = c / total;
+      h -= p * Math.log2(p);
+    }
+  }
+  return h;
+}
