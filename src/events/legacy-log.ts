@@ -1,0 +1,146 @@
+/**
+ * @module
+ * The article's listener log (its Figure 1), one line per SIP request:
+ *
+ *   2011-12-27 19:48:38 +0000: sipsnare[4429]: IP: 41.1.2.19, method: INVITE, from: "100", to: "2015550274", resp: 486, user-agent: "X-Lite release 1006e stamp 34025"
+ *
+ * Kept so the tools and habits built around that log keep working. Quoted
+ * values are attacker strings: they are escaped (\" \\ \n \r \t, \xNN for
+ * other control bytes, \uNNNN for Unicode line separators) so no value can
+ * end the line, close its quotes early or forge another record. `resp: -`
+ * when the sensor stayed silent. Only sip.request events are written.
+ */
+import { closeSync, mkdirSync, openSync, writeSync } from 'node:fs';
+import { dirname } from 'node:path';
+import type { SnareEvent } from './catalog.js';
+import type { EventSink } from './sink.js';
+
+/** Program name in the line (the article's was `sip-honeyd.pl`). */
+export const LEGACY_PROGRAM = 'sipsnare';
+
+/**
+ * Escapes an attacker string for a double-quoted legacy-log value: after
+ * this no raw CR, LF, quote or control byte remains, and `unescapeLegacy`
+ * returns the original.
+ */
+export function escapeLegacy(s: string): string {
+  let out = '';
+  for (let i = 0; i < s.length; i++) {
+    const ch = s.charCodeAt(i);
+    if (ch === 0x22) out += '\\"';
+    else if (ch === 0x5c) out += '\\\\';
+    else if (ch === 0x0a) out += '\\n';
+    else if (ch === 0x0d) out += '\\r';
+    else if (ch === 0x09) out += '\\t';
+    else if (ch < 0x20 || (ch >= 0x7f && ch <= 0x9f))
+      out += '\\x' + ch.toString(16).padStart(2, '0');
+    else if (ch === 0x2028 || ch === 0x2029) out += '\\u' + ch.toString(16);
+    else out += s[i] ?? '';
+  }
+  return out;
+}
+
+/** Inverse of escapeLegacy (for readers and tests); unknown escapes are kept as written. */
+export function unescapeLegacy(s: string): string {
+  return s.replace(/\\(x[0-9a-fA-F]{2}|u[0-9a-fA-F]{4}|.)/g, (m, e: string) => {
+    if (e === 'n') return '\n';
+    if (e === 'r') return '\r';
+    if (e === 't') return '\t';
+    if (e === '"' || e === '\\') return e;
+    if (e.length > 1) return String.fromCharCode(parseInt(e.slice(1), 16));
+    return m;
+  });
+}
+
+/** `2011-12-27 19:48:38 +0000` from an ISO timestamp. */
+function legacyTime(ts: string): string {
+  return `${ts.slice(0, 10)} ${ts.slice(11, 19)} +0000`;
+}
+
+/**
+ * The Figure 1 line of an event (with its newline), or null for events the
+ * legacy log does not record. `to` is the To user, falling back to the
+ * dialed number or the Request-URI user when To had none.
+ */
+export function formatLegacyLine(ev: SnareEvent, pid: number): string | null {
+  if (ev.event !== 'sip.request' || ev.method === null) return null;
+  const to = ev.to_user ?? ev.dialed ?? ev.ruri_user ?? '';
+  const resp = ev.response === null ? '-' : String(ev.response);
+  return (
+    `${legacyTime(ev.ts)}: ${LEGACY_PROGRAM}[${pid}]: IP: ${ev.src_ip}, ` +
+    `method: ${escapeLegacy(ev.method).replace(/[ ,]/g, '_')}, ` +
+    `from: "${escapeLegacy(ev.from_user ?? '')}", to: "${escapeLegacy(to)}", ` +
+    `resp: ${resp}, user-agent: "${escapeLegacy(ev.user_agent ?? '')}"\n`
+  );
+}
+
+export interface LegacyLogSinkOptions {
+  readonly path: string;
+  readonly pid?: number;
+  readonly flushIntervalMs?: number;
+  readonly onError?: (err: unknown) => void;
+}
+
+/** Pending text kept while the disk refuses writes; beyond it lines are dropped. */
+const MAX_PENDING_CHARS = 8 * 1024 * 1024;
+
+/** Appends Figure 1 lines to one file, batched like the JSON lines. */
+export class LegacyLogSink implements EventSink {
+  readonly name = 'legacy_log';
+  private pending = '';
+  private timer: NodeJS.Timeout | null = null;
+  private fd: number | null;
+  private readonly pid: number;
+
+  constructor(private readonly opts: LegacyLogSinkOptions) {
+    mkdirSync(dirname(opts.path), { recursive: true });
+    this.fd = openSync(opts.path, 'a');
+    this.pid = opts.pid ?? process.pid;
+  }
+
+  write(event: SnareEvent): void {
+    if (this.fd === null) return;
+    const line = formatLegacyLine(event, this.pid);
+    if (line === null) return;
+    if (this.pending.length + line.length > MAX_PENDING_CHARS) return;
+    this.pending += line;
+    if (this.pending.length >= 64 * 1024) this.drain();
+    else if (this.timer === null) {
+      this.timer = setTimeout(() => {
+        this.timer = null;
+        this.drain();
+      }, this.opts.flushIntervalMs ?? 50);
+      this.timer.unref();
+    }
+  }
+
+  flush(): Promise<void> {
+    this.drain();
+    return Promise.resolve();
+  }
+
+  close(): Promise<void> {
+    this.drain();
+    if (this.timer) clearTimeout(this.timer);
+    this.timer = null;
+    if (this.fd !== null) closeSync(this.fd);
+    this.fd = null;
+    return Promise.resolve();
+  }
+
+  private drain(): void {
+    if (this.timer) {
+      clearTimeout(this.timer);
+      this.timer = null;
+    }
+    if (this.fd === null || this.pending === '') return;
+    const buf = Buffer.from(this.pending, 'utf8');
+    try {
+      let off = 0;
+      while (off < buf.length) off += writeSync(this.fd, buf, off, buf.length - off);
+      this.pending = '';
+    } catch (err) {
+      this.opts.onError?.(err);
+    }
+  }
+}

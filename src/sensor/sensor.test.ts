@@ -1,0 +1,265 @@
+import assert from 'node:assert/strict';
+import { createSocket, type Socket } from 'node:dgram';
+import { connect, type Socket as TcpSocket } from 'node:net';
+import { after, before, describe, it } from 'node:test';
+import { loadConfig } from '../config/load.js';
+import type { SnareEvent } from '../events/catalog.js';
+import type { EventSink } from '../events/sink.js';
+import type { Persona, PersonaResult } from './persona/types.js';
+import { Sensor } from './sensor.js';
+
+/** A tiny stand-in persona: answers by method, with no SIP parsing beyond the first line. */
+const testPersona: Persona = {
+  handle(bytes): PersonaResult {
+    const text = Buffer.from(bytes).toString('latin1');
+    const method = /^([A-Z]+) sip:/.exec(text)?.[1];
+    const callId = /Call-ID: (\S+)/.exec(text)?.[1] ?? 'none';
+    const ok = (code: number) => Buffer.from(`SIP/2.0 ${code} X\r\nCall-ID: ${callId}\r\n\r\n`);
+    if (method === 'BOOM') throw new Error('persona bug');
+    if (method === 'BIG')
+      return {
+        event: 'sip.request',
+        fields: { method },
+        replies: [{ data: Buffer.alloc(5000, 0x41) }],
+        stopRetransmit: [],
+      };
+    if (method === 'ACK')
+      return { event: 'sip.request', fields: { method }, replies: [], stopRetransmit: [callId] };
+    if (method === 'INVITE')
+      return {
+        event: 'sip.request',
+        fields: { method, dialed: '0015551234' },
+        replies: [{ data: ok(100) }, { data: ok(486), retransmitKey: callId }],
+        stopRetransmit: [],
+      };
+    if (method !== undefined)
+      return {
+        event: 'sip.request',
+        fields: { method, response: 200 },
+        replies: [{ data: ok(200) }],
+        stopRetransmit: [],
+      };
+    return {
+      event: 'sip.malformed',
+      fields: { reason: 'garbage' },
+      replies: [],
+      stopRetransmit: [],
+    };
+  },
+};
+
+class Capture implements EventSink {
+  readonly name = 'capture';
+  readonly events: SnareEvent[] = [];
+  write(e: SnareEvent): void {
+    this.events.push(e);
+  }
+  flush = () => Promise.resolve();
+  close = () => Promise.resolve();
+  of(type: string): SnareEvent[] {
+    return this.events.filter((e) => e.event === type);
+  }
+}
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+async function until(cond: () => boolean, ms = 3000): Promise<void> {
+  const end = Date.now() + ms;
+  while (!cond()) {
+    if (Date.now() > end) throw new Error('timed out waiting');
+    await sleep(10);
+  }
+}
+const req = (method: string, callId = 'c1', pad = 300) =>
+  Buffer.from(
+    `${method} sip:100@h SIP/2.0\r\nCall-ID: ${callId}\r\nX-Pad: ${'p'.repeat(pad)}\r\nContent-Length: 0\r\n\r\n`,
+  );
+
+async function startSensor(
+  limits: Record<string, number> = {},
+  listen = ['udp://127.0.0.1:0', 'tcp://127.0.0.1:0', 'udp://[::1]:0'],
+) {
+  const sink = new Capture();
+  const flags: Record<string, unknown> = { listen, 'store.db': null };
+  for (const [k, v] of Object.entries(limits)) flags[`limits.${k}`] = v;
+  const sensor = await Sensor.start({
+    config: loadConfig({ flags }),
+    persona: testPersona,
+    sink,
+    reportIntervalMs: 50,
+  });
+  return { sensor, sink };
+}
+
+function udpClient(family: 4 | 6 = 4): { sock: Socket; got: Buffer[] } {
+  const sock = createSocket(family === 6 ? 'udp6' : 'udp4');
+  const got: Buffer[] = [];
+  sock.on('message', (m) => got.push(m));
+  return { sock, got };
+}
+function tcpClient(
+  port: number,
+): Promise<{ sock: TcpSocket; data: () => string; closed: () => boolean }> {
+  return new Promise((resolve, reject) => {
+    let buf = '';
+    let closed = false;
+    const sock = connect(port, '127.0.0.1', () => {
+      resolve({ sock, data: () => buf, closed: () => closed });
+    });
+    sock.on('data', (d) => (buf += d.toString('latin1')));
+    sock.on('close', () => (closed = true));
+    sock.on('error', reject);
+  });
+}
+
+describe('Sensor', () => {
+  let s: Awaited<ReturnType<typeof startSensor>>;
+  before(async () => {
+    s = await startSensor();
+  });
+  after(async () => {
+    await s.sensor.stop();
+  });
+
+  it('answers a UDP request to its source and records one event with the shared fields', async () => {
+    const udp = s.sensor.addresses[0]!;
+    const c = udpClient();
+    c.sock.bind(0, '127.0.0.1');
+    await new Promise((r) => c.sock.once('listening', r));
+    c.sock.send(req('OPTIONS', 'u1'), udp.port, '127.0.0.1');
+    await until(() => c.got.length === 1);
+    assert.match(c.got[0]!.toString(), /^SIP\/2.0 200 X\r\nCall-ID: u1/);
+    const ev = s.sink.events.find((e) => e.method === 'OPTIONS' && e.transport === 'udp')!;
+    assert.equal(ev.src_ip, '127.0.0.1');
+    assert.equal(ev.src_port, c.sock.address().port);
+    assert.equal(ev.dst_port, udp.port);
+    assert.equal(ev.response, 200);
+    assert.equal(ev.size, req('OPTIONS', 'u1').length);
+    assert.match(ev.event_id, /^[0-9a-f]{8}-[0-9a-f]{4}-7/);
+    assert.match(ev.ts, /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$/);
+    c.sock.close();
+  });
+
+  it('listens on IPv6 too', async () => {
+    const v6 = s.sensor.addresses[2]!;
+    const c = udpClient(6);
+    c.sock.send(req('OPTIONS', 'v6'), v6.port, '::1');
+    await until(() => c.got.length === 1);
+    assert.ok(s.sink.events.some((e) => e.src_ip === '::1' && e.dst_ip === '::1'));
+    c.sock.close();
+  });
+
+  it('frames TCP streams: split and coalesced messages, replies on the same connection, CRLF keepalives', async () => {
+    const tcp = s.sensor.addresses[1]!;
+    const c = await tcpClient(tcp.port);
+    const a = req('OPTIONS', 't1');
+    c.sock.write(a.subarray(0, 20));
+    await sleep(30);
+    c.sock.write(Buffer.concat([a.subarray(20), req('REGISTER', 't2')]));
+    await until(() => (c.data().match(/SIP\/2.0 200/g) ?? []).length === 2);
+    c.sock.write('\r\n\r\n');
+    await until(() => c.data().endsWith('\r\n\r\n\r\n'));
+    assert.ok(s.sink.events.some((e) => e.transport === 'tcp' && e.method === 'REGISTER'));
+    c.sock.destroy();
+  });
+
+  it('retransmits an INVITE final response over UDP until the ACK', async () => {
+    const udp = s.sensor.addresses[0]!;
+    const c = udpClient();
+    c.sock.send(req('INVITE', 'inv1'), udp.port, '127.0.0.1');
+    await until(() => c.got.length === 2);
+    await sleep(1700); // T1=500 ms: resends at 0.5 s and 1.5 s
+    const finals = c.got.filter((m) => m.toString().startsWith('SIP/2.0 486'));
+    assert.equal(finals.length, 3);
+    c.sock.send(req('ACK', 'inv1'), udp.port, '127.0.0.1');
+    await sleep(2300);
+    assert.equal(c.got.filter((m) => m.toString().startsWith('SIP/2.0 486')).length, 3);
+    const ev = s.sink.events.find((e) => e.call_id === null && e.method === 'INVITE')!;
+    assert.equal(ev.response, 486);
+    assert.equal(ev.dialed, '0015551234');
+    c.sock.close();
+  });
+
+  it('records oversized datagrams as sip.malformed without parsing them', async () => {
+    const udp = s.sensor.addresses[0]!;
+    const c = udpClient();
+    c.sock.send(Buffer.alloc(20000, 0x01), udp.port, '127.0.0.1');
+    await until(() => s.sink.of('sip.malformed').some((e) => e.reason === 'too_large'));
+    const ev = s.sink.of('sip.malformed').find((e) => e.reason === 'too_large')!;
+    assert.equal(ev.size, 20000);
+    assert.equal(ev.excerpt, '\\x01'.repeat(256));
+    c.sock.close();
+  });
+
+  it('survives a persona that throws and records the input', async () => {
+    const udp = s.sensor.addresses[0]!;
+    const c = udpClient();
+    c.sock.send(req('BOOM', 'b'), udp.port, '127.0.0.1');
+    c.sock.send(req('OPTIONS', 'after-boom'), udp.port, '127.0.0.1');
+    await until(() => c.got.length === 1);
+    assert.ok(s.sink.of('sip.malformed').some((e) => e.reason === 'internal_error'));
+    c.sock.close();
+  });
+
+  it('never sends a UDP answer much larger than the request (amplification)', async () => {
+    const udp = s.sensor.addresses[0]!;
+    const c = udpClient();
+    c.sock.send(req('BIG', 'big', 10), udp.port, '127.0.0.1');
+    await until(() => s.sink.of('sensor.rate_limited').some((e) => e.reason === 'amplification'));
+    assert.equal(c.got.length, 0);
+    assert.equal(s.sink.events.find((e) => e.method === 'BIG')?.response, null);
+    c.sock.close();
+  });
+});
+
+describe('Sensor limits', () => {
+  it('records but does not answer beyond the per-source budget, and reports the drops', async () => {
+    const { sensor, sink } = await startSensor(
+      { responses_per_source_burst: 3, responses_per_source_per_s: 1 },
+      ['udp://127.0.0.1:0'],
+    );
+    const c = udpClient();
+    for (let i = 0; i < 8; i++)
+      c.sock.send(req('OPTIONS', `r${i}`), sensor.addresses[0]!.port, '127.0.0.1');
+    await until(() => sink.of('sensor.rate_limited').length === 1);
+    assert.equal(c.got.length, 3);
+    assert.equal(sink.of('sip.request').length, 8);
+    assert.equal(sink.of('sip.request').filter((e) => e.response === null).length, 5);
+    const rl = sink.of('sensor.rate_limited')[0]!;
+    assert.equal(rl.dropped, 5);
+    assert.equal(rl.reason, 'source_rate');
+    assert.equal(rl.src_ip, '127.0.0.1');
+    c.sock.close();
+    await sensor.stop();
+  });
+
+  it('closes TCP connections beyond the per-source cap', async () => {
+    const { sensor, sink } = await startSensor({ tcp_max_per_source: 2 }, ['tcp://127.0.0.1:0']);
+    const port = sensor.addresses[0]!.port;
+    const conns = [await tcpClient(port), await tcpClient(port), await tcpClient(port)];
+    await until(() => conns[2]!.closed());
+    assert.ok(!conns[0]!.closed() && !conns[1]!.closed());
+    await until(() =>
+      sink.of('sensor.rate_limited').some((e) => e.reason === 'tcp_source_connections'),
+    );
+    for (const c of conns) c.sock.destroy();
+    await sensor.stop();
+  });
+
+  it('closes idle TCP connections', async () => {
+    const { sensor } = await startSensor({ tcp_idle_timeout_ms: 100 }, ['tcp://127.0.0.1:0']);
+    const c = await tcpClient(sensor.addresses[0]!.port);
+    await until(() => c.closed(), 2000);
+    await sensor.stop();
+  });
+
+  it('closes a TCP stream that buffers more than max_message_bytes without a message', async () => {
+    const { sensor, sink } = await startSensor({ max_message_bytes: 1024 }, ['tcp://127.0.0.1:0']);
+    const c = await tcpClient(sensor.addresses[0]!.port);
+    c.sock.write('OPTIONS sip:x SIP/2.0\r\nX: ' + 'a'.repeat(2000));
+    await until(() => c.closed());
+    assert.ok(
+      sink.of('sip.malformed').some((e) => e.reason === 'too_large' && e.transport === 'tcp'),
+    );
+    await sensor.stop();
+  });
+});

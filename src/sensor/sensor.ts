@@ -1,0 +1,278 @@
+/**
+ * @module
+ * The sensor runtime: listeners -> persona -> limits -> replies + events.
+ * For every message a transport delivers it asks the persona what to answer,
+ * checks the response budgets (per source, global, no amplification), sends
+ * the replies (retransmitting INVITE final responses over UDP), and writes
+ * one event with the shared fields. Withheld answers are aggregated into
+ * `sensor.rate_limited` events. Never parses SIP itself, never relays, never
+ * places a call, and never lets attacker input throw out of a handler.
+ */
+import type { SensorConfig } from '../config/types.js';
+import type { EventInit } from '../events/catalog.js';
+import { EventLog } from '../events/event-log.js';
+import type { EventSink } from '../events/sink.js';
+import { silentLogger, type Logger } from '../log.js';
+import {
+  ConnectionLimiter,
+  ResponseLimiter,
+  withinAmplification,
+  type LimitReason,
+} from './limits.js';
+import type { Persona, PersonaResult } from './persona/types.js';
+import { Retransmitter } from './retransmit.js';
+import { ensureSelfSignedCert } from './tls-cert.js';
+import { parseListenUrl, type ListenAddress } from './transport/listen-url.js';
+import { listenTcp } from './transport/tcp.js';
+import type {
+  InboundMessage,
+  Listener,
+  Peer,
+  TransportHandlers,
+  TransportMalformed,
+} from './transport/types.js';
+import { listenUdp } from './transport/udp.js';
+
+/** How often withheld answers are reported as sensor.rate_limited events. */
+export const DEFAULT_REPORT_INTERVAL_MS = 1000;
+/** Bytes of rejected input kept in the `excerpt` field. */
+export const EXCERPT_BYTES = 256;
+
+export interface SensorOptions {
+  readonly config: SensorConfig;
+  readonly persona: Persona;
+  /** Where events go (usually a FanoutSink); the caller owns and closes it. */
+  readonly sink: EventSink;
+  readonly log?: Logger;
+  /** Directory of the self-signed certificate for tls:// listeners. */
+  readonly tlsDir?: string;
+  readonly reportIntervalMs?: number;
+}
+
+/**
+ * The first bytes of rejected input as printable text: bytes outside
+ * 0x20-0x7e, and the backslash, become `\xNN`, so the excerpt is safe in any
+ * log or terminal and reversible.
+ */
+export function excerptOf(bytes: Uint8Array): string {
+  let s = '';
+  const n = Math.min(bytes.length, EXCERPT_BYTES);
+  for (let i = 0; i < n; i++) {
+    const b = bytes[i] ?? 0;
+    s +=
+      b >= 0x20 && b <= 0x7e && b !== 0x5c
+        ? String.fromCharCode(b)
+        : '\\x' + b.toString(16).padStart(2, '0');
+  }
+  return s;
+}
+
+const STATUS_RE = /^SIP\/2\.0 (\d{3}) /;
+
+/** The status code of the last reply, when the persona did not say. */
+function lastStatus(result: PersonaResult): number | null {
+  const last = result.replies[result.replies.length - 1];
+  if (!last) return null;
+  const m = STATUS_RE.exec(last.data.subarray(0, 16).toString('latin1'));
+  return m ? Number(m[1]) : null;
+}
+
+export class Sensor {
+  private readonly listeners: Listener[] = [];
+  private readonly events: EventLog;
+  private readonly limiter: ResponseLimiter;
+  private readonly connections: ConnectionLimiter;
+  private readonly retransmitter: Retransmitter;
+  private readonly log: Logger;
+  private reportTimer: NodeJS.Timeout | null = null;
+  private stopped = false;
+
+  private constructor(private readonly opts: SensorOptions) {
+    const l = opts.config.limits;
+    this.log = (opts.log ?? silentLogger()).child({ module: 'sensor' });
+    this.events = new EventLog(opts.config.sensor_id, opts.sink);
+    this.limiter = new ResponseLimiter({
+      perSourcePerS: l.responses_per_source_per_s,
+      perSourceBurst: l.responses_per_source_burst,
+      globalPerS: l.responses_global_per_s,
+      maxTrackedSources: l.max_tracked_sources,
+    });
+    this.connections = new ConnectionLimiter(l.tcp_max_connections, l.tcp_max_per_source);
+    this.retransmitter = new Retransmitter({ maxEntries: l.max_dialogs });
+  }
+
+  /** Binds every configured listener and starts answering. Throws SnareError-free Node errors on bind failure after closing what was bound. */
+  static async start(opts: SensorOptions): Promise<Sensor> {
+    const sensor = new Sensor(opts);
+    try {
+      for (const url of opts.config.listen) await sensor.bind(url);
+    } catch (err) {
+      await sensor.stop();
+      throw err;
+    }
+    sensor.reportTimer = setInterval(() => {
+      sensor.reportDrops();
+    }, opts.reportIntervalMs ?? DEFAULT_REPORT_INTERVAL_MS);
+    sensor.reportTimer.unref();
+    return sensor;
+  }
+
+  /** The addresses actually bound, in the order of `listen`. */
+  get addresses(): ListenAddress[] {
+    return this.listeners.map((l) => l.address);
+  }
+
+  /** Events emitted since start, by type. */
+  get counts(): ReadonlyMap<string, number> {
+    return this.events.counts;
+  }
+
+  /** Closes the listeners, ends retransmissions, reports pending drops and flushes the sink. */
+  async stop(): Promise<void> {
+    if (this.stopped) return;
+    this.stopped = true;
+    if (this.reportTimer) clearInterval(this.reportTimer);
+    await Promise.all(this.listeners.map((l) => l.close()));
+    this.retransmitter.close();
+    this.reportDrops();
+    await this.opts.sink.flush();
+  }
+
+  private async bind(url: string): Promise<void> {
+    const parsed = parseListenUrl(url);
+    if (!parsed.ok) throw new Error(`bad listener ${url}: ${parsed.error}`);
+    const addr = parsed.value;
+    const l = this.opts.config.limits;
+    const handlers: TransportHandlers = {
+      onMessage: (m) => {
+        this.onMessage(m);
+      },
+      onMalformed: (m) => {
+        this.onMalformed(m);
+      },
+      onRefused: (peer, reason) => {
+        this.limiter.recordDrop(peer.srcIp, reason);
+      },
+    };
+    let listener: Listener;
+    if (addr.transport === 'udp') {
+      listener = await listenUdp(addr, { maxMessageBytes: l.max_message_bytes }, handlers);
+    } else {
+      const tls =
+        addr.transport === 'tls' ? ensureSelfSignedCert(this.opts.tlsDir ?? 'var/tls') : undefined;
+      listener = await listenTcp(
+        addr,
+        {
+          maxMessageBytes: l.max_message_bytes,
+          idleTimeoutMs: l.tcp_idle_timeout_ms,
+          connections: this.connections,
+          ...(tls ? { tls } : {}),
+        },
+        handlers,
+      );
+    }
+    this.listeners.push(listener);
+    this.log.info({ listen: listener.address.url }, 'listening');
+  }
+
+  private shared(
+    p: Peer,
+  ): Pick<EventInit, 'transport' | 'src_ip' | 'src_port' | 'dst_ip' | 'dst_port'> {
+    return {
+      transport: p.transport,
+      src_ip: p.srcIp,
+      src_port: p.srcPort,
+      dst_ip: p.dstIp,
+      dst_port: p.dstPort,
+    };
+  }
+
+  private onMessage(msg: InboundMessage): void {
+    const now = new Date();
+    let result: PersonaResult;
+    try {
+      result = this.opts.persona.handle(msg.bytes, {
+        transport: msg.transport,
+        srcIp: msg.srcIp,
+        srcPort: msg.srcPort,
+        dstIp: msg.dstIp,
+        dstPort: msg.dstPort,
+        now,
+      });
+    } catch (err) {
+      this.log.error({ err }, 'persona threw: recorded as sip.malformed');
+      result = {
+        event: 'sip.malformed',
+        fields: { reason: 'internal_error', excerpt: excerptOf(msg.bytes) },
+        replies: [],
+        stopRetransmit: [],
+      };
+    }
+    const scope = `${msg.transport}|${msg.srcIp}|${msg.srcPort}|`;
+    for (const key of result.stopRetransmit) this.retransmitter.stop(scope + key);
+    let response: number | null = null;
+    if (result.replies.length > 0) {
+      const withheld = this.budget(msg, result);
+      if (withheld === null) {
+        for (const r of result.replies) {
+          msg.reply(r.data);
+          if (r.retransmitKey !== undefined && msg.transport === 'udp') {
+            const data = r.data;
+            this.retransmitter.add(
+              scope + r.retransmitKey,
+              () => {
+                msg.reply(data);
+              },
+              () => this.limiter.take(msg.srcIp, performance.now()) === null,
+            );
+          }
+        }
+        response = result.fields.response ?? lastStatus(result);
+      } else {
+        this.limiter.recordDrop(msg.srcIp, withheld);
+      }
+    }
+    this.events.emit(
+      {
+        size: msg.bytes.length,
+        ...result.fields,
+        event: result.event,
+        ...this.shared(msg),
+        response,
+      },
+      now,
+    );
+  }
+
+  /** Null when the replies may be sent, else the budget they would break. */
+  private budget(msg: InboundMessage, result: PersonaResult): LimitReason | null {
+    if (msg.transport === 'udp') {
+      let bytes = 0;
+      for (const r of result.replies) bytes += r.data.length;
+      if (!withinAmplification(msg.bytes.length, bytes)) return 'amplification';
+    }
+    return this.limiter.take(msg.srcIp, performance.now());
+  }
+
+  private onMalformed(m: TransportMalformed): void {
+    this.events.emit({
+      event: 'sip.malformed',
+      ...this.shared(m),
+      size: m.size,
+      reason: m.reason,
+      excerpt: excerptOf(m.excerpt),
+    });
+  }
+
+  private reportDrops(): void {
+    for (const d of this.limiter.drainReports()) {
+      this.events.emit({
+        event: 'sensor.rate_limited',
+        transport: null,
+        src_ip: d.srcIp,
+        reason: d.reason,
+        dropped: d.dropped,
+      });
+    }
+  }
+}

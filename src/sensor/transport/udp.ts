@@ -1,0 +1,89 @@
+/**
+ * @module
+ * The UDP listener: one datagram is one message; replies go to the source
+ * address and port (RFC 3261 §18.2.2 with rport, which is what scanners
+ * expect). Datagrams larger than the limit are reported, not parsed. A big
+ * receive buffer absorbs bursts. Never throws on input; send errors are
+ * dropped (the peer may be gone or spoofed).
+ */
+import { createSocket, type Socket } from 'node:dgram';
+import type { Listener, TransportHandlers } from './types.js';
+import { formatListenUrl, type ListenAddress } from './listen-url.js';
+
+/** Receive buffer asked of the kernel (it may grant less: net.core.rmem_max). */
+export const UDP_RECV_BUFFER_BYTES = 8 * 1024 * 1024;
+
+export interface UdpOptions {
+  readonly maxMessageBytes: number;
+}
+
+export async function listenUdp(
+  addr: ListenAddress,
+  opts: UdpOptions,
+  handlers: TransportHandlers,
+): Promise<Listener> {
+  const socket: Socket = createSocket({
+    type: addr.family === 6 ? 'udp6' : 'udp4',
+    ipv6Only: addr.family === 6,
+    reuseAddr: false,
+  });
+  await new Promise<void>((resolve, reject) => {
+    socket.once('error', reject);
+    socket.bind(addr.port, addr.host, () => {
+      socket.off('error', reject);
+      resolve();
+    });
+  });
+  try {
+    socket.setRecvBufferSize(UDP_RECV_BUFFER_BYTES);
+  } catch {
+    // The kernel keeps its default; the listener still works.
+  }
+  socket.on('error', () => undefined);
+  const bound = socket.address();
+  const address: ListenAddress = {
+    ...addr,
+    port: bound.port,
+    url: formatListenUrl('udp', addr.host, bound.port),
+  };
+  const dstIp = addr.host;
+  const dstPort = bound.port;
+  socket.on('message', (bytes, rinfo) => {
+    const peer = {
+      transport: 'udp' as const,
+      srcIp: rinfo.address,
+      srcPort: rinfo.port,
+      dstIp,
+      dstPort,
+    };
+    if (bytes.length > opts.maxMessageBytes) {
+      handlers.onMalformed({
+        ...peer,
+        reason: 'too_large',
+        size: bytes.length,
+        excerpt: bytes.subarray(0, 256),
+      });
+      return;
+    }
+    handlers.onMessage({
+      ...peer,
+      bytes,
+      reply(data: Buffer) {
+        try {
+          socket.send(data, rinfo.port, rinfo.address, () => undefined);
+        } catch {
+          // Socket closed during shutdown: nothing to answer with.
+        }
+      },
+    });
+  });
+  return {
+    address,
+    close: () =>
+      new Promise<void>((resolve) => {
+        socket.close(() => {
+          resolve();
+        });
+      }),
+  };
+}
