@@ -1,0 +1,451 @@
+/**
+ * @module
+ * The Asterisk persona: one framed message in, the answers and the event's
+ * SIP fields out. It decides per method what a chan_sip (or, roughly,
+ * res_pjsip) Asterisk with an empty default context would answer, keeps
+ * bounded per-dialog state (tags, nonces, a ringing INVITE, answers for
+ * retransmissions) and never sends a 200 to an INVITE, media or a request
+ * of its own. Never throws: any input ends as an event.
+ */
+import type { ExtensionConfig, SensorConfig } from '../../config/types.js';
+import { parseNameAddr } from '../../sip/address.js';
+import { formatChallenge } from '../../sip/digest.js';
+import { getHeader } from '../../sip/headers.js';
+import type { SipRequest } from '../../sip/message.js';
+import { parse } from '../../sip/parse.js';
+import { parseUri } from '../../sip/uri.js';
+import { parseCSeq, topVia, validateMessage } from '../../sip/validate.js';
+import { viaParam } from '../../sip/via.js';
+import { CredentialRecovery } from '../credentials.js';
+import { checkAuth } from './auth.js';
+import { excerptOf, messageFields } from './fields.js';
+import { profileFor, type PersonaProfile } from './profile.js';
+import { buildResponse, type ResponseSpec } from './response.js';
+import { LruMap, newDialog, rememberAnswer, type DialogState, type Registration } from './state.js';
+import type {
+  InboundContext,
+  OutboundMessage,
+  Persona,
+  PersonaFields,
+  PersonaResult,
+} from './types.js';
+import { handleRegister } from './register.js';
+import { finalReason } from './reasons.js';
+
+export interface PersonaDeps {
+  /** Uniform in [0, 1): tags, nonces. Inject a seeded source in tests. */
+  readonly random: () => number;
+}
+
+/** What a method handler produces. */
+export interface Answer {
+  readonly replies: OutboundMessage[];
+  /** Final code for the event (or the last provisional one when no final was sent). */
+  readonly response: number | null;
+}
+
+/** Everything a handler needs for one request. */
+export interface RequestScope {
+  readonly req: SipRequest;
+  readonly ctx: InboundContext;
+  readonly dialog: DialogState;
+  readonly fields: PersonaFields;
+  readonly persona: AsteriskPersona;
+}
+
+const NON_DIALOG_481 = new Set(['BYE', 'INFO', 'UPDATE', 'PRACK']);
+
+export class AsteriskPersona implements Persona {
+  readonly profile: PersonaProfile;
+  readonly config: SensorConfig;
+  readonly #random: () => number;
+  readonly credentials: CredentialRecovery;
+  readonly #dialogs: LruMap<string, DialogState>;
+  /** Registered peers by `ip|port` (chan_sip matches unknown names by source address). */
+  readonly registrations: LruMap<string, Registration>;
+  readonly alwaysAuthReject: boolean;
+
+  constructor(config: SensorConfig, deps: PersonaDeps) {
+    this.config = config;
+    this.profile = profileFor(config.persona.preset);
+    this.#random = deps.random;
+    this.credentials = new CredentialRecovery(config.credentials.wordlist);
+    this.#dialogs = new LruMap(config.limits.max_dialogs);
+    this.registrations = new LruMap(config.limits.max_dialogs);
+    this.alwaysAuthReject = config.persona.always_auth_reject || this.profile.forceAuthReject;
+  }
+
+  random32 = (): number => Math.floor(this.#random() * 0x100000000) >>> 0;
+
+  newTag(branch: string | null): string {
+    return this.profile.tag(this.random32, branch);
+  }
+
+  newNonce(now: Date): string {
+    return this.profile.nonce(this.random32, Math.floor(now.getTime() / 1000));
+  }
+
+  handle(bytes: Uint8Array, ctx: InboundContext): PersonaResult {
+    try {
+      return this.#handle(bytes, ctx);
+    } catch {
+      // Defence in depth: a bug must cost one event, never the sensor.
+      return {
+        event: 'sip.malformed',
+        fields: {
+          size: bytes.length,
+          reason: 'internal_error',
+          excerpt: excerptOf(bytes),
+          response: null,
+        },
+        replies: [],
+        stopRetransmit: [],
+      };
+    }
+  }
+
+  #handle(bytes: Uint8Array, ctx: InboundContext): PersonaResult {
+    const parsed = parse(bytes, {
+      maxBytes: this.config.limits.max_message_bytes,
+      maxHeaders: this.config.limits.max_headers,
+    });
+    if (!parsed.ok) {
+      return silent('sip.malformed', {
+        size: bytes.length,
+        reason: parsed.reason,
+        excerpt: excerptOf(bytes),
+        response: null,
+      });
+    }
+    const msg = parsed.message;
+    const fields = { ...messageFields(msg, bytes.length), response: null } as PersonaFields;
+    // Stray responses: chan_sip drops what matches no transaction of its own.
+    if (msg.kind === 'response') return silent('sip.response', fields);
+    const problems = validateMessage(msg);
+    const viaMissing = problems.some((p) => p.header === 'Via' && p.reason === 'missing_header');
+    if (viaMissing || msg.method === 'ACK') {
+      if (problems.length > 0) {
+        const first = problems[0];
+        return silent('sip.malformed', {
+          ...fields,
+          reason: first?.reason ?? null,
+          excerpt: excerptOf(bytes),
+        });
+      }
+    }
+    const callId = getHeader(msg, 'Call-ID') ?? '';
+    const dialogKey = `${ctx.srcIp}|${callId}`;
+    let dialog = this.#dialogs.get(dialogKey);
+    if (!dialog) {
+      dialog = newDialog();
+      if (callId !== '') this.#dialogs.set(dialogKey, dialog);
+    }
+    const scope: RequestScope = { req: msg, ctx, dialog, fields, persona: this };
+    if (problems.length > 0) {
+      // chan_sip: no Call-ID/From/To/CSeq, or an unreadable CSeq -> 400 (From and To echoed).
+      const answer = this.reply(
+        scope,
+        { status: 400, reason: this.profile.reasons.badRequest, toTag: this.dialogTag(scope) },
+        true,
+      );
+      const first = problems[0];
+      return {
+        event: 'sip.malformed',
+        fields: {
+          ...fields,
+          response: 400,
+          reason: first?.reason ?? null,
+          excerpt: excerptOf(bytes),
+        },
+        replies: answer.replies,
+        stopRetransmit: [],
+      };
+    }
+    const cseq = parseCSeq(getHeader(msg, 'CSeq') ?? '');
+    const seq = cseq?.seq ?? 0;
+    const ackKey = this.retransmitKey(ctx, callId, seq);
+    if (msg.method === 'ACK')
+      return { event: 'sip.request', fields, replies: [], stopRetransmit: [ackKey] };
+
+    // A retransmitted request gets the very same answer (same tag, same nonce).
+    const branch = this.branchOf(msg);
+    const requestKey = `${msg.method}|${seq}|${branch ?? ''}`;
+    const previous = dialog.answers.find((a) => a.key === requestKey);
+    if (previous && msg.method !== 'CANCEL') {
+      const replies = previous.replies.map((data) =>
+        previous.retransmitKey === null
+          ? { data }
+          : { data, retransmitKey: previous.retransmitKey },
+      );
+      return {
+        event: 'sip.request',
+        fields: { ...fields, response: previous.response },
+        replies,
+        stopRetransmit: [],
+      };
+    }
+    const answer = this.dispatch(scope, seq);
+    const finals = answer.replies.filter(
+      (r) => !r.data.subarray(8, 12).toString('latin1').startsWith('100'),
+    );
+    rememberAnswer(
+      dialog,
+      requestKey,
+      finals.map((r) => r.data),
+      finals.find((r) => r.retransmitKey !== undefined)?.retransmitKey ?? null,
+      answer.response,
+    );
+    return {
+      event: 'sip.request',
+      fields: { ...fields, response: answer.response },
+      replies: answer.replies,
+      stopRetransmit: [],
+    };
+  }
+
+  retransmitKey(ctx: InboundContext, callId: string, seq: number): string {
+    return `${ctx.srcIp}|${callId}|${seq}`;
+  }
+
+  /** The tag non-INVITE answers of this dialog use (kept from 401 to 200 on REGISTER). */
+  dialogTag(scope: RequestScope): string {
+    if (scope.dialog.tag === null) scope.dialog.tag = this.newTag(this.branchOf(scope.req));
+    return scope.dialog.tag;
+  }
+
+  branchOf(req: SipRequest): string | null {
+    const via = topVia(req);
+    return via ? (viaParam(via, 'branch') ?? null) : null;
+  }
+
+  /** Builds one answer; `final` INVITE answers over UDP get a retransmission key. */
+  reply(scope: RequestScope, spec: ResponseSpec, isFinal: boolean): Answer {
+    const data = buildResponse(scope.req, spec, {
+      profile: this.profile,
+      server: this.config.persona.server,
+      srcIp: scope.ctx.srcIp,
+      srcPort: scope.ctx.srcPort,
+    });
+    const cseq = parseCSeq(getHeader(scope.req, 'CSeq') ?? '');
+    const retransmit = isFinal && cseq?.method === 'INVITE' && scope.ctx.transport === 'udp';
+    const key = this.retransmitKey(
+      scope.ctx,
+      getHeader(scope.req, 'Call-ID') ?? '',
+      cseq?.seq ?? 0,
+    );
+    return {
+      replies: [retransmit ? { data, retransmitKey: key } : { data }],
+      response: spec.status,
+    };
+  }
+
+  /** The peer a request names: REGISTER by To user, others by From user, then by source address. */
+  findPeer(scope: RequestScope): { name: string; peer: ExtensionConfig | null } {
+    const header = scope.req.method === 'REGISTER' ? 'To' : 'From';
+    const name = parseNameAddr(getHeader(scope.req, header) ?? '')?.uri?.user ?? '';
+    const byName = this.config.extensions.find((e) => e.number === name);
+    if (byName) return { name, peer: byName };
+    if (scope.req.method !== 'REGISTER') {
+      const reg = this.registrations.get(`${scope.ctx.srcIp}|${scope.ctx.srcPort}`);
+      if (reg && reg.expiresAt > scope.ctx.now.getTime()) {
+        const peer = this.config.extensions.find((e) => e.number === reg.extension);
+        if (peer) return { name: peer.number, peer };
+      }
+    }
+    return { name, peer: null };
+  }
+
+  /**
+   * Runs the digest exchange. Returns null when the request may proceed,
+   * or the answer (401 challenge, 403, or 404/403 for unknown users when
+   * always_auth_reject is off).
+   */
+  authenticate(
+    scope: RequestScope,
+    unknownStatus: { status: number; reason: string },
+    tag: string,
+  ): Answer | null {
+    const { name, peer } = this.findPeer(scope);
+    if (peer === null && !this.alwaysAuthReject) {
+      return this.reply(scope, { ...unknownStatus, toTag: tag }, true);
+    }
+    const outcome = checkAuth(
+      {
+        req: scope.req,
+        peer,
+        peerName: name,
+        dialog: scope.dialog,
+        newNonce: () => this.newNonce(scope.ctx.now),
+        credentials: this.credentials,
+      },
+      scope.fields,
+    );
+    if (outcome.kind === 'accept') return null;
+    if (outcome.kind === 'reject') {
+      const reason =
+        outcome.mismatch && scope.req.method === 'REGISTER'
+          ? 'Authentication user name does not match account name'
+          : this.profile.reasons.forbidden;
+      return this.reply(scope, { status: 403, reason, toTag: tag }, true);
+    }
+    let challenge = formatChallenge({
+      realm: this.config.persona.realm,
+      nonce: outcome.nonce,
+      ...(this.profile.challengeQop
+        ? { qop: 'auth', opaque: this.random32().toString(16).padStart(8, '0') }
+        : {}),
+    });
+    if (outcome.stale) challenge += this.profile.challengeQop ? ',stale=true' : ', stale=true';
+    return this.reply(
+      scope,
+      { status: 401, reason: this.profile.reasons.unauthorized, toTag: tag, challenge },
+      true,
+    );
+  }
+
+  dispatch(scope: RequestScope, seq: number): Answer {
+    const { req } = scope;
+    const r = this.profile.reasons;
+    const tag = (): string => this.dialogTag(scope);
+    const scheme = parseUri(req.uri)?.scheme;
+    if (scheme !== 'sip' && scheme !== 'sips' && scheme !== 'tel')
+      return this.reply(scope, { status: 416, reason: r.unsupportedScheme, toTag: tag() }, true);
+    switch (req.method) {
+      case 'OPTIONS': {
+        const user = parseUri(req.uri)?.user ?? null;
+        const status = user === null || user === '' ? this.profile.optionsNoUserStatus : 404;
+        const reason = status === 200 ? r.ok : r.notFoundOptions;
+        return this.reply(
+          scope,
+          { status, reason, toTag: tag(), extra: [['Accept', this.profile.accept]] },
+          false,
+        );
+      }
+      case 'REGISTER':
+        return handleRegister(scope);
+      case 'INVITE':
+        return this.invite(scope);
+      case 'SUBSCRIBE':
+      case 'MESSAGE': {
+        const denied = this.authenticate(scope, { status: 403, reason: r.forbidden }, tag());
+        if (denied) return denied;
+        return req.method === 'MESSAGE'
+          ? this.reply(scope, { status: 202, reason: r.accepted, toTag: tag() }, false)
+          : this.reply(scope, { status: 404, reason: r.notFoundRegister, toTag: tag() }, false);
+      }
+      case 'CANCEL':
+        return this.cancel(scope, seq);
+      case 'NOTIFY':
+        return this.reply(scope, { status: 489, reason: r.badEventNotify, toTag: tag() }, false);
+      case 'PUBLISH':
+        return this.reply(scope, { status: 489, reason: r.badEventPublish, toTag: tag() }, false);
+      case 'REFER':
+        return this.reply(scope, { status: 603, reason: r.declinedNoDialog, toTag: tag() }, false);
+      default:
+        if (NON_DIALOG_481.has(req.method))
+          return this.reply(
+            scope,
+            { status: 481, reason: r.callLegDoesNotExist, toTag: tag() },
+            false,
+          );
+        return this.reply(
+          scope,
+          {
+            status: 501,
+            reason: r.notImplemented,
+            toTag: tag(),
+            extra: [['Accept', this.profile.accept]],
+          },
+          false,
+        );
+    }
+  }
+
+  /** INVITE: 420 for unknown Require, the digest exchange, then 100 Trying and the dial plan's answer. */
+  invite(scope: RequestScope): Answer {
+    const { req, ctx } = scope;
+    const r = this.profile.reasons;
+    // Each INVITE transaction gets its own tag: the 401 and the later 486 differ.
+    const tag = this.newTag(this.branchOf(req));
+    const unsupported = (getHeader(req, 'Require') ?? '')
+      .split(',')
+      .map((s) => s.trim())
+      .filter((s) => s !== '' && !/^(replaces|timer)$/i.test(s));
+    if (unsupported.length > 0)
+      return this.reply(
+        scope,
+        {
+          status: 420,
+          reason: r.badExtension,
+          toTag: tag,
+          extra: [['Unsupported', unsupported.join(',')]],
+        },
+        true,
+      );
+    const denied = this.authenticate(scope, { status: 403, reason: r.forbidden }, tag);
+    if (denied) return denied;
+    const exten = parseUri(req.uri)?.user ?? '';
+    const host = ctx.dstIp.includes(':') ? `[${ctx.dstIp}]` : ctx.dstIp;
+    const contact: [string, string] = ['Contact', `<sip:${exten}@${host}:${ctx.dstPort}>`];
+    const trying = this.reply(
+      scope,
+      { status: 100, reason: r.trying, toTag: null, extra: [contact] },
+      false,
+    );
+    let status = this.dialStatus(exten);
+    if (status >= 200 && status < 300) status = 486; // never connect a call
+    if (status === 180 || status === 183) {
+      const ringing = this.reply(
+        scope,
+        { status: 180, reason: r.ringing, toTag: tag, extra: [contact] },
+        false,
+      );
+      const seq = parseCSeq(getHeader(req, 'CSeq') ?? '')?.seq ?? 0;
+      scope.dialog.pending = { cseq: seq, branch: this.branchOf(req), toTag: tag };
+      return { replies: [...trying.replies, ...ringing.replies], response: 180 };
+    }
+    const final = this.reply(scope, { status, reason: finalReason(status), toTag: tag }, true);
+    return { replies: [...trying.replies, ...final.replies], response: status };
+  }
+
+  dialStatus(exten: string): number {
+    for (const rule of this.config.dial.rules) {
+      try {
+        if (new RegExp(rule.pattern).test(exten)) return rule.response;
+      } catch {
+        continue;
+      }
+    }
+    return this.config.dial.default;
+  }
+
+  /** CANCEL of a ringing INVITE: 487 for the INVITE, then 200 for the CANCEL; otherwise 481. */
+  cancel(scope: RequestScope, seq: number): Answer {
+    const { req, dialog } = scope;
+    const r = this.profile.reasons;
+    const pending = dialog.pending;
+    if (pending?.cseq !== seq) {
+      return this.reply(
+        scope,
+        { status: 481, reason: r.callLegDoesNotExist, toTag: this.dialogTag(scope) },
+        false,
+      );
+    }
+    dialog.pending = null;
+    const asInvite: SipRequest = {
+      ...req,
+      headers: req.headers.map((h) => (h.name === 'CSeq' ? { ...h, value: `${seq} INVITE` } : h)),
+    };
+    const terminated = this.reply(
+      { ...scope, req: asInvite },
+      { status: 487, reason: r.requestTerminated, toTag: pending.toTag },
+      true,
+    );
+    const ok = this.reply(scope, { status: 200, reason: r.ok, toTag: pending.toTag }, false);
+    return { replies: [...terminated.replies, ...ok.replies], response: 200 };
+  }
+}
+
+function silent(event: PersonaResult['event'], fields: PersonaFields): PersonaResult {
+  return { event, fields, replies: [], stopRetransmit: [] };
+}

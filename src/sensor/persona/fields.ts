@@ -1,0 +1,64 @@
+/**
+ * @module
+ * The SIP fields of an event, read from a parsed message. Attacker text is
+ * turned into readable Unicode (header bytes re-read as UTF-8) and cut to a
+ * bounded length; escaping for each destination is the sinks' job.
+ */
+import { parseNameAddr } from '../../sip/address.js';
+import { getHeader } from '../../sip/headers.js';
+import type { SipMessage } from '../../sip/message.js';
+import { textOf } from '../../sip/parse.js';
+import { parseUri } from '../../sip/uri.js';
+import { parseCSeq } from '../../sip/validate.js';
+import type { PersonaFields } from './types.js';
+
+/** Longest string kept in an event field; longer attacker text is cut. */
+export const MAX_FIELD_CHARS = 1024;
+
+/** Bounded, readable text of an attacker string; null stays null. */
+export function clip(text: string | null | undefined): string | null {
+  if (text === null || text === undefined) return null;
+  const t = textOf(text);
+  return t.length > MAX_FIELD_CHARS ? t.slice(0, MAX_FIELD_CHARS) : t;
+}
+
+/** First bytes of an input, non-printable bytes as \xNN (at most 256 bytes read). */
+export function excerptOf(bytes: Uint8Array): string {
+  let out = '';
+  for (const b of bytes.subarray(0, 256)) {
+    out +=
+      b >= 0x20 && b < 0x7f && b !== 0x5c
+        ? String.fromCharCode(b)
+        : `\\x${b.toString(16).padStart(2, '0')}`;
+  }
+  return out;
+}
+
+/** Fields every parsed message carries (requests and stray responses). */
+export function messageFields(msg: SipMessage, size: number): PersonaFields {
+  const from = parseNameAddr(getHeader(msg, 'From') ?? '');
+  const to = parseNameAddr(getHeader(msg, 'To') ?? '');
+  const cseqText = getHeader(msg, 'CSeq');
+  const cseq = cseqText === undefined ? null : parseCSeq(cseqText);
+  const ua = getHeader(msg, 'User-Agent');
+  const fields: PersonaFields = {
+    size,
+    from_user: clip(from?.uri?.user),
+    from_display: clip(from?.display),
+    from_tag: clip(from?.tag),
+    to_user: clip(to?.uri?.user),
+    call_id: clip(getHeader(msg, 'Call-ID')),
+    cseq: cseq?.seq ?? null,
+    user_agent: clip(ua),
+  };
+  if (msg.kind === 'response') return { ...fields, status: msg.status, method: clip(cseq?.method) };
+  const ruri = parseUri(msg.uri);
+  const ruriUser = clip(ruri?.user);
+  return {
+    ...fields,
+    method: clip(msg.method),
+    ruri: clip(msg.uri),
+    ruri_user: ruriUser,
+    dialed: msg.method === 'INVITE' ? ruriUser : null,
+  };
+}

@@ -1,0 +1,144 @@
+/**
+ * @module
+ * What each persona preset looks like on the wire: header values, reason
+ * phrases with their odd case, the order of headers, tag and nonce formats.
+ * chan_sip values are taken from a real Asterisk 18.26.4 (chan_sip) capture;
+ * the res_pjsip profile is a modest approximation. Data only: no logic
+ * beyond formatting random values.
+ */
+import type { PersonaPreset } from '../../config/types.js';
+
+export interface PersonaProfile {
+  readonly preset: PersonaPreset;
+  readonly allow: string;
+  readonly supported: string;
+  readonly accept: string;
+  /** Value written after `Content-Length:` (pjsip writes two spaces). */
+  readonly contentLengthSeparator: string;
+  /** Headers echoed from the request, in the order written. */
+  readonly echoOrder: readonly ('Via' | 'From' | 'To' | 'Call-ID' | 'CSeq')[];
+  /** Where WWW-Authenticate goes: before Server (pjsip) or after Supported (chan_sip). */
+  readonly challengeBeforeServer: boolean;
+  /** Whether Allow/Supported are written on every response (chan_sip) or only on OPTIONS (pjsip). */
+  readonly allowOnEveryResponse: boolean;
+  /** Via rewrite: `append` puts `;received=IP;rport=PORT` last (chan_sip); `inplace` keeps rport's slot (pjsip). */
+  readonly viaStyle: 'append' | 'inplace';
+  /** Challenges carry qop="auth" and an opaque (pjsip). */
+  readonly challengeQop: boolean;
+  /** Unknown users get the same challenge as known ones regardless of always_auth_reject. */
+  readonly forceAuthReject: boolean;
+  /** OPTIONS answer when the Request-URI has no user (pjsip answers 200). */
+  readonly optionsNoUserStatus: number;
+  /** Reason phrases by key; several codes have two spellings in chan_sip. */
+  readonly reasons: Readonly<Record<ReasonKey, string>>;
+  /** Makes a To tag from 32 random bits (and the request branch, for pjsip). */
+  tag(random32: () => number, branch: string | null): string;
+  /** Makes a nonce. */
+  nonce(random32: () => number, nowSeconds: number): string;
+}
+
+export type ReasonKey =
+  | 'trying'
+  | 'ringing'
+  | 'ok'
+  | 'accepted'
+  | 'badRequest'
+  | 'unauthorized'
+  | 'forbidden'
+  | 'notFoundOptions'
+  | 'notFoundRegister'
+  | 'unsupportedScheme'
+  | 'badExtension'
+  | 'callLegDoesNotExist'
+  | 'requestTerminated'
+  | 'badEventNotify'
+  | 'badEventPublish'
+  | 'notImplemented'
+  | 'declinedNoDialog';
+
+const hex8 = (random32: () => number): string => random32().toString(16).padStart(8, '0');
+
+const CHAN_SIP_REASONS: Record<ReasonKey, string> = {
+  trying: 'Trying',
+  ringing: 'Ringing',
+  ok: 'OK',
+  accepted: 'Accepted',
+  badRequest: 'Bad Request',
+  unauthorized: 'Unauthorized',
+  forbidden: 'Forbidden',
+  notFoundOptions: 'Not Found',
+  notFoundRegister: 'Not found',
+  unsupportedScheme: 'Unsupported URI scheme',
+  badExtension: 'Bad extension',
+  callLegDoesNotExist: 'Call leg/transaction does not exist',
+  requestTerminated: 'Request Terminated',
+  badEventNotify: 'Bad event',
+  badEventPublish: 'Bad Event',
+  notImplemented: 'Method Not Implemented',
+  declinedNoDialog: 'Declined (No dialog)',
+};
+
+const CHAN_SIP: Omit<PersonaProfile, 'preset' | 'forceAuthReject'> = {
+  allow: 'INVITE, ACK, CANCEL, OPTIONS, BYE, REFER, SUBSCRIBE, NOTIFY, INFO, PUBLISH, MESSAGE',
+  supported: 'replaces, timer',
+  accept: 'application/sdp',
+  contentLengthSeparator: ' ',
+  echoOrder: ['Via', 'From', 'To', 'Call-ID', 'CSeq'],
+  challengeBeforeServer: false,
+  allowOnEveryResponse: true,
+  viaStyle: 'append',
+  challengeQop: false,
+  optionsNoUserStatus: 404,
+  reasons: CHAN_SIP_REASONS,
+  // chan_sip: "as%08lx" from ast_random().
+  tag: (random32) => `as${hex8(random32)}`,
+  // chan_sip build_nonce: "%08lx".
+  nonce: (random32) => hex8(random32),
+};
+
+/** res_pjsip, approximated: pjproject's header order, UUID-less tags from the branch, long nonces. */
+const PJSIP: Omit<PersonaProfile, 'preset'> = {
+  allow:
+    'OPTIONS, REGISTER, SUBSCRIBE, NOTIFY, PUBLISH, INVITE, ACK, BYE, CANCEL, UPDATE, PRACK, MESSAGE, REFER',
+  supported: '100rel, timer, replaces, norefersub',
+  accept:
+    'application/sdp, application/dialog-info+xml, application/simple-message-summary, application/pidf+xml, application/xpidf+xml, message/sipfrag;version=2.0',
+  contentLengthSeparator: '  ',
+  echoOrder: ['Via', 'Call-ID', 'From', 'To', 'CSeq'],
+  challengeBeforeServer: true,
+  allowOnEveryResponse: false,
+  viaStyle: 'inplace',
+  challengeQop: true,
+  forceAuthReject: true,
+  optionsNoUserStatus: 200,
+  reasons: {
+    ...CHAN_SIP_REASONS,
+    notFoundRegister: 'Not Found',
+    unsupportedScheme: 'Unsupported URI Scheme',
+    badExtension: 'Bad Extension',
+    badEventNotify: 'Bad Event',
+    notImplemented: 'Not Implemented',
+    declinedNoDialog: 'Decline',
+  },
+  // pjsip uses the request's branch as the To tag of stateless answers.
+  tag: (random32, branch) =>
+    branch !== null && branch.length > 0
+      ? branch.slice(0, 64)
+      : `${hex8(random32)}${hex8(random32)}`,
+  // res_pjsip_authenticator_digest: "<timestamp>/<md5 hex>".
+  nonce: (random32, now) =>
+    `${now}/${hex8(random32)}${hex8(random32)}${hex8(random32)}${hex8(random32)}`,
+};
+
+/** The wire profile of a preset. */
+export function profileFor(preset: PersonaPreset): PersonaProfile {
+  switch (preset) {
+    case 'chan_sip_leaky':
+      return { ...CHAN_SIP, preset, forceAuthReject: false };
+    case 'chan_sip':
+      // Asterisk 1.8 and later default to alwaysauthreject=yes.
+      return { ...CHAN_SIP, preset, forceAuthReject: true };
+    case 'pjsip':
+      return { ...PJSIP, preset };
+  }
+}

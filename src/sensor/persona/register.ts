@@ -1,0 +1,58 @@
+/**
+ * @module
+ * REGISTER as chan_sip answers it: 404 "Not found" for unknown users (unless
+ * always_auth_reject), the digest exchange, then 200 with Expires,
+ * Contact;expires and Date, the expiry clamped to [60, 3600] (minexpiry and
+ * maxexpiry defaults; chan_sip 18 raises a short expiry instead of sending
+ * 423). Expires 0 or `Contact: *` unregisters. Registrations are remembered
+ * (bounded) for the source-address peer match.
+ */
+import { parseNameAddr } from '../../sip/address.js';
+import { getHeader, getHeaderValues } from '../../sip/headers.js';
+import type { Answer, RequestScope } from './asterisk.js';
+
+export const MIN_EXPIRY_S = 60;
+export const MAX_EXPIRY_S = 3600;
+export const DEFAULT_EXPIRY_S = 120;
+
+/** The expiry the client asked for: Contact's expires parameter, else Expires, else the default. */
+export function requestedExpiry(scope: RequestScope): { seconds: number; contact: string | null } {
+  const contactText = getHeaderValues(scope.req.headers, 'Contact')[0] ?? null;
+  if (contactText !== null && contactText.trim() === '*') return { seconds: 0, contact: null };
+  const contact = contactText === null ? null : parseNameAddr(contactText);
+  const param = contact?.params.get('expires');
+  const header = getHeader(scope.req, 'Expires');
+  const text = param ?? header;
+  let seconds = DEFAULT_EXPIRY_S;
+  if (text !== undefined && /^\s*\d{1,10}\s*$/.test(text)) seconds = Number(text);
+  return { seconds, contact: contact ? contact.uriText : null };
+}
+
+export function handleRegister(scope: RequestScope): Answer {
+  const { persona, ctx } = scope;
+  const r = persona.profile.reasons;
+  const tag = persona.dialogTag(scope);
+  const denied = persona.authenticate(scope, { status: 404, reason: r.notFoundRegister }, tag);
+  if (denied) return denied;
+  const { name } = persona.findPeer(scope);
+  const key = `${ctx.srcIp}|${ctx.srcPort}`;
+  const date = ['Date', ctx.now.toUTCString()] as const;
+  const asked = requestedExpiry(scope);
+  if (asked.seconds === 0) {
+    persona.registrations.delete(key);
+    return persona.reply(
+      scope,
+      { status: 200, reason: r.ok, toTag: tag, extra: [['Expires', '0'], date] },
+      false,
+    );
+  }
+  const seconds = Math.min(MAX_EXPIRY_S, Math.max(MIN_EXPIRY_S, asked.seconds));
+  persona.registrations.set(key, {
+    extension: name,
+    expiresAt: ctx.now.getTime() + seconds * 1000,
+  });
+  const extra: (readonly [string, string])[] = [['Expires', String(seconds)]];
+  if (asked.contact !== null) extra.push(['Contact', `<${asked.contact}>;expires=${seconds}`]);
+  extra.push(date);
+  return persona.reply(scope, { status: 200, reason: r.ok, toTag: tag, extra }, false);
+}

@@ -1,0 +1,97 @@
+/**
+ * @module
+ * Builds a response to a request the way the persona's PBX writes it
+ * (RFC 3261 §8.2.6): Via, From, To, Call-ID and CSeq copied from the
+ * request in the profile's order, long-form names whatever the request
+ * used, Via rewritten with received/rport (RFC 3581), To tagged, then
+ * Server, Allow, Supported, the extra headers and Content-Length last.
+ * Never a canned reply; never a body.
+ */
+import { getHeaders, getHeader } from '../../sip/headers.js';
+import type { SipRequest } from '../../sip/message.js';
+import { serializeParts, type HeaderLine } from '../../sip/serialize.js';
+import type { PersonaProfile } from './profile.js';
+
+export interface ResponseSpec {
+  readonly status: number;
+  readonly reason: string;
+  /** Tag added to To when the request's To has none; null: To copied unchanged (100 Trying). */
+  readonly toTag: string | null;
+  /** Extra headers, in order, written after Supported. */
+  readonly extra?: readonly HeaderLine[];
+  /** WWW-Authenticate value, placed where the profile puts it. */
+  readonly challenge?: string;
+}
+
+export interface ResponseContext {
+  readonly profile: PersonaProfile;
+  readonly server: string;
+  readonly srcIp: string;
+  readonly srcPort: number;
+}
+
+/** `1.2.3.4` or `[2001:db8::1]`: how an address appears in Via received. */
+export function addressForVia(ip: string): string {
+  return ip.includes(':') && !ip.startsWith('[') ? `[${ip}]` : ip;
+}
+
+/**
+ * Rewrites the top Via value. chan_sip (`append`) removes a bare `;rport`
+ * and appends `;received=IP;rport=PORT`, or only `;received=IP` when the
+ * client did not ask for rport. pjsip (`inplace`) fills rport where it was
+ * and puts received after it.
+ */
+export function rewriteTopVia(
+  value: string,
+  style: PersonaProfile['viaStyle'],
+  ip: string,
+  port: number,
+): string {
+  const received = addressForVia(ip);
+  const bare = /;\s*rport(?=\s*(;|,|$))/i;
+  if (!bare.test(value)) return `${value};received=${received}`;
+  if (style === 'inplace') return value.replace(bare, `;rport=${port};received=${received}`);
+  return `${value.replace(bare, '')};received=${received};rport=${port}`;
+}
+
+/** Adds `;tag=` to a To value unless it already has one. */
+export function tagTo(value: string, tag: string | null): string {
+  if (tag === null) return value;
+  // A tag parameter after the URI (outside <>) means the request is in a dialog.
+  const afterUri = value.includes('>') ? value.slice(value.lastIndexOf('>')) : value;
+  if (/;\s*tag\s*=/i.test(afterUri)) return value;
+  return `${value};tag=${tag}`;
+}
+
+/** The response bytes. */
+export function buildResponse(req: SipRequest, spec: ResponseSpec, ctx: ResponseContext): Buffer {
+  const { profile } = ctx;
+  const lines: HeaderLine[] = [];
+  for (const name of profile.echoOrder) {
+    const hs = getHeaders(req.headers, name);
+    if (name === 'Via') {
+      hs.forEach((h, i) => {
+        const v =
+          i === 0 ? rewriteTopVia(h.value, profile.viaStyle, ctx.srcIp, ctx.srcPort) : h.value;
+        lines.push(['Via', v]);
+      });
+      continue;
+    }
+    const first = hs[0];
+    if (!first) continue;
+    lines.push([name, name === 'To' ? tagTo(first.value, spec.toTag) : first.value]);
+  }
+  if (spec.challenge !== undefined && profile.challengeBeforeServer)
+    lines.push(['WWW-Authenticate', spec.challenge]);
+  lines.push(['Server', ctx.server]);
+  const isOptions = getHeader(req, 'CSeq')?.trim().endsWith('OPTIONS') === true;
+  if (profile.allowOnEveryResponse || isOptions) {
+    lines.push(['Allow', profile.allow]);
+    lines.push(['Supported', profile.supported]);
+  }
+  if (spec.challenge !== undefined && !profile.challengeBeforeServer)
+    lines.push(['WWW-Authenticate', spec.challenge]);
+  for (const h of spec.extra ?? []) lines.push(h);
+  lines.push(['Content-Length', `${profile.contentLengthSeparator.slice(1)}0`]);
+  return serializeParts(`SIP/2.0 ${spec.status} ${spec.reason}`, lines);
+}

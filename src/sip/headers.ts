@@ -1,0 +1,200 @@
+/**
+ * @module
+ * Header names and values: canonical long forms (from compact and any-case
+ * spellings), lookup in an ordered header list, and splitting of
+ * comma-joined values that respects quoted strings and `<...>`.
+ * Pure string work; never throws on attacker input.
+ */
+import type { SipHeader, SipMessage } from './message.js';
+
+/** RFC 3261 §7.3.3 and later RFCs: compact form -> long form. */
+export const COMPACT_FORMS: Readonly<Record<string, string>> = {
+  i: 'Call-ID',
+  m: 'Contact',
+  e: 'Content-Encoding',
+  l: 'Content-Length',
+  c: 'Content-Type',
+  f: 'From',
+  s: 'Subject',
+  k: 'Supported',
+  t: 'To',
+  v: 'Via',
+  o: 'Event',
+  u: 'Allow-Events',
+  r: 'Refer-To',
+  b: 'Referred-By',
+  x: 'Session-Expires',
+  j: 'Reject-Contact',
+  a: 'Accept-Contact',
+  d: 'Request-Disposition',
+  y: 'Identity',
+  n: 'Identity-Info',
+};
+
+/** Well-known long names, keyed by lower case, in their conventional spelling. */
+const KNOWN_NAMES: ReadonlyMap<string, string> = new Map(
+  [
+    'Accept',
+    'Accept-Contact',
+    'Accept-Encoding',
+    'Accept-Language',
+    'Alert-Info',
+    'Allow',
+    'Allow-Events',
+    'Authentication-Info',
+    'Authorization',
+    'Call-ID',
+    'Call-Info',
+    'Contact',
+    'Content-Disposition',
+    'Content-Encoding',
+    'Content-Language',
+    'Content-Length',
+    'Content-Type',
+    'CSeq',
+    'Date',
+    'Error-Info',
+    'Event',
+    'Expires',
+    'From',
+    'Identity',
+    'Identity-Info',
+    'In-Reply-To',
+    'Max-Forwards',
+    'MIME-Version',
+    'Min-Expires',
+    'Organization',
+    'P-Asserted-Identity',
+    'Priority',
+    'Proxy-Authenticate',
+    'Proxy-Authorization',
+    'Proxy-Require',
+    'Record-Route',
+    'Refer-To',
+    'Referred-By',
+    'Reject-Contact',
+    'Reply-To',
+    'Request-Disposition',
+    'Require',
+    'Retry-After',
+    'Route',
+    'Server',
+    'Session-Expires',
+    'Subject',
+    'Supported',
+    'Timestamp',
+    'To',
+    'Unsupported',
+    'User-Agent',
+    'Via',
+    'Warning',
+    'WWW-Authenticate',
+  ].map((n) => [n.toLowerCase(), n]),
+);
+
+/**
+ * The canonical name of a header as sent: compact forms expand, known names
+ * take their usual spelling, unknown names keep the case sent. Lookups then
+ * compare canonical names case-insensitively.
+ */
+export function canonicalName(raw: string): string {
+  const lower = raw.toLowerCase();
+  if (lower.length === 1) return COMPACT_FORMS[lower] ?? raw;
+  return KNOWN_NAMES.get(lower) ?? raw;
+}
+
+/** Headers are a list; this gives every one named `name` (any spelling), in order. */
+export function getHeaders(headers: readonly SipHeader[], name: string): SipHeader[] {
+  const want = canonicalName(name).toLowerCase();
+  return headers.filter((h) => h.name.toLowerCase() === want);
+}
+
+/** The first header named `name`, or undefined. */
+export function getHeader(
+  message: SipMessage | readonly SipHeader[],
+  name: string,
+): string | undefined {
+  const list = 'headers' in message ? message.headers : message;
+  const want = canonicalName(name).toLowerCase();
+  for (const h of list) if (h.name.toLowerCase() === want) return h.value;
+  return undefined;
+}
+
+/**
+ * Splits a comma-joined header value (RFC 3261 §7.3.1) into its elements.
+ * Commas inside quoted strings (with backslash escapes) and inside `<...>`
+ * do not split. Empty elements are dropped; each element is trimmed.
+ */
+export function splitHeaderValues(value: string): string[] {
+  const out: string[] = [];
+  let start = 0;
+  let inQuote = false;
+  let inAngle = false;
+  for (let i = 0; i < value.length; i++) {
+    const ch = value[i];
+    if (inQuote) {
+      if (ch === '\\') i++;
+      else if (ch === '"') inQuote = false;
+    } else if (ch === '"') inQuote = true;
+    else if (ch === '<') inAngle = true;
+    else if (ch === '>') inAngle = false;
+    else if (ch === ',' && !inAngle) {
+      const part = value.slice(start, i).trim();
+      if (part !== '') out.push(part);
+      start = i + 1;
+    }
+  }
+  const last = value.slice(start).trim();
+  if (last !== '') out.push(last);
+  return out;
+}
+
+/** Every element of every header named `name`, in order (Via stacks, Contact lists). */
+export function getHeaderValues(headers: readonly SipHeader[], name: string): string[] {
+  return getHeaders(headers, name).flatMap((h) => splitHeaderValues(h.value));
+}
+
+/**
+ * Parses `;name=value` parameters (the text after the first `;`). Quoted
+ * values are kept with their quotes removed; names are lower-cased; a
+ * parameter without `=` maps to the empty string. Separators inside quotes
+ * are respected.
+ */
+export function parseParams(text: string): Map<string, string> {
+  const params = new Map<string, string>();
+  for (const part of splitOutsideQuotes(text, ';')) {
+    const p = part.trim();
+    if (p === '') continue;
+    const eq = p.indexOf('=');
+    const name = (eq < 0 ? p : p.slice(0, eq)).trim().toLowerCase();
+    if (name === '' || params.has(name)) continue;
+    params.set(name, eq < 0 ? '' : unquote(p.slice(eq + 1).trim()));
+  }
+  return params;
+}
+
+/** Splits on `sep` outside double quotes (backslash escapes honoured). */
+export function splitOutsideQuotes(text: string, sep: string): string[] {
+  const out: string[] = [];
+  let start = 0;
+  let inQuote = false;
+  for (let i = 0; i < text.length; i++) {
+    const ch = text[i];
+    if (inQuote) {
+      if (ch === '\\') i++;
+      else if (ch === '"') inQuote = false;
+    } else if (ch === '"') inQuote = true;
+    else if (ch === sep) {
+      out.push(text.slice(start, i));
+      start = i + 1;
+    }
+  }
+  out.push(text.slice(start));
+  return out;
+}
+
+/** Removes surrounding double quotes and resolves backslash escapes; other text is returned as is. */
+export function unquote(text: string): string {
+  if (text.length < 2 || !text.startsWith('"') || !text.endsWith('"')) return text;
+  return text.slice(1, -1).replace(/\\(.)/gs, '$1');
+}

@@ -1,0 +1,191 @@
+/**
+ * @module
+ * bytes -> SipMessage. Structural parsing only: start line, header lines
+ * (folding, compact names), Content-Length and body. It never throws on any
+ * input: every failure is a `{ ok: false, reason }` with a snake_case reason.
+ * Semantic checks (required headers, CSeq) are in validate.ts, because a
+ * PBX answers those with 400 while structural garbage is dropped in silence.
+ *
+ * Header text is decoded as latin1 (one char per byte), so that echoing a
+ * header back writes the very bytes received; use `textOf` for human text.
+ */
+import { canonicalName } from './headers.js';
+import type { SipHeader, SipMessage } from './message.js';
+
+/** Why a message did not parse. Stable: they become `reason` in sip.malformed events. */
+export const PARSE_FAILURES = [
+  'empty',
+  'keepalive',
+  'too_large',
+  'bad_request_line',
+  'bad_status_line',
+  'bad_version',
+  'bad_header_line',
+  'too_many_headers',
+  'bad_content_length',
+  'body_length_mismatch',
+] as const;
+export type ParseFailure = (typeof PARSE_FAILURES)[number];
+
+export interface ParseOptions {
+  /** Larger inputs fail with `too_large` before any work. Default 65535. */
+  readonly maxBytes?: number;
+  /** More header lines fail with `too_many_headers`. Default 256. */
+  readonly maxHeaders?: number;
+  /**
+   * `lenient` (default, what Asterisk does over UDP): a body shorter than
+   * Content-Length is taken as it is. `strict`: that fails with
+   * `body_length_mismatch`.
+   */
+  readonly bodyLength?: 'lenient' | 'strict';
+}
+
+export type ParseResult =
+  | {
+      readonly ok: true;
+      readonly message: SipMessage;
+      /** Bytes used; trailing bytes after the body (RFC 4475 dblreq) are ignored. */
+      readonly consumed: number;
+      /** true when the body was shorter than Content-Length (lenient mode). */
+      readonly truncatedBody: boolean;
+    }
+  | { readonly ok: false; readonly reason: ParseFailure; readonly detail: string };
+
+export const DEFAULT_MAX_BYTES = 65535;
+export const DEFAULT_MAX_HEADERS = 256;
+
+const TOKEN_RE = /^[A-Za-z0-9\-.!%*_+`'~]+$/;
+const VERSION_RE = /^SIP\/(\d+)\.(\d+)$/i;
+
+/** Human text of a latin1-decoded header value: re-read its bytes as UTF-8. */
+export function textOf(latin1: string): string {
+  // eslint-disable-next-line no-control-regex
+  if (!/[^\x00-\x7f]/.test(latin1)) return latin1;
+  return Buffer.from(latin1, 'latin1').toString('utf8');
+}
+
+/** Index just after the blank line ending the headers (CRLFCRLF or LFLF), or -1. */
+export function findHeaderEnd(bytes: Uint8Array, from = 0): number {
+  for (let i = from; i < bytes.length; i++) {
+    if (bytes[i] !== 0x0a) continue;
+    if (bytes[i + 1] === 0x0a) return i + 2;
+    if (bytes[i + 1] === 0x0d && bytes[i + 2] === 0x0a) return i + 3;
+  }
+  return -1;
+}
+
+function fail(reason: ParseFailure, detail: string): ParseResult {
+  return { ok: false, reason, detail };
+}
+
+function isWs(b: number | undefined): boolean {
+  return b === 0x20 || b === 0x09 || b === 0x0d || b === 0x0a;
+}
+
+/** Parses one SIP message. Never throws. */
+export function parse(bytes: Uint8Array, options: ParseOptions = {}): ParseResult {
+  try {
+    return parseUnsafe(bytes, options);
+  } catch (err) {
+    // Defence in depth: a bug here must not crash the sensor.
+    return fail('bad_header_line', `internal: ${String(err).slice(0, 80)}`);
+  }
+}
+
+function parseUnsafe(bytes: Uint8Array, options: ParseOptions): ParseResult {
+  const maxBytes = options.maxBytes ?? DEFAULT_MAX_BYTES;
+  const maxHeaders = options.maxHeaders ?? DEFAULT_MAX_HEADERS;
+  if (bytes.length > maxBytes) return fail('too_large', `${bytes.length} > ${maxBytes} bytes`);
+  // RFC 3261 §7.5: ignore CRLFs before the start line.
+  let start = 0;
+  while (start < bytes.length && isWs(bytes[start])) start++;
+  if (start === bytes.length) {
+    return bytes.length === 0 ? fail('empty', 'no bytes') : fail('keepalive', 'whitespace only');
+  }
+  let headerEnd = findHeaderEnd(bytes, start);
+  // A datagram whose headers run to its end without the blank line (RFC 4475 baddn) is read as is.
+  const bodyStart = headerEnd < 0 ? bytes.length : headerEnd;
+  if (headerEnd < 0) headerEnd = bytes.length;
+  const head = Buffer.from(bytes.buffer, bytes.byteOffset + start, headerEnd - start).toString(
+    'latin1',
+  );
+  const lines = head.split(/\r?\n/);
+  while (lines.length > 0 && lines[lines.length - 1] === '') lines.pop();
+  const first = (lines.shift() ?? '').replace(/\r$/, '');
+
+  const headers: SipHeader[] = [];
+  for (const line of lines) {
+    if (line.startsWith(' ') || line.startsWith('\t')) {
+      // RFC 3261 §7.3.1 folding: continuation of the previous header.
+      const prev = headers.pop();
+      if (!prev) return fail('bad_header_line', 'continuation line before any header');
+      headers.push({ ...prev, value: `${prev.value} ${line.trim()}`.trim() });
+      continue;
+    }
+    const colon = line.indexOf(':');
+    if (colon <= 0) return fail('bad_header_line', `no colon: ${line.slice(0, 40)}`);
+    const rawName = line.slice(0, colon).trimEnd();
+    if (!TOKEN_RE.test(rawName))
+      return fail('bad_header_line', `bad name: ${rawName.slice(0, 40)}`);
+    if (headers.length >= maxHeaders) return fail('too_many_headers', `more than ${maxHeaders}`);
+    headers.push({ name: canonicalName(rawName), rawName, value: line.slice(colon + 1).trim() });
+  }
+
+  // Content-Length: every value must agree (RFC 4475 mcl01).
+  let contentLength: number | null = null;
+  for (const h of headers) {
+    if (h.name !== 'Content-Length') continue;
+    if (!/^\d{1,10}$/.test(h.value))
+      return fail('bad_content_length', h.value.slice(0, 20) || 'empty');
+    const n = Number(h.value);
+    if (contentLength !== null && n !== contentLength)
+      return fail('bad_content_length', 'conflicting values');
+    contentLength = n;
+  }
+  const available = bytes.length - bodyStart;
+  let bodyLen = contentLength ?? available;
+  let truncatedBody = false;
+  if (bodyLen > available) {
+    if (options.bodyLength === 'strict')
+      return fail('body_length_mismatch', `Content-Length ${bodyLen}, ${available} bytes present`);
+    bodyLen = available;
+    truncatedBody = true;
+  }
+  const body = bytes.slice(bodyStart, bodyStart + bodyLen);
+  const consumed = bodyStart + bodyLen;
+
+  const startLine = parseStartLine(first);
+  if (!('kind' in startLine)) return fail(startLine.failure, startLine.detail);
+  const message: SipMessage =
+    startLine.kind === 'request'
+      ? { ...startLine, headers, body }
+      : { ...startLine, headers, body };
+  return { ok: true, message, consumed, truncatedBody };
+}
+
+type StartLine =
+  | { kind: 'request'; method: string; uri: string; version: string }
+  | { kind: 'response'; version: string; status: number; reason: string }
+  | { failure: ParseFailure; detail: string };
+
+function parseStartLine(line: string): StartLine {
+  const excerpt = line.slice(0, 60);
+  if (/^SIP\//i.test(line)) {
+    const m = /^(\S+) (\d{3})(?: (.*))?$/s.exec(line);
+    if (!m) return { failure: 'bad_status_line', detail: excerpt };
+    const version = m[1] ?? '';
+    if (!VERSION_RE.test(version)) return { failure: 'bad_status_line', detail: excerpt };
+    if (version.toUpperCase() !== 'SIP/2.0') return { failure: 'bad_version', detail: version };
+    const status = Number(m[2]);
+    if (status < 100 || status > 699) return { failure: 'bad_status_line', detail: excerpt };
+    return { kind: 'response', version, status, reason: m[3] ?? '' };
+  }
+  // Lenient about runs of spaces and trailing spaces (RFC 4475 lwsstart, trws), as Asterisk is.
+  const parts = line.trim().split(/[ \t]+/);
+  if (parts.length !== 3) return { failure: 'bad_request_line', detail: excerpt };
+  const [method = '', uri = '', version = ''] = parts;
+  if (!TOKEN_RE.test(method)) return { failure: 'bad_request_line', detail: excerpt };
+  if (!VERSION_RE.test(version)) return { failure: 'bad_request_line', detail: excerpt };
+  if (version.toUpperCase() !== 'SIP/2.0') return { failure: 'bad_version', detail: version };
+  return { kind: 'request', method, uri, version };
+}
