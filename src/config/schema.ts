@@ -47,6 +47,13 @@ function intIn(min: number, max: number, what: string): Check {
 }
 const positive = intIn(1, Number.MAX_SAFE_INTEGER, 'a positive integer');
 const finalStatus = intIn(200, 699, 'a SIP final status code (200-699)');
+/** A dial rule may also ring (180/183): the call then waits for a CANCEL. */
+const dialStatus: Check = (v) =>
+  v === 180 || v === 183
+    ? ok(v)
+    : finalStatus(v).ok
+      ? ok(v)
+      : bad('180, 183 or a SIP final status code (200-699)');
 
 const listenList: Check = (v) => {
   if (!Array.isArray(v) || v.length === 0 || v.length > 32)
@@ -115,7 +122,7 @@ const dialRules: Check = (v) => {
         `rule patterns that are valid regular expressions (not ${JSON.stringify(pattern.slice(0, 60))})`,
       );
     }
-    const response = finalStatus(rec['response']);
+    const response = dialStatus(rec['response']);
     if (!response.ok) return bad(`rule responses that are ${response.expected}`);
     out.push({ pattern, response: response.value as number });
   }
@@ -239,7 +246,7 @@ export const CONFIG_KEYS: readonly KeySpec[] = [
     default: [],
     env: 'yaml',
     check: dialRules,
-    doc: 'First rule whose regular expression matches the dialed number gives the final response.',
+    doc: 'First rule whose regular expression matches the dialed number gives the answer: a final status, or 180/183 to ring until the caller cancels (2xx is never sent: it becomes 486).',
   },
   {
     key: 'credentials.wordlist',
