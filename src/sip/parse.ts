@@ -109,7 +109,8 @@ function parseUnsafe(bytes: Uint8Array, options: ParseOptions): ParseResult {
   const head = Buffer.from(bytes.buffer, bytes.byteOffset + start, headerEnd - start).toString(
     'latin1',
   );
-  const lines = head.split(/\r?\n/);
+  // A bare CR inside a line is not a line end (RFC 3261 §7): it becomes a space, as folding does.
+  const lines = head.split(/\r?\n/).map((l) => l.replace(/\r(?!$)/g, ' '));
   while (lines.length > 0 && lines[lines.length - 1] === '') lines.pop();
   const first = (lines.shift() ?? '').replace(/\r$/, '');
 

@@ -30,7 +30,7 @@ import type {
   PersonaResult,
 } from './types.js';
 import { handleRegister } from './register.js';
-import { finalReason } from './reasons.js';
+import { handleCancel, handleInvite } from './invite.js';
 
 export interface PersonaDeps {
   /** Uniform in [0, 1): tags, nonces. Inject a seeded source in tests. */
@@ -64,6 +64,7 @@ export class AsteriskPersona implements Persona {
   /** Registered peers by `ip|port` (chan_sip matches unknown names by source address). */
   readonly registrations: LruMap<string, Registration>;
   readonly alwaysAuthReject: boolean;
+  readonly #dialRules: readonly { readonly re: RegExp; readonly response: number }[];
 
   constructor(config: SensorConfig, deps: PersonaDeps) {
     this.config = config;
@@ -73,6 +74,13 @@ export class AsteriskPersona implements Persona {
     this.#dialogs = new LruMap(config.limits.max_dialogs);
     this.registrations = new LruMap(config.limits.max_dialogs);
     this.alwaysAuthReject = config.persona.always_auth_reject || this.profile.forceAuthReject;
+    this.#dialRules = config.dial.rules.flatMap((rule) => {
+      try {
+        return [{ re: new RegExp(rule.pattern), response: rule.response }];
+      } catch {
+        return []; // config validation reports bad patterns; here they never match
+      }
+    });
   }
 
   random32 = (): number => Math.floor(this.#random() * 0x100000000) >>> 0;
@@ -303,12 +311,20 @@ export class AsteriskPersona implements Persona {
     );
   }
 
+  /** The final answer the dial plan gives a dialed string (first matching rule, else the default). */
+  dialStatus(exten: string): number {
+    for (const rule of this.#dialRules) if (rule.re.test(exten)) return rule.response;
+    return this.config.dial.default;
+  }
+
   dispatch(scope: RequestScope, seq: number): Answer {
     const { req } = scope;
     const r = this.profile.reasons;
     const tag = (): string => this.dialogTag(scope);
-    const scheme = parseUri(req.uri)?.scheme;
-    if (scheme !== 'sip' && scheme !== 'sips' && scheme !== 'tel')
+    const ruri = parseUri(req.uri);
+    if (ruri === null)
+      return this.reply(scope, { status: 400, reason: r.badRequest, toTag: tag() }, true);
+    if (ruri.scheme !== 'sip' && ruri.scheme !== 'sips' && ruri.scheme !== 'tel')
       return this.reply(scope, { status: 416, reason: r.unsupportedScheme, toTag: tag() }, true);
     switch (req.method) {
       case 'OPTIONS': {
@@ -324,7 +340,7 @@ export class AsteriskPersona implements Persona {
       case 'REGISTER':
         return handleRegister(scope);
       case 'INVITE':
-        return this.invite(scope);
+        return handleInvite(scope);
       case 'SUBSCRIBE':
       case 'MESSAGE': {
         const denied = this.authenticate(scope, { status: 403, reason: r.forbidden }, tag());
@@ -334,7 +350,7 @@ export class AsteriskPersona implements Persona {
           : this.reply(scope, { status: 404, reason: r.notFoundRegister, toTag: tag() }, false);
       }
       case 'CANCEL':
-        return this.cancel(scope, seq);
+        return handleCancel(scope, seq);
       case 'NOTIFY':
         return this.reply(scope, { status: 489, reason: r.badEventNotify, toTag: tag() }, false);
       case 'PUBLISH':
@@ -359,90 +375,6 @@ export class AsteriskPersona implements Persona {
           false,
         );
     }
-  }
-
-  /** INVITE: 420 for unknown Require, the digest exchange, then 100 Trying and the dial plan's answer. */
-  invite(scope: RequestScope): Answer {
-    const { req, ctx } = scope;
-    const r = this.profile.reasons;
-    // Each INVITE transaction gets its own tag: the 401 and the later 486 differ.
-    const tag = this.newTag(this.branchOf(req));
-    const unsupported = (getHeader(req, 'Require') ?? '')
-      .split(',')
-      .map((s) => s.trim())
-      .filter((s) => s !== '' && !/^(replaces|timer)$/i.test(s));
-    if (unsupported.length > 0)
-      return this.reply(
-        scope,
-        {
-          status: 420,
-          reason: r.badExtension,
-          toTag: tag,
-          extra: [['Unsupported', unsupported.join(',')]],
-        },
-        true,
-      );
-    const denied = this.authenticate(scope, { status: 403, reason: r.forbidden }, tag);
-    if (denied) return denied;
-    const exten = parseUri(req.uri)?.user ?? '';
-    const host = ctx.dstIp.includes(':') ? `[${ctx.dstIp}]` : ctx.dstIp;
-    const contact: [string, string] = ['Contact', `<sip:${exten}@${host}:${ctx.dstPort}>`];
-    const trying = this.reply(
-      scope,
-      { status: 100, reason: r.trying, toTag: null, extra: [contact] },
-      false,
-    );
-    let status = this.dialStatus(exten);
-    if (status >= 200 && status < 300) status = 486; // never connect a call
-    if (status === 180 || status === 183) {
-      const ringing = this.reply(
-        scope,
-        { status: 180, reason: r.ringing, toTag: tag, extra: [contact] },
-        false,
-      );
-      const seq = parseCSeq(getHeader(req, 'CSeq') ?? '')?.seq ?? 0;
-      scope.dialog.pending = { cseq: seq, branch: this.branchOf(req), toTag: tag };
-      return { replies: [...trying.replies, ...ringing.replies], response: 180 };
-    }
-    const final = this.reply(scope, { status, reason: finalReason(status), toTag: tag }, true);
-    return { replies: [...trying.replies, ...final.replies], response: status };
-  }
-
-  dialStatus(exten: string): number {
-    for (const rule of this.config.dial.rules) {
-      try {
-        if (new RegExp(rule.pattern).test(exten)) return rule.response;
-      } catch {
-        continue;
-      }
-    }
-    return this.config.dial.default;
-  }
-
-  /** CANCEL of a ringing INVITE: 487 for the INVITE, then 200 for the CANCEL; otherwise 481. */
-  cancel(scope: RequestScope, seq: number): Answer {
-    const { req, dialog } = scope;
-    const r = this.profile.reasons;
-    const pending = dialog.pending;
-    if (pending?.cseq !== seq) {
-      return this.reply(
-        scope,
-        { status: 481, reason: r.callLegDoesNotExist, toTag: this.dialogTag(scope) },
-        false,
-      );
-    }
-    dialog.pending = null;
-    const asInvite: SipRequest = {
-      ...req,
-      headers: req.headers.map((h) => (h.name === 'CSeq' ? { ...h, value: `${seq} INVITE` } : h)),
-    };
-    const terminated = this.reply(
-      { ...scope, req: asInvite },
-      { status: 487, reason: r.requestTerminated, toTag: pending.toTag },
-      true,
-    );
-    const ok = this.reply(scope, { status: 200, reason: r.ok, toTag: pending.toTag }, false);
-    return { replies: [...terminated.replies, ...ok.replies], response: 200 };
   }
 }
 
