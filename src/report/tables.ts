@@ -1,0 +1,267 @@
+/**
+ * @module
+ * The report as a list of plain tables (title, columns, rows of cells): the
+ * one layout the text, CSV and HTML renderers share, so every format shows
+ * the same numbers under the same headings. Cells keep attacker strings raw;
+ * each renderer escapes for its own format.
+ */
+import type { Report } from '../analysis/types.js';
+
+export type TableCell = string | number | null;
+
+export interface Column {
+  readonly header: string;
+  /** Numbers align right; `id` prints as is (AS numbers), `share` as a percentage (with a bar in text). */
+  readonly kind: 'text' | 'int' | 'id' | 'share' | 'float';
+}
+
+export interface Table {
+  /** Stable id: CSV file name, HTML anchor. */
+  readonly id: string;
+  readonly title: string;
+  readonly note?: string;
+  readonly columns: readonly Column[];
+  readonly rows: readonly (readonly TableCell[])[];
+}
+
+const t = (header: string): Column => ({ header, kind: 'text' });
+const i = (header: string): Column => ({ header, kind: 'int' });
+const s = (header: string): Column => ({ header, kind: 'share' });
+const f = (header: string): Column => ({ header, kind: 'float' });
+const id = (header: string): Column => ({ header, kind: 'id' });
+
+/** Every section as tables, in report order; `top` cuts long lists. */
+export function reportTables(r: Report, top: number): Table[] {
+  const sm = r.summary;
+  const ua = r.user_agent_breakdown;
+  const ph = r.phases;
+  const cr = r.credentials;
+  const tables: Table[] = [
+    {
+      id: 'summary',
+      title: 'Summary (Table 1)',
+      note: `Period ${sm.first_ts ?? '-'} to ${sm.last_ts ?? '-'} (UTC); geo-IP data ${sm.geo_data_date ?? 'unknown'}.`,
+      columns: [t('data'), i('count')],
+      rows: [
+        ['REGISTER messages', sm.register_messages],
+        ['INVITE messages', sm.invite_messages],
+        ['OPTIONS messages', sm.options_messages],
+        ['Unified INVITE messages', sm.unified_invites],
+        ['Unique IPs', sm.unique_ips],
+        ['Unique ASNs', sm.unique_asns],
+        ['Days with events', sm.days],
+        ['Unique source country codes', sm.unique_source_countries],
+        ['Malformed messages', sm.malformed],
+      ],
+    },
+    {
+      id: 'user_agents',
+      title: 'User agents of unified INVITEs (Figure 3)',
+      note:
+        `Customized or potentially malicious (${ua.customized_categories.join(', ')}): ` +
+        `${(ua.customized_share * 100).toFixed(2)}% of ${ua.total} calls.` +
+        (ua.other.labels > 0 ? ` ${ua.other.labels} other labels: ${ua.other.count} calls.` : ''),
+      columns: [t('label'), t('family'), t('category'), i('calls'), s('share')],
+      rows: ua.labels.map((l) => [l.label, l.family, l.category, l.count, l.share]),
+    },
+    {
+      id: 'user_agent_categories',
+      title: 'User-agent categories',
+      columns: [t('category'), i('calls'), s('share')],
+      rows: ua.categories.map((c) => [c.name, c.count, c.share]),
+    },
+    {
+      id: 'source_countries',
+      title: 'Source countries of calls (Figure 4)',
+      columns: [t('cc'), i('calls'), s('share')],
+      rows: r.source_countries.slice(0, top).map((c) => [c.cc ?? '??', c.count, c.share]),
+    },
+    {
+      id: 'top_sources',
+      title: 'Top source IPs (Table 3)',
+      note: 'IDDs: distinct destination countries called. Share of cc: share of the calls from the same source country.',
+      columns: [
+        id('#'),
+        i('calls'),
+        t('ip'),
+        t('cc'),
+        id('asn'),
+        t('as name'),
+        i('IDDs'),
+        t('user agent'),
+        s('share'),
+        s('share of cc'),
+      ],
+      rows: r.top_sources.map((x, n) => [
+        n + 1,
+        x.count,
+        x.ip,
+        x.cc,
+        x.asn,
+        x.as_name,
+        x.destination_countries,
+        x.user_agent,
+        x.share,
+        x.share_of_country,
+      ]),
+    },
+    {
+      id: 'rogue_servers',
+      title: 'Rogue VoIP server candidates',
+      note:
+        `Sources calling >= ${r.rogue_servers.min_countries} destination countries with a robust z-score >= ${r.rogue_servers.min_z} ` +
+        `(0.6745 (k - median) / MAD over ${r.rogue_servers.callers} callers; median ${r.rogue_servers.median_countries}, MAD ${r.rogue_servers.mad_countries}). ` +
+        'Entropy near log2(countries) means calls spread evenly, as a hub reselling routes would.',
+      columns: [
+        t('ip'),
+        t('cc'),
+        i('calls'),
+        i('countries'),
+        f('robust z'),
+        f('entropy bits'),
+        t('why'),
+      ],
+      rows: r.rogue_servers.candidates
+        .slice(0, top)
+        .map((c) => [
+          c.ip,
+          c.cc,
+          c.calls,
+          c.destination_countries,
+          Number.isFinite(c.robust_z) ? c.robust_z : 'inf',
+          c.entropy_bits,
+          c.score_note,
+        ]),
+    },
+    {
+      id: 'destinations',
+      title: 'Most called numbers',
+      columns: [
+        t('number'),
+        t('country'),
+        t('type'),
+        i('calls'),
+        i('invites'),
+        i('sources'),
+        t('label'),
+      ],
+      rows: r.destinations.map((d) => [
+        d.number,
+        d.country,
+        d.type,
+        d.count,
+        d.invites,
+        d.sources,
+        d.label,
+      ]),
+    },
+    {
+      id: 'destination_countries',
+      title: 'Destination countries',
+      columns: [t('cc'), i('calls'), s('share')],
+      rows: r.destination_countries.slice(0, top).map((c) => [c.cc ?? '??', c.count, c.share]),
+    },
+    {
+      id: 'number_types',
+      title: 'Number types',
+      columns: [t('type'), i('calls'), s('share')],
+      rows: r.number_types.map((n) => [n.type ?? 'unknown', n.count, n.share]),
+    },
+    {
+      id: 'country_pairs',
+      title: 'Source country -> destination country (Table 4)',
+      columns: [t('source'), t('destination'), i('calls'), s('share')],
+      rows: r.country_pairs
+        .slice(0, top)
+        .map((p) => [p.source ?? '??', p.destination ?? '??', p.count, p.share]),
+    },
+    {
+      id: 'graph',
+      title: 'Link graph edges (Figure 5)',
+      columns: [t('source ip'), t('source cc'), t('destination'), i('calls')],
+      rows: r.graph.flatMap((g) =>
+        g.edges.map((e) => [g.ip, g.cc, e.destination ?? '??', e.count]),
+      ),
+    },
+    {
+      id: 'phases',
+      title: 'Attack phases: funnel',
+      note:
+        `Thresholds: scanning >= ${ph.thresholds.scan_min_requests} OPTIONS/no-user requests; enumeration >= ${ph.thresholds.enum_min_targets} users; ` +
+        `brute force >= ${ph.thresholds.brute_min_attempts} auth attempts on one user (or >= ${ph.thresholds.brute_min_registers} bare REGISTERs); ` +
+        `abuse >= ${ph.thresholds.abuse_min_invites} external INVITEs. ${ph.total_sources} sources sent requests.`,
+      columns: [
+        t('phase'),
+        i('sources (any)'),
+        i('sources (all phases so far)'),
+        s('of previous stage'),
+        i('of scanners'),
+      ],
+      rows: ph.funnel.map((st) => [
+        st.stage,
+        ph.totals[st.stage],
+        st.sources,
+        st.share_of_previous,
+        ph.from_scanners[st.stage],
+      ]),
+    },
+    {
+      id: 'phase_sources',
+      title: 'Sources by attack phase',
+      columns: [
+        t('ip'),
+        t('cc'),
+        t('phases'),
+        i('requests'),
+        i('scan req'),
+        i('users probed'),
+        i('auth attempts'),
+        i('max on one user'),
+        i('external INVITEs'),
+      ],
+      rows: ph.sources.map((x) => [
+        x.ip,
+        x.cc,
+        x.phases.join('>'),
+        x.requests,
+        x.scan_requests,
+        x.enum_targets,
+        x.auth_attempts,
+        Math.max(x.max_attempts_one_user, x.max_registers_one_user),
+        x.external_invites,
+      ]),
+    },
+    {
+      id: 'phase_daily',
+      title: 'Attack phases per day',
+      columns: [t('day'), t('phase'), i('sources'), i('messages')],
+      rows: ph.daily.map((d) => [d.day, d.phase, d.sources, d.messages]),
+    },
+    {
+      id: 'usernames',
+      title: 'Usernames tried',
+      note: `${cr.auth_attempts} requests carried Authorization.`,
+      columns: [t('username'), i('attempts'), i('sources')],
+      rows: cr.usernames.map((u) => [u.username, u.attempts, u.sources]),
+    },
+    {
+      id: 'passwords',
+      title: 'Recovered password guesses',
+      columns: [t('password'), t('recovered from'), i('attempts'), i('users')],
+      rows: cr.passwords.map((p) => [p.password, p.source, p.attempts, p.users]),
+    },
+    {
+      id: 'cracked',
+      title: 'Extensions cracked',
+      columns: [t('username'), t('first'), i('sources'), i('attempts'), t('passwords')],
+      rows: cr.cracked.map((c) => [
+        c.username,
+        c.first_ts,
+        c.sources,
+        c.attempts,
+        c.passwords.join(' '),
+      ]),
+    },
+  ];
+  return tables;
+}
