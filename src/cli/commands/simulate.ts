@@ -1,15 +1,145 @@
 /**
  * @module
- * `sipsnare simulate` (placeholder until its issue lands).
+ * `sipsnare simulate`: writes a synthetic year (or some days) of honeypot
+ * traffic, one log per sensor, with the exact expected analysis results in
+ * `truth.json`. The team checks ingest, enrichment and report against it.
  */
-import { SnareError } from '../../errors.js';
-import type { Command } from '../command.js';
+import { parseArgs } from 'node:util';
+import { UsageError } from '../../errors.js';
+import { simulate } from '../../simulate/engine.js';
+import { FORMATS, type SimFormat } from '../../simulate/writers.js';
+import type { Command, CommandIo } from '../command.js';
+
+const USAGE = `usage: sipsnare simulate --out DIR [--days N | --year] [--start YYYY-MM-DD]
+         [--format legacy|jsonl] [--sensors N] [--seed S] [--scale F] [--json]
+
+Writes one log per sensor (hp01.log... or hp01.jsonl...), DIR/truth.json (the
+exact figures the report must find, in the report JSON layout) and
+DIR/number-labels.csv. The same seed gives the same bytes.
+
+  --out DIR        output directory (created)
+  --days N         simulate N days (default 1)
+  --year           simulate the article's year: 366 days, 8 of them with the
+                   network down (358 days with events), 50 sensors
+  --start DATE     first day, UTC (default 2011-09-01)
+  --format F       legacy (the article's Figure 1 lines, default) or jsonl
+  --sensors N      sensors (default 50 with --year, else 1)
+  --seed S         seed (default "sipsnare")
+  --scale F        volume factor (default 1; --year --scale 0.01 is a quick year)
+  --json           print the run's result as JSON on stdout
+`;
+
+function positiveInt(
+  text: string | undefined,
+  name: string,
+  fallback: number,
+  max: number,
+): number {
+  if (text === undefined) return fallback;
+  const n = Number(text);
+  if (!Number.isInteger(n) || n < 1 || n > max)
+    throw new UsageError(`--${name} must be an integer from 1 to ${max}`);
+  return n;
+}
+
+/** One line of progress on stderr. */
+function progress(
+  io: CommandIo,
+  began: number,
+): (lines: number, day: number, days: number) => void {
+  return (lines, day, days) => {
+    const secs = (performance.now() - began) / 1000;
+    const rate = secs > 0 ? Math.round(lines / secs / 1000) : 0;
+    io.stderr.write(
+      `simulate: ${(lines / 1e6).toFixed(1)} M lines, day ${day + 1}/${days}, ${rate} k lines/s\n`,
+    );
+  };
+}
 
 export const command: Command = {
   name: 'simulate',
-  summary: '(not built yet)',
-  usage: 'usage: sipsnare simulate',
-  run() {
-    return Promise.reject(new SnareError('SNARE_ERR_USAGE', 'simulate is not built yet'));
+  summary: 'write synthetic honeypot logs with exact ground truth (truth.json)',
+  usage: USAGE,
+  run(argv, io) {
+    let values;
+    try {
+      ({ values } = parseArgs({
+        args: [...argv],
+        strict: true,
+        allowPositionals: false,
+        options: {
+          out: { type: 'string' },
+          days: { type: 'string' },
+          year: { type: 'boolean' },
+          start: { type: 'string' },
+          format: { type: 'string' },
+          sensors: { type: 'string' },
+          seed: { type: 'string' },
+          scale: { type: 'string' },
+          json: { type: 'boolean' },
+        },
+      }));
+    } catch (err) {
+      return Promise.reject(new UsageError(err instanceof Error ? err.message : String(err)));
+    }
+    const out = values.out;
+    if (out === undefined || out === '')
+      return Promise.reject(new UsageError('--out DIR is required'));
+    if (values.year === true && values.days !== undefined)
+      return Promise.reject(new UsageError('--days and --year exclude each other'));
+    const start = values.start ?? '2011-09-01';
+    if (!/^\d{4}-\d{2}-\d{2}$/.test(start) || Number.isNaN(Date.parse(`${start}T00:00:00Z`))) {
+      return Promise.reject(new UsageError('--start must be a date YYYY-MM-DD'));
+    }
+    const format = values.format ?? 'legacy';
+    if (!(FORMATS as readonly string[]).includes(format))
+      return Promise.reject(new UsageError('--format must be legacy or jsonl'));
+    const scale = values.scale === undefined ? 1 : Number(values.scale);
+    if (!Number.isFinite(scale) || scale <= 0 || scale > 10)
+      return Promise.reject(new UsageError('--scale must be a number above 0 and at most 10'));
+    try {
+      const year = values.year === true;
+      const days = year ? 366 : positiveInt(values.days, 'days', 1, 3660);
+      const sensors = positiveInt(values.sensors, 'sensors', year ? 50 : 1, 500);
+      const began = performance.now();
+      const result = simulate({
+        out,
+        format: format as SimFormat,
+        seed: values.seed ?? 'sipsnare',
+        start,
+        days,
+        sensors,
+        scale,
+        outageDays: days >= 46 ? Math.round((days * 8) / 366) : 0,
+        onProgress: progress(io, began),
+      });
+      const rate = Math.round(result.lines / Math.max(result.seconds, 1e-9));
+      if (values.json === true) {
+        io.stdout.write(
+          JSON.stringify(
+            {
+              out,
+              lines: result.lines,
+              bytes: result.bytes,
+              seconds: result.seconds,
+              lines_per_second: rate,
+              files: result.files,
+              truth: result.truthPath,
+              summary: result.summary,
+            },
+            null,
+            2,
+          ) + '\n',
+        );
+      } else {
+        io.stdout.write(
+          `wrote ${result.lines} lines (${(result.bytes / 1e6).toFixed(1)} MB) to ${result.files.length} sensor files in ${result.seconds.toFixed(1)} s (${rate} lines/s)\n`,
+        );
+        io.stdout.write(`truth: ${result.truthPath}\n${JSON.stringify(result.summary)}\n`);
+      }
+      return Promise.resolve(0);
+    } catch (err) {
+      return Promise.reject(err instanceof Error ? err : new Error(String(err)));
+    }
   },
 };
