@@ -161,3 +161,70 @@ for (const run of RUNS) {
     }
   });
 }
+
+describe('a fingerprinting attacker learns nothing static', () => {
+  const persona = createAsteriskPersona(referenceConfig('chan_sip', true), {
+    random: seededRandom(99),
+  });
+  const ctx: InboundContext = {
+    transport: 'udp',
+    srcIp: '203.0.113.5',
+    srcPort: 5060,
+    dstIp: '192.0.2.1',
+    dstPort: 5060,
+    now: new Date('2026-05-01T00:00:00Z'),
+  };
+  const probe = (method: string, i: number): Buffer =>
+    Buffer.from(
+      `${method} sip:${100 + i}@192.0.2.1 SIP/2.0\r\n` +
+        `Via: SIP/2.0/UDP 203.0.113.5:5060;branch=z9hG4bK-${i}x;rport\r\n` +
+        `From: "sipvicious"<sip:${100 + i}@1.1.1.1>;tag=${6162 + i}\r\n` +
+        `To: "sipvicious"<sip:${100 + i}@1.1.1.1>\r\n` +
+        `Call-ID: scan-${i}\r\nCSeq: ${i + 1} ${method}\r\nUser-Agent: friendly-scanner\r\nContent-Length: 0\r\n\r\n`,
+      'latin1',
+    );
+
+  it('uses a fresh as%08x To tag per dialog and a fresh nonce per challenge', () => {
+    const tags = new Set<string>();
+    const nonces = new Set<string>();
+    for (let i = 0; i < 30; i++) {
+      const opt = persona.handle(probe('OPTIONS', i), ctx).replies[0]!.data.toString('latin1');
+      const reg = persona.handle(probe('REGISTER', i), ctx).replies[0]!.data.toString('latin1');
+      tags.add(/^To: .*;tag=(as[0-9a-f]{8})\r$/m.exec(opt)?.[1] ?? 'missing');
+      nonces.add(nonceIn(Buffer.from(reg, 'latin1')) ?? 'missing');
+    }
+    assert.equal(tags.size, 30);
+    assert.equal(nonces.size, 30);
+    assert.ok(![...nonces].some((n) => !/^[0-9a-f]{8}$/.test(n)));
+  });
+
+  it('echoes Via, From, Call-ID and CSeq exactly, names the configured Server, and sends no body', () => {
+    const res = persona.handle(probe('OPTIONS', 77), ctx).replies[0]!.data.toString('latin1');
+    assert.match(res, /^SIP\/2\.0 404 Not Found\r\n/);
+    assert.ok(
+      res.includes(
+        'Via: SIP/2.0/UDP 203.0.113.5:5060;branch=z9hG4bK-77x;received=203.0.113.5;rport=5060\r\n',
+      ),
+    );
+    assert.ok(res.includes('From: "sipvicious"<sip:177@1.1.1.1>;tag=6239\r\n'));
+    assert.ok(
+      res.includes('Call-ID: scan-77\r\nCSeq: 78 OPTIONS\r\nServer: Asterisk PBX 18.26.4\r\n'),
+    );
+    assert.ok(res.endsWith('Content-Length: 0\r\n\r\n'));
+  });
+
+  it('stays silent for garbage, keepalives, stray responses and a request without Via', () => {
+    const inputs = [
+      Buffer.from('\x00\x01garbage\xff'),
+      Buffer.from('\r\n\r\n'),
+      Buffer.from('SIP/2.0 200 OK\r\nCall-ID: x\r\nCSeq: 1 OPTIONS\r\n\r\n'),
+      Buffer.from(
+        probe('OPTIONS', 1)
+          .toString('latin1')
+          .replace(/^Via:.*\r\n/m, ''),
+        'latin1',
+      ),
+    ];
+    for (const b of inputs) assert.deepEqual(persona.handle(b, ctx).replies, []);
+  });
+});
