@@ -1,5 +1,5 @@
 -- 0001: events with enrichment columns, unified INVITEs, import bookkeeping.
--- Column names of `events` up to `dropped` are the event schema's
+-- Column names of events up to dropped are the event schema's
 -- (src/events/catalog.ts), in the same order; the enrichment columns follow.
 CREATE TABLE events (
   event          VARCHAR NOT NULL,
@@ -48,7 +48,7 @@ CREATE TABLE events (
 );
 
 -- Unified INVITEs (DESIGN.md): one source IP, one destination number,
--- consecutive INVITEs at most `gap` apart. Rebuilt from events after import.
+-- consecutive INVITEs at most --gap apart. Rebuilt from events after import.
 CREATE TABLE calls (
   src_ip         VARCHAR NOT NULL,
   dialed_number  VARCHAR NOT NULL,
@@ -71,8 +71,11 @@ CREATE TABLE imports (
   sensor         VARCHAR NOT NULL,
   format         VARCHAR NOT NULL,
   head_sha256    VARCHAR NOT NULL,        -- hash of the first bytes: identifies the file across renames
+  head_bytes     BIGINT NOT NULL,         -- how many first bytes head_sha256 covers
   bytes_done     BIGINT NOT NULL,         -- offset after the last complete line imported
   lines_done     BIGINT NOT NULL,
+  events_added   BIGINT NOT NULL,         -- events this file added, over all its imports
+  rejected       BIGINT NOT NULL,         -- lines or records that did not parse, over all its imports
   imported_at    TIMESTAMP NOT NULL
 );
 

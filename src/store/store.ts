@@ -1,0 +1,118 @@
+/**
+ * @module
+ * Opens (or creates) the embedded DuckDB store and brings its schema up to
+ * date: the numbered migrations run in order inside one transaction each,
+ * and the version reached is kept in `meta` (`schema_version`).
+ *
+ * Must never build SQL text from data: every value is a bound parameter.
+ */
+import { mkdirSync } from 'node:fs';
+import { dirname } from 'node:path';
+import { DuckDBInstance, type DuckDBConnection } from '@duckdb/node-api';
+import { SnareError } from '../errors.js';
+import { MIGRATIONS, type Migration } from './migrations/index.js';
+
+/** An open store: one DuckDB instance and the connection the writer uses. */
+export interface Store {
+  readonly path: string;
+  readonly instance: DuckDBInstance;
+  readonly conn: DuckDBConnection;
+  /** Schema version after migration. */
+  readonly version: number;
+  getMeta(key: string): Promise<string | null>;
+  setMeta(key: string, value: string): Promise<void>;
+  /** Closes the connection and the instance (checkpointing the file). Safe to call twice. */
+  close(): void;
+}
+
+/** The newest schema version this build knows. */
+export const SCHEMA_VERSION = MIGRATIONS.reduce((v, m) => Math.max(v, m.version), 0);
+
+async function currentVersion(conn: DuckDBConnection): Promise<number> {
+  const tables = await conn.runAndReadAll(
+    "SELECT count(*)::INTEGER AS n FROM information_schema.tables WHERE table_name = 'meta' AND table_schema = 'main'",
+  );
+  if (tables.getRowObjectsJS()[0]?.['n'] === 0) return 0;
+  const r = await conn.runAndReadAll("SELECT value FROM meta WHERE key = 'schema_version'");
+  const v = r.getRowObjectsJS()[0]?.['value'];
+  return typeof v === 'string' ? Number.parseInt(v, 10) : 0;
+}
+
+/**
+ * Applies every migration newer than the store's version. Refuses a store
+ * written by a newer build, since its tables may mean something else.
+ */
+export async function migrate(
+  conn: DuckDBConnection,
+  migrations: readonly Migration[] = MIGRATIONS,
+): Promise<number> {
+  let version = await currentVersion(conn);
+  const newest = migrations.reduce((v, m) => Math.max(v, m.version), 0);
+  if (version > newest) {
+    throw new SnareError(
+      'SNARE_ERR_STORE',
+      `store schema version ${version} is newer than this sipsnare (${newest})`,
+    );
+  }
+  for (const m of [...migrations].sort((a, b) => a.version - b.version)) {
+    if (m.version <= version) continue;
+    await conn.run('BEGIN TRANSACTION');
+    try {
+      await conn.run(m.sql);
+      await conn.run("INSERT OR REPLACE INTO meta (key, value) VALUES ('schema_version', $1)", [
+        String(m.version),
+      ]);
+      await conn.run('COMMIT');
+    } catch (err) {
+      await conn.run('ROLLBACK');
+      throw new SnareError('SNARE_ERR_STORE', `migration ${m.name} failed`, { cause: err });
+    }
+    version = m.version;
+  }
+  return version;
+}
+
+/**
+ * Opens the store at `path` (`:memory:` for tests), creating the file and
+ * its folder when missing, and migrates it. A file that is not a DuckDB
+ * database, or is locked by another process, gives SNARE_ERR_STORE.
+ */
+export async function openStore(path: string): Promise<Store> {
+  if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true });
+  let instance: DuckDBInstance;
+  try {
+    instance = await DuckDBInstance.create(path);
+  } catch (err) {
+    throw new SnareError('SNARE_ERR_STORE', `cannot open store ${path}`, { cause: err });
+  }
+  const conn = await instance.connect();
+  let version: number;
+  try {
+    version = await migrate(conn);
+  } catch (err) {
+    conn.closeSync();
+    instance.closeSync();
+    throw err;
+  }
+  let closed = false;
+  return {
+    path,
+    instance,
+    conn,
+    version,
+    async getMeta(key) {
+      const r = await conn.runAndReadAll('SELECT value FROM meta WHERE key = $1', [key]);
+      const v = r.getRowObjectsJS()[0]?.['value'];
+      return typeof v === 'string' ? v : null;
+    },
+    async setMeta(key, value) {
+      await conn.run('INSERT OR REPLACE INTO meta (key, value) VALUES ($1, $2)', [key, value]);
+    },
+    close() {
+      if (closed) return;
+      closed = true;
+      conn.closeSync();
+      instance.closeSync();
+    },
+  };
+}

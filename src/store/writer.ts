@@ -1,0 +1,224 @@
+/**
+ * @module
+ * Writes events into the store fast and idempotently. Rows go through DuckDB
+ * Appenders into in-memory staging tables (the fastest path measured from
+ * Node, see docs/store.md); `flush` then enriches once per distinct source
+ * address, User-Agent and INVITE burst, and moves the staged rows into
+ * `events` in one INSERT ... SELECT that skips every `event_id` already
+ * stored. Imported legacy lines take a narrower staging table whose
+ * event ids are computed in SQL.
+ *
+ * Must never put a value into SQL text: attacker strings travel through the
+ * appender or as bound parameters only.
+ */
+import type { DuckDBAppender } from '@duckdb/node-api';
+import { FIELDS, FIELD_NAMES, type SnareEvent } from '../events/catalog.js';
+import type { Enricher } from './enricher.js';
+import { enrichStaged } from './enrich-staged.js';
+import type { Store } from './store.js';
+
+/** Where a stored event came from (the `origin` column). */
+export const ORIGINS = [
+  'sensor',
+  'jsonl',
+  'legacy',
+  'honeynet',
+  'pcap',
+  'asterisk',
+  'freeswitch',
+] as const;
+export type Origin = (typeof ORIGINS)[number];
+
+/** Columns of `stage_events`: the event fields (ts as epoch milliseconds) and origin. */
+const STAGE_COLUMNS = FIELD_NAMES.map((name) => {
+  const kind = FIELDS[name].kind;
+  if (kind === 'timestamp') return { name, sql: 'ts_ms DOUBLE', kind };
+  if (kind === 'int') return { name, sql: `${name} DOUBLE`, kind };
+  if (kind === 'bool') return { name, sql: `${name} BOOLEAN`, kind };
+  return { name, sql: `${name} VARCHAR`, kind };
+});
+
+const STAGE_DDL = [
+  `CREATE OR REPLACE TEMP TABLE stage_events (${STAGE_COLUMNS.map((c) => c.sql).join(', ')}, origin VARCHAR)`,
+  `CREATE OR REPLACE TEMP TABLE stage_legacy (line BIGINT, ts_ms DOUBLE, src_ip VARCHAR, method VARCHAR,
+     from_user VARCHAR, to_user VARCHAR, response DOUBLE, user_agent VARCHAR)`,
+  `CREATE OR REPLACE TEMP TABLE stage_numbers (event_id VARCHAR, dialed_number VARCHAR, dst_cc VARCHAR,
+     number_type VARCHAR, number_kind VARCHAR)`,
+];
+
+/** Staged legacy rows become events; `$1` = event-id prefix, `$2` = sensor. */
+const LEGACY_TO_STAGE = `INSERT INTO stage_events (event, event_id, ts_ms, sensor, src_ip, method, from_user,
+    to_user, response, user_agent, ruri_user, dialed, origin)
+  SELECT 'sip.request', md5($1 || line::VARCHAR), ts_ms, $2, src_ip, method, from_user, to_user,
+    response, user_agent, CASE WHEN method = 'INVITE' THEN to_user END,
+    CASE WHEN method = 'INVITE' THEN to_user END, 'legacy'
+  FROM stage_legacy`;
+
+function castFor(name: string): string {
+  if (name === 'cseq') return 'TRY_CAST(s.cseq AS BIGINT)';
+  return `TRY_CAST(s.${name} AS INTEGER)`;
+}
+
+/** Moves staged rows into events: enrichment joined in, stored event ids skipped. */
+const STAGE_TO_EVENTS = `INSERT INTO events
+  SELECT ${STAGE_COLUMNS.map((c) =>
+    c.kind === 'timestamp'
+      ? 'epoch_ms(CAST(s.ts_ms AS BIGINT))'
+      : c.kind === 'int'
+        ? castFor(c.name)
+        : `s.${c.name}`,
+  ).join(', ')},
+    s.origin, ip.src_cc, ip.src_asn, ip.src_as_name,
+    coalesce(ua.ua_label, CASE WHEN coalesce(s.user_agent, '') = '' THEN 'undefined' ELSE s.user_agent END),
+    ua.ua_family, ua.ua_category,
+    n.dialed_number, n.dst_cc, n.number_type, n.number_kind
+  FROM STAGE s
+  LEFT JOIN dim_ip ip ON ip.src_ip = s.src_ip
+  LEFT JOIN dim_ua ua ON ua.user_agent = coalesce(s.user_agent, '')
+  LEFT JOIN stage_numbers n ON n.event_id = s.event_id
+  WHERE NOT EXISTS (SELECT 1 FROM events e
+    WHERE e.event_id = s.event_id AND e.ts BETWEEN epoch_ms($1::BIGINT) AND epoch_ms($2::BIGINT))`;
+
+export interface FlushResult {
+  /** Events added to the store. */
+  readonly added: number;
+  /** Staged events whose event_id was already stored (or staged twice). */
+  readonly duplicates: number;
+}
+
+export interface WriterOptions {
+  readonly enricher: Enricher;
+  /** Unification gap in minutes: INVITE bursts for number resolution. */
+  readonly gapMinutes: number;
+}
+
+/**
+ * One writer per store connection. Appends are synchronous; `flush` is
+ * async and must not run twice at once (callers await it).
+ */
+export class StoreWriter {
+  private legacyCtx: { prefix: string; sensor: string } | null = null;
+  private count = 0;
+  /** Set when rows came with their own ids, which may repeat within a batch. */
+  private ownIds = false;
+
+  private constructor(
+    private readonly store: Store,
+    private readonly opts: WriterOptions,
+    private events: DuckDBAppender,
+    private legacy: DuckDBAppender,
+  ) {}
+
+  static async create(store: Store, opts: WriterOptions): Promise<StoreWriter> {
+    for (const ddl of STAGE_DDL) await store.conn.run(ddl);
+    return new StoreWriter(
+      store,
+      opts,
+      await store.conn.createAppender('stage_events'),
+      await store.conn.createAppender('stage_legacy'),
+    );
+  }
+
+  /** Rows staged since the last flush. */
+  get staged(): number {
+    return this.count;
+  }
+
+  /** Stages one event (a validated JSON line, a live event, a parsed record). */
+  appendEvent(ev: SnareEvent, origin: Origin, ownId = true): void {
+    const a = this.events;
+    this.ownIds ||= ownId;
+    for (const c of STAGE_COLUMNS) {
+      const v = ev[c.name];
+      if (v === null) a.appendNull();
+      else if (c.kind === 'timestamp') a.appendDouble(Date.parse(v as string));
+      else if (c.kind === 'int') a.appendDouble(v as number);
+      else if (c.kind === 'bool') a.appendBoolean(v as boolean);
+      else a.appendVarchar(v as string);
+    }
+    a.appendVarchar(origin);
+    a.endRow();
+    this.count++;
+  }
+
+  /**
+   * Starts staging legacy lines of one file: their event ids are
+   * md5(prefix + line number). Flushes first when the context changes.
+   */
+  async beginLegacy(prefix: string, sensor: string): Promise<void> {
+    if (this.legacyCtx && (this.legacyCtx.prefix !== prefix || this.legacyCtx.sensor !== sensor)) {
+      await this.flush();
+    }
+    this.legacyCtx = { prefix, sensor };
+  }
+
+  /** Stages one legacy line (after `beginLegacy`); the hot path of a large import. */
+  appendLegacy(
+    line: number,
+    tsMs: number,
+    srcIp: string,
+    method: string,
+    fromUser: string | null,
+    toUser: string | null,
+    response: number | null,
+    userAgent: string | null,
+  ): void {
+    const a = this.legacy;
+    a.appendDouble(line);
+    a.appendDouble(tsMs);
+    a.appendVarchar(srcIp);
+    a.appendVarchar(method);
+    if (fromUser === null) a.appendNull();
+    else a.appendVarchar(fromUser);
+    if (toUser === null) a.appendNull();
+    else a.appendVarchar(toUser);
+    if (response === null) a.appendNull();
+    else a.appendDouble(response);
+    if (userAgent === null) a.appendNull();
+    else a.appendVarchar(userAgent);
+    a.endRow();
+    this.count++;
+  }
+
+  /** Enriches and stores everything staged; returns what was added. */
+  async flush(): Promise<FlushResult> {
+    const conn = this.store.conn;
+    if (this.count === 0) return { added: 0, duplicates: 0 };
+    this.events.flushSync();
+    this.legacy.flushSync();
+    const staged = this.count;
+    this.count = 0;
+    if (this.legacyCtx) {
+      await conn.run(LEGACY_TO_STAGE, [this.legacyCtx.prefix, this.legacyCtx.sensor]);
+      await conn.run('DELETE FROM stage_legacy');
+    }
+    await enrichStaged(conn, this.opts.enricher, this.opts.gapMinutes);
+    const range = await conn.runAndReadAll(
+      'SELECT CAST(min(ts_ms) AS BIGINT) AS lo, CAST(max(ts_ms) AS BIGINT) AS hi FROM stage_events',
+    );
+    const r = range.getRowObjectsJS()[0] ?? {};
+    const lo = r['lo'] ?? 0n;
+    const hi = r['hi'] ?? 0n;
+    const stage = this.ownIds
+      ? '(SELECT * FROM stage_events QUALIFY row_number() OVER (PARTITION BY event_id) = 1)'
+      : 'stage_events';
+    this.ownIds = false;
+    const res = await conn.run(STAGE_TO_EVENTS.replace('STAGE', stage), [
+      lo as bigint,
+      hi as bigint,
+    ]);
+    const added = res.rowsChanged;
+    await conn.run('DELETE FROM stage_events');
+    await conn.run('DELETE FROM stage_numbers');
+    return { added, duplicates: staged - added };
+  }
+
+  /** Flushes and closes the appenders; the writer is unusable afterwards. */
+  async close(): Promise<FlushResult> {
+    const r = await this.flush();
+    this.events.closeSync();
+    this.legacy.closeSync();
+    this.legacyCtx = null;
+    return r;
+  }
+}
