@@ -1,0 +1,168 @@
+/**
+ * @module enrich/ip-lookup
+ * IP address -> source country (RIR-derived, @ip-location-db/geo-whois-asn-country)
+ * and ASN + AS name (@ip-location-db/asn), offline, IPv4 and IPv6. Users can
+ * point at newer files of the same "-num" CSV layout. IPv6 tables load on the
+ * first IPv6 lookup, since most honeypot traffic is IPv4. Lookups never throw:
+ * masked or invalid addresses (`210.184.X.Y`) give all-null answers.
+ */
+import { statSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { dirname, join } from 'node:path';
+import { parseIp } from './ip-address.js';
+import {
+  find4,
+  find6,
+  parseRanges4,
+  parseRanges6,
+  readRangeFile,
+  readRangeFileSync,
+  splitCsv,
+  type Ranges4,
+  type Ranges6,
+} from './range-table.js';
+
+/** What the data says about one address; null where it says nothing. */
+export interface IpInfo {
+  readonly cc: string | null;
+  readonly asn: number | null;
+  readonly as_name: string | null;
+}
+
+export interface IpLookup {
+  lookup(ip: string): IpInfo;
+  /** Date of the data (YYYY-MM-DD): reports show it, since RIR data ages. */
+  readonly dataDate: string;
+}
+
+/** Paths of the four data files; each defaults to the bundled npm package file. */
+export interface IpLookupOptions {
+  readonly countryV4?: string;
+  readonly countryV6?: string;
+  readonly asnV4?: string;
+  readonly asnV6?: string;
+}
+
+const NONE: IpInfo = Object.freeze({ cc: null, asn: null, as_name: null });
+const require = createRequire(import.meta.url);
+
+function packageFile(pkg: string, file: string): string {
+  return join(dirname(require.resolve(`${pkg}/package.json`)), file);
+}
+
+/** The bundled data's date, from the package version (`2.3.2026061719` -> 2026-06-17). */
+function bundledDataDate(): string {
+  try {
+    const pj = JSON.parse(
+      readFileSync(packageFile('@ip-location-db/asn', 'package.json'), 'utf8'),
+    ) as { version?: unknown };
+    const m = /\.(\d{4})(\d{2})(\d{2})\d*$/.exec(String(pj.version));
+    if (m) return `${m[1] ?? ''}-${m[2] ?? ''}-${m[3] ?? ''}`;
+  } catch {
+    /* fall through to unknown */
+  }
+  return 'unknown';
+}
+
+function fileDate(path: string): string {
+  try {
+    return statSync(path).mtime.toISOString().slice(0, 10);
+  } catch {
+    return 'unknown';
+  }
+}
+
+/** Interns country codes so a row stores a small integer. */
+class CountryCodes {
+  readonly codes: string[] = [];
+  private readonly index = new Map<string, number>();
+  readonly parse = (rest: string): number => {
+    const cc = rest.trim().toUpperCase();
+    if (!/^[A-Z]{2}$/.test(cc)) return -1;
+    let i = this.index.get(cc);
+    if (i === undefined) {
+      i = this.codes.length;
+      this.codes.push(cc);
+      this.index.set(cc, i);
+    }
+    return i;
+  };
+}
+
+/** Keeps the first AS name seen per ASN; the row stores the ASN itself. */
+class AsNames {
+  readonly names = new Map<number, string>();
+  readonly parse = (rest: string): number => {
+    const comma = rest.indexOf(',');
+    const asnText = comma < 0 ? rest : rest.slice(0, comma);
+    const asn = Number(asnText);
+    if (!Number.isInteger(asn) || asn < 0 || asn > 0x7fffffff) return -1;
+    if (comma >= 0 && !this.names.has(asn)) {
+      const name = splitCsv(rest.slice(comma + 1))[0] ?? '';
+      if (name !== '') this.names.set(asn, name);
+    }
+    return asn;
+  };
+}
+
+/**
+ * Loads the IPv4 tables now and prepares the IPv6 ones for the first IPv6
+ * lookup. Throws SnareError (SNARE_ERR_IO) if a data file cannot be read.
+ */
+export async function loadIpLookup(opts: IpLookupOptions = {}): Promise<IpLookup> {
+  const countryV4 =
+    opts.countryV4 ??
+    packageFile('@ip-location-db/geo-whois-asn-country', 'geo-whois-asn-country-ipv4-num.csv');
+  const countryV6 =
+    opts.countryV6 ??
+    packageFile('@ip-location-db/geo-whois-asn-country', 'geo-whois-asn-country-ipv6-num.csv');
+  const asnV4 = opts.asnV4 ?? packageFile('@ip-location-db/asn', 'asn-ipv4-num.csv');
+  const asnV6 = opts.asnV6 ?? packageFile('@ip-location-db/asn', 'asn-ipv6-num.csv');
+  const custom = opts.countryV4 ?? opts.asnV4;
+  const dataDate = custom === undefined ? bundledDataDate() : fileDate(custom);
+
+  const ccs = new CountryCodes();
+  const names = new AsNames();
+  const [ccText, asnText] = await Promise.all([readRangeFile(countryV4), readRangeFile(asnV4)]);
+  const cc4 = parseRanges4(ccText, ccs.parse);
+  const asn4 = parseRanges4(asnText, names.parse);
+  let v6: { cc: Ranges6; asn: Ranges6 } | null = null;
+  let v6Failed = false;
+
+  const info = (ccIdx: number, asn: number): IpInfo => {
+    if (ccIdx < 0 && asn < 0) return NONE;
+    return {
+      cc: ccIdx < 0 ? null : (ccs.codes[ccIdx] ?? null),
+      asn: asn < 0 ? null : asn,
+      as_name: asn < 0 ? null : (names.names.get(asn) ?? null),
+    };
+  };
+  const at = (t: Ranges4 | Ranges6, i: number): number => (i < 0 ? -1 : (t.values[i] ?? -1));
+
+  return {
+    dataDate,
+    lookup(ip: string): IpInfo {
+      const parsed = parseIp(ip);
+      if (parsed === null) return NONE;
+      if (parsed.family === 4) {
+        return info(at(cc4, find4(cc4, parsed.v4)), at(asn4, find4(asn4, parsed.v4)));
+      }
+      if (v6 === null) {
+        if (v6Failed) return NONE;
+        try {
+          v6 = {
+            cc: parseRanges6(readRangeFileSync(countryV6), ccs.parse),
+            asn: parseRanges6(readRangeFileSync(asnV6), names.parse),
+          };
+        } catch {
+          // An unreadable IPv6 file must not break IPv4 enrichment: answer unknown.
+          v6Failed = true;
+          return NONE;
+        }
+      }
+      const { hi, lo } = parsed;
+      return info(at(v6.cc, find6(v6.cc, hi, lo)), at(v6.asn, find6(v6.asn, hi, lo)));
+    },
+  };
+}
