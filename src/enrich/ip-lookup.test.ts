@@ -26,7 +26,15 @@ describe('loadIpLookup with the bundled data', () => {
 
   it('answers all-null for masked, private and invalid addresses without throwing', () => {
     const none = { cc: null, asn: null, as_name: null };
-    for (const s of ['210.184.X.Y', 'honey.pot.IP.removed', '', '1.2.3', '256.1.1.1', '::::', 'x'.repeat(5000)]) {
+    for (const s of [
+      '210.184.X.Y',
+      'honey.pot.IP.removed',
+      '',
+      '1.2.3',
+      '256.1.1.1',
+      '::::',
+      'x'.repeat(5000),
+    ]) {
       assert.deepEqual(ip.lookup(s), none, s);
     }
     assert.equal(ip.lookup('10.1.2.3').cc, null);
@@ -55,7 +63,10 @@ describe('loadIpLookup with user files', () => {
     writeFileSync(cc4, '33554432,50331647,FR\n16777216,16777471,AU\n');
     writeFileSync(asn4, '16777216,16777471,13335,"Cloudflare, Inc."\n');
     // 2001:db8::/32
-    writeFileSync(cc6, '42540766411282592856903984951653826560,42540766490510755371168322545197170687,NL\n');
+    writeFileSync(
+      cc6,
+      '42540766411282592856903984951653826560,42540766490510755371168322545197170687,NL\n',
+    );
     writeFileSync(asn6, '');
     const ip = await loadIpLookup({ countryV4: cc4, asnV4: asn4, countryV6: cc6, asnV6: asn6 });
     assert.deepEqual(ip.lookup('1.0.0.1'), { cc: 'AU', asn: 13335, as_name: 'Cloudflare, Inc.' });
