@@ -122,10 +122,15 @@ export function toEvent(e: SimEvent, ts: string, id: string): SnareEvent {
   return ev as SnareEvent;
 }
 
-/** One output file per sensor with a bounded buffer. */
+/**
+ * One output file per sensor, each with a fixed byte buffer: lines are
+ * encoded straight into it (no string concatenation, little garbage) and
+ * the buffer is written out when full.
+ */
 export class SensorFiles {
   private readonly fds: number[] = [];
-  private readonly buffers: string[] = [];
+  private readonly buffers: Buffer[] = [];
+  private readonly used: number[] = [];
   readonly paths: string[] = [];
   bytes = 0;
 
@@ -134,22 +139,34 @@ export class SensorFiles {
       const path = join(dir, `${sensorId(i)}.${format === 'legacy' ? 'log' : 'jsonl'}`);
       this.paths.push(path);
       this.fds.push(openSync(path, 'w'));
-      this.buffers.push('');
+      this.buffers.push(Buffer.allocUnsafe(FLUSH_BYTES));
+      this.used.push(0);
     }
   }
 
   write(sensor: number, line: string): void {
-    const buf = (this.buffers[sensor] ?? '') + line;
-    if (buf.length >= FLUSH_BYTES) {
-      this.bytes += writeSync(this.fds[sensor] ?? -1, buf);
-      this.buffers[sensor] = '';
-    } else this.buffers[sensor] = buf;
+    const buf = this.buffers[sensor];
+    const fd = this.fds[sensor];
+    if (buf === undefined || fd === undefined) throw new RangeError(`no sensor ${sensor}`);
+    let used = this.used[sensor] ?? 0;
+    // A UTF-8 character takes at most 3 bytes per UTF-16 unit.
+    if (used + line.length * 3 > FLUSH_BYTES) {
+      this.bytes += writeSync(fd, buf, 0, used);
+      used = 0;
+      if (line.length * 3 > FLUSH_BYTES) {
+        this.bytes += writeSync(fd, line);
+        this.used[sensor] = 0;
+        return;
+      }
+    }
+    this.used[sensor] = used + buf.write(line, used);
   }
 
   close(): void {
     this.fds.forEach((fd, i) => {
-      const buf = this.buffers[i] ?? '';
-      if (buf.length > 0) this.bytes += writeSync(fd, buf);
+      const used = this.used[i] ?? 0;
+      const buf = this.buffers[i];
+      if (used > 0 && buf) this.bytes += writeSync(fd, buf, 0, used);
       closeSync(fd);
     });
     this.fds.length = 0;
