@@ -64,12 +64,18 @@ export function textOf(latin1: string): string {
   return Buffer.from(latin1, 'latin1').toString('utf8');
 }
 
-/** Index just after the blank line ending the headers (CRLFCRLF or LFLF), or -1. */
+/** Index just after the blank line ending the headers (CRLFCRLF or LFLF, or the mixed forms), or -1. */
 export function findHeaderEnd(bytes: Uint8Array, from = 0): number {
-  for (let i = from; i < bytes.length; i++) {
-    if (bytes[i] !== 0x0a) continue;
-    if (bytes[i + 1] === 0x0a) return i + 2;
-    if (bytes[i + 1] === 0x0d && bytes[i + 2] === 0x0a) return i + 3;
+  const buf = Buffer.isBuffer(bytes) ? bytes : Buffer.from(bytes.buffer, bytes.byteOffset, bytes.length);
+  // Native search for the common case first; the byte loop below handles bare LFs.
+  const crlf = buf.indexOf('\r\n\r\n', from, 'latin1');
+  const lf = buf.indexOf('\n\n', from, 'latin1');
+  if (lf < 0 && crlf >= 0 && buf.indexOf('\n\r\n', from, 'latin1') === crlf + 1) return crlf + 4;
+  const end = crlf < 0 ? buf.length : crlf + 4;
+  for (let i = from; i < end; i++) {
+    if (buf[i] !== 0x0a) continue;
+    if (buf[i + 1] === 0x0a) return i + 2;
+    if (buf[i + 1] === 0x0d && buf[i + 2] === 0x0a) return i + 3;
   }
   return -1;
 }

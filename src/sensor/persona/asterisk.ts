@@ -7,9 +7,7 @@
  * retransmissions) and never sends a 200 to an INVITE, media or a request
  * of its own. Never throws: any input ends as an event.
  */
-import type { ExtensionConfig, SensorConfig } from '../../config/types.js';
-import { parseNameAddr } from '../../sip/address.js';
-import { formatChallenge } from '../../sip/digest.js';
+import type { SensorConfig } from '../../config/types.js';
 import { getHeader } from '../../sip/headers.js';
 import type { SipRequest } from '../../sip/message.js';
 import { parse } from '../../sip/parse.js';
@@ -17,7 +15,7 @@ import { parseUri } from '../../sip/uri.js';
 import { parseCSeq, topVia, validateMessage } from '../../sip/validate.js';
 import { viaParam } from '../../sip/via.js';
 import { CredentialRecovery } from '../credentials.js';
-import { checkAuth } from './auth.js';
+import { authenticate } from './peer.js';
 import { excerptOf, messageFields } from './fields.js';
 import { profileFor, type PersonaProfile } from './profile.js';
 import { buildResponse, type ResponseSpec } from './response.js';
@@ -247,70 +245,6 @@ export class AsteriskPersona implements Persona {
     };
   }
 
-  /** The peer a request names: REGISTER by To user, others by From user, then by source address. */
-  findPeer(scope: RequestScope): { name: string; peer: ExtensionConfig | null } {
-    const header = scope.req.method === 'REGISTER' ? 'To' : 'From';
-    const name = parseNameAddr(getHeader(scope.req, header) ?? '')?.uri?.user ?? '';
-    const byName = this.config.extensions.find((e) => e.number === name);
-    if (byName) return { name, peer: byName };
-    if (scope.req.method !== 'REGISTER') {
-      const reg = this.registrations.get(`${scope.ctx.srcIp}|${scope.ctx.srcPort}`);
-      if (reg && reg.expiresAt > scope.ctx.now.getTime()) {
-        const peer = this.config.extensions.find((e) => e.number === reg.extension);
-        if (peer) return { name: peer.number, peer };
-      }
-    }
-    return { name, peer: null };
-  }
-
-  /**
-   * Runs the digest exchange. Returns null when the request may proceed,
-   * or the answer (401 challenge, 403, or 404/403 for unknown users when
-   * always_auth_reject is off).
-   */
-  authenticate(
-    scope: RequestScope,
-    unknownStatus: { status: number; reason: string },
-    tag: string,
-  ): Answer | null {
-    const { name, peer } = this.findPeer(scope);
-    if (peer === null && !this.alwaysAuthReject) {
-      return this.reply(scope, { ...unknownStatus, toTag: tag }, true);
-    }
-    const outcome = checkAuth(
-      {
-        req: scope.req,
-        peer,
-        peerName: name,
-        dialog: scope.dialog,
-        newNonce: () => this.newNonce(scope.ctx.now),
-        credentials: this.credentials,
-      },
-      scope.fields,
-    );
-    if (outcome.kind === 'accept') return null;
-    if (outcome.kind === 'reject') {
-      const reason =
-        outcome.mismatch && scope.req.method === 'REGISTER'
-          ? 'Authentication user name does not match account name'
-          : this.profile.reasons.forbidden;
-      return this.reply(scope, { status: 403, reason, toTag: tag }, true);
-    }
-    let challenge = formatChallenge({
-      realm: this.config.persona.realm,
-      nonce: outcome.nonce,
-      ...(this.profile.challengeQop
-        ? { qop: 'auth', opaque: this.random32().toString(16).padStart(8, '0') }
-        : {}),
-    });
-    if (outcome.stale) challenge += this.profile.challengeQop ? ',stale=true' : ', stale=true';
-    return this.reply(
-      scope,
-      { status: 401, reason: this.profile.reasons.unauthorized, toTag: tag, challenge },
-      true,
-    );
-  }
-
   /** The final answer the dial plan gives a dialed string (first matching rule, else the default). */
   dialStatus(exten: string): number {
     for (const rule of this.#dialRules) if (rule.re.test(exten)) return rule.response;
@@ -343,7 +277,7 @@ export class AsteriskPersona implements Persona {
         return handleInvite(scope);
       case 'SUBSCRIBE':
       case 'MESSAGE': {
-        const denied = this.authenticate(scope, { status: 403, reason: r.forbidden }, tag());
+        const denied = authenticate(scope, { status: 403, reason: r.forbidden }, tag());
         if (denied) return denied;
         return req.method === 'MESSAGE'
           ? this.reply(scope, { status: 202, reason: r.accepted, toTag: tag() }, false)

@@ -10,6 +10,7 @@ import type { SipRequest } from '../../sip/message.js';
 import { parseUri } from '../../sip/uri.js';
 import { parseCSeq } from '../../sip/validate.js';
 import type { Answer, RequestScope } from './asterisk.js';
+import { authenticate } from './peer.js';
 import { finalReason } from './reasons.js';
 
 /** INVITE: 420 for unknown Require, the digest exchange, then 100 Trying and the dial plan's answer. */
@@ -34,7 +35,7 @@ export function handleInvite(scope: RequestScope): Answer {
       },
       true,
     );
-  const denied = persona.authenticate(scope, { status: 403, reason: r.forbidden }, tag);
+  const denied = authenticate(scope, { status: 403, reason: r.forbidden }, tag);
   if (denied) return denied;
   const exten = parseUri(req.uri)?.user ?? '';
   const host = ctx.dstIp.includes(':') ? `[${ctx.dstIp}]` : ctx.dstIp;

@@ -10,6 +10,7 @@
 import { parseNameAddr } from '../../sip/address.js';
 import { getHeader, getHeaderValues } from '../../sip/headers.js';
 import type { Answer, RequestScope } from './asterisk.js';
+import { authenticate, findPeer } from './peer.js';
 
 export const MIN_EXPIRY_S = 60;
 export const MAX_EXPIRY_S = 3600;
@@ -32,9 +33,9 @@ export function handleRegister(scope: RequestScope): Answer {
   const { persona, ctx } = scope;
   const r = persona.profile.reasons;
   const tag = persona.dialogTag(scope);
-  const denied = persona.authenticate(scope, { status: 404, reason: r.notFoundRegister }, tag);
+  const denied = authenticate(scope, { status: 404, reason: r.notFoundRegister }, tag);
   if (denied) return denied;
-  const { name } = persona.findPeer(scope);
+  const { name } = findPeer(scope);
   const key = `${ctx.srcIp}|${ctx.srcPort}`;
   const date = ['Date', ctx.now.toUTCString()] as const;
   const asked = requestedExpiry(scope);
