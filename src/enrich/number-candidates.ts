@@ -1,0 +1,154 @@
+/**
+ * @module enrich/number-candidates
+ * Every valid reading of one cleaned dialed string: strip each outside-line
+ * + international prefix combination of dial-prefixes.ts, validate what is
+ * left as country code + national number with libphonenumber's full
+ * metadata. Pure and memoised (bounded); never throws on attacker input.
+ */
+import { parsePhoneNumberFromString, type CountryCode } from 'libphonenumber-js/max';
+import { BoundedCache } from './bounded-cache.js';
+import { BRAZIL_CARRIERS, INTERNATIONAL_RULES, OUTSIDE_LINE_RULES } from './dial-prefixes.js';
+import type { CleanDialed } from './dialed-text.js';
+
+/** What libphonenumber says about a number. */
+export interface NumberFacts {
+  /** `+` and digits; masked digits stay 'X'. */
+  readonly e164: string;
+  /** ISO region, or the calling code ('800') for non-geographic numbers. */
+  readonly cc: string;
+  readonly type: string;
+}
+
+/** One valid reading of a dialed string. */
+export interface Candidate extends NumberFacts {
+  /** Digits stripped in front of the country code. */
+  readonly prefix: string;
+  /** Prior plausibility of the prefix combination (higher is likelier). */
+  readonly score: number;
+  /** Which rules produced it, for humans. */
+  readonly rule: string;
+}
+
+/** Substitutes tried for masked digits: any valid one proves the shape. */
+const MASK_SUBSTITUTES = ['5', '0', '1', '2', '7', '9'];
+
+/** Generates and validates readings; keeps a bounded memo of validations. */
+export class CandidateGenerator {
+  private readonly validated = new BoundedCache<string, NumberFacts | null>(200_000);
+
+  constructor(private readonly region: CountryCode | undefined) {}
+
+  /**
+   * Every reading, best prior first, one per number. `possibleOnly`: accept
+   * numbers of a possible length instead of valid ones (masked strings whose
+   * real digits are unknowable; see docs/enrichment.md).
+   */
+  generate(clean: CleanDialed, possibleOnly: boolean): Candidate[] {
+    const byNumber = new Map<string, Candidate>();
+    const add = (c: Candidate | null): void => {
+      if (c === null) return;
+      const old = byNumber.get(c.e164);
+      if (old === undefined || c.score > old.score) byNumber.set(c.e164, c);
+    };
+    const { digits, plusAt } = clean;
+    if (plusAt >= 0) {
+      // An explicit '+' is the caller saying "country code follows": it wins.
+      const before = digits.slice(0, plusAt);
+      const rule = before === '' ? '+' : `${before} then +`;
+      add(this.candidate(digits.slice(plusAt), before, 12, rule, possibleOnly));
+      if (byNumber.size > 0) return [...byNumber.values()];
+    }
+    for (const outside of OUTSIDE_LINE_RULES) {
+      if (!digits.startsWith(outside.digits)) continue;
+      const after = digits.slice(outside.digits.length);
+      const outsideNote = outside.digits === '' ? '' : `outside line ${outside.digits} + `;
+      for (const rule of INTERNATIONAL_RULES) {
+        if (rule.digits === '+') continue;
+        let intl = rule.digits;
+        if (intl === '00NN') {
+          const carrier = after.slice(2, 4);
+          if (!after.startsWith('00') || !/^[1-9]\d$/.test(carrier)) continue;
+          if ((rule.id === '00-br-carrier') !== BRAZIL_CARRIERS.has(carrier)) continue;
+          intl = `00${carrier}`;
+        } else if (!after.startsWith(intl)) continue;
+        const note = `${outsideNote}${rule.note}`;
+        const score = rule.weight - outside.penalty;
+        add(
+          this.candidate(
+            after.slice(intl.length),
+            outside.digits + intl,
+            score,
+            note,
+            possibleOnly,
+          ),
+        );
+      }
+      if (this.region !== undefined && !possibleOnly) {
+        const note = `${outsideNote}national number in ${this.region}`;
+        add(this.national(after, outside.digits, 3 - outside.penalty, note));
+      }
+    }
+    return [...byNumber.values()].sort((a, b) => b.score - a.score);
+  }
+
+  private candidate(
+    rest: string,
+    prefix: string,
+    score: number,
+    rule: string,
+    possibleOnly: boolean,
+  ): Candidate | null {
+    // E.164: at most 15 digits, country codes never start with 0.
+    if (rest.length < 7 || rest.length > 15 || rest.startsWith('0') || rest.startsWith('X')) {
+      return null;
+    }
+    const facts = possibleOnly ? possibleMasked(rest) : this.validate(rest);
+    return facts === null ? null : { ...facts, prefix, score, rule };
+  }
+
+  private national(rest: string, prefix: string, score: number, rule: string): Candidate | null {
+    if (rest.length < 7 || rest.includes('X') || this.region === undefined) return null;
+    const p = parsePhoneNumberFromString(rest, this.region);
+    if (!p?.isValid()) return null;
+    const cc = p.country ?? p.countryCallingCode;
+    return { e164: p.number, cc, type: p.getType() ?? 'UNKNOWN', prefix, score, rule };
+  }
+
+  private validate(rest: string): NumberFacts | null {
+    const hit = this.validated.get(rest);
+    if (hit !== undefined) return hit;
+    let out: NumberFacts | null = null;
+    if (!rest.includes('X')) {
+      const p = parsePhoneNumberFromString(`+${rest}`);
+      if (p?.isValid()) {
+        out = {
+          e164: p.number,
+          cc: p.country ?? p.countryCallingCode,
+          type: p.getType() ?? 'UNKNOWN',
+        };
+      }
+    } else {
+      // Masked digits: the number itself is unverifiable; validate its shape with substitutes.
+      for (const sub of MASK_SUBSTITUTES) {
+        const p = parsePhoneNumberFromString(`+${rest.replaceAll('X', sub)}`);
+        if (p?.isValid()) {
+          out = {
+            e164: `+${rest}`,
+            cc: p.country ?? p.countryCallingCode,
+            type: p.getType() ?? 'UNKNOWN',
+          };
+          break;
+        }
+      }
+    }
+    this.validated.set(rest, out);
+    return out;
+  }
+}
+
+/** A masked number whose country code exists and whose length is possible there. */
+function possibleMasked(rest: string): NumberFacts | null {
+  const p = parsePhoneNumberFromString(`+${rest.replaceAll('X', '5')}`);
+  if (!p?.isPossible()) return null;
+  return { e164: `+${rest}`, cc: p.country ?? p.countryCallingCode, type: 'UNKNOWN' };
+}

@@ -1,0 +1,144 @@
+import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import { describe, it } from 'node:test';
+import fc from 'fast-check';
+import { testdata } from '../../test/helpers/shared.js';
+import { NumberResolver, resolveBurst, resolveDialed } from './phone-number.js';
+
+// The article's Figure 2, with the five masked digits filled in (Israeli mobile +972 52 345 6586).
+const TAIL = '972523456586';
+const FIGURE_2 = [
+  `0014${TAIL}`,
+  `00014${TAIL}`,
+  `0015${TAIL}`,
+  `0021${TAIL}`,
+  `0021${TAIL}`,
+  `0031${TAIL}`,
+  TAIL,
+  `0021${TAIL}`,
+  `0021${TAIL}`,
+  `0021${TAIL}`,
+];
+
+describe('resolveDialed', () => {
+  it('unifies every Figure 2 variant to the same Israeli mobile number', () => {
+    for (const s of FIGURE_2) {
+      const r = resolveDialed(s);
+      assert.equal(r.kind, 'external', s);
+      assert.equal(r.e164, `+${TAIL}`, s);
+      assert.equal(r.cc, 'IL');
+      assert.equal(r.type, 'MOBILE');
+    }
+    assert.equal(resolveDialed(`00014${TAIL}`).prefix, '00014');
+  });
+
+  it('reads the toll-fraud strings of the fail2ban Asterisk log', () => {
+    const log = readFileSync(testdata('pbx-logs', 'fail2ban', 'asterisk.log'), 'utf8');
+    const dialed = [...log.matchAll(/to extension '([^']+)' rejected/g)].map((m) => m[1] ?? '');
+    assert.ok(dialed.includes('0972598285108') && dialed.includes('9011+442037690237'));
+    const il = resolveDialed('0972598285108');
+    assert.deepEqual([il.e164, il.cc, il.type, il.prefix], ['+972598285108', 'IL', 'MOBILE', '0']);
+    const gb = resolveDialed('9011+442037690237');
+    assert.deepEqual([gb.e164, gb.cc, gb.prefix], ['+442037690237', 'GB', '9011']);
+  });
+
+  it('keeps masked digits of the Honeynet 2010 log as X but still finds country and type', () => {
+    const log = readFileSync(
+      testdata('attack-traffic', 'honeynet-fc4-2010-voip', 'logs_v3.txt'),
+      'utf8',
+    );
+    const users = [...log.matchAll(/^INVITE sip:([^@]+)@/gm)].map((m) => m[1] ?? '');
+    const got = new Map(users.map((u) => [u, resolveDialed(u)]));
+    const at = got.get('900114382089XXXX');
+    const sl = got.get('00112322228XXXX');
+    const so = got.get('00112524021XXXX');
+    assert.ok(at && sl && so, 'the three INVITE targets are in the log');
+    assert.deepEqual([at.e164, at.cc, at.type], ['+4382089XXXX', 'AT', 'SHARED_COST']);
+    assert.deepEqual([sl.e164, sl.cc], ['+2322228XXXX', 'SL']);
+    assert.deepEqual([so.e164, so.cc], ['+2524021XXXX', 'SO']);
+    assert.ok(at.steps.some((s) => s.includes('masked')));
+  });
+
+  it('prefers +1 212 over a carrier-12 reading that is not a valid number', () => {
+    const r = resolveDialed('0012125551234');
+    assert.equal(r.e164, '+12125551234');
+    assert.equal(r.cc, 'US');
+  });
+
+  it('gives the calling code as cc for non-geographic numbers', () => {
+    const r = resolveDialed('0080012345678');
+    assert.equal(r.e164, '+80012345678');
+    assert.equal(r.cc, '800');
+    assert.equal(r.type, 'TOLL_FREE');
+  });
+
+  it('classifies short strings as extensions and junk as invalid', () => {
+    assert.equal(resolveDialed('100').kind, 'extension');
+    assert.equal(resolveDialed('*97').kind, 'extension');
+    assert.equal(resolveDialed('admin').kind, 'invalid');
+    assert.equal(resolveDialed('').kind, 'invalid');
+    assert.equal(resolveDialed('1'.repeat(40)).kind, 'invalid');
+    assert.equal(resolveDialed('0000000000').kind, 'invalid');
+  });
+
+  it('reads SIP URIs, percent-escaped plus signs and visual separators', () => {
+    assert.equal(resolveDialed('sip:%2B442037690237@10.0.0.1;user=phone').e164, '+442037690237');
+    assert.equal(resolveDialed('00 44 (20) 3769-0237').e164, '+442037690237');
+    assert.equal(resolveDialed('011442037690237#').e164, '+442037690237');
+  });
+
+  it('also reads national numbers (with a Brazilian carrier code) when a region is given', () => {
+    const r = new NumberResolver({ region: 'BR' }).resolveDialed('02121987654321');
+    assert.equal(r.kind, 'external');
+    assert.equal(r.cc, 'BR');
+    assert.equal(r.e164, '+5521987654321');
+  });
+
+  it('treats configured extensions as internal calls', () => {
+    const r = new NumberResolver({ extensions: ['12345678'] }).resolveDialed('12345678');
+    assert.equal(r.kind, 'extension');
+  });
+
+  it('never throws on hostile input', () => {
+    fc.assert(
+      fc.property(fc.string({ maxLength: 300 }), (s) => {
+        const r = resolveDialed(s);
+        assert.ok(['external', 'extension', 'invalid'].includes(r.kind));
+        if (r.kind !== 'external') assert.equal(r.e164, null);
+      }),
+      { numRuns: 2000 },
+    );
+    assert.equal(resolveDialed(null as unknown as string).kind, 'invalid');
+  });
+});
+
+describe('resolveBurst', () => {
+  it('decides an ambiguous string by the number the burst shares', () => {
+    // Alone, 0014 + 972... could be +1 4972... or +49 72...; two plain variants settle it.
+    const burst = [`0014${TAIL}`, `9${TAIL}`, `00${TAIL}`];
+    const out = resolveBurst(burst);
+    assert.equal(out.length, 3);
+    for (const r of out) assert.equal(r.e164, `+${TAIL}`);
+  });
+
+  it('overrides the standalone reading when the burst disagrees with it', () => {
+    // Alone, 9 1268 464 1234 reads as the Indian +91 268...; the burst says Antigua +1 268.
+    const tail = '12684641234';
+    assert.equal(resolveDialed(`9${tail}`).e164, `+9${tail}`);
+    const burst = resolveBurst([`9${tail}`, `011${tail}`, `00${tail}`]);
+    assert.ok(burst.every((r) => r.e164 === `+${tail}`));
+    const [first] = burst;
+    assert.ok(first);
+    assert.equal(first.cc, 'AG');
+    assert.equal(first.prefix, '9');
+    assert.ok(first.steps.some((s) => s.startsWith('burst:')));
+  });
+
+  it('keeps distinct numbers of one burst apart, in input order', () => {
+    const out = resolveBurst(['00442037690237', '100', `0021${TAIL}`]);
+    assert.deepEqual(
+      out.map((r) => r.e164),
+      ['+442037690237', null, `+${TAIL}`],
+    );
+  });
+});

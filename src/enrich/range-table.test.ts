@@ -1,0 +1,60 @@
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import fc from 'fast-check';
+import { find4, find6, parseRanges4, parseRanges6, splitCsv } from './range-table.js';
+
+const asIndex = (rest: string): number => Number(rest);
+
+describe('range tables', () => {
+  it('find4 agrees with a linear scan over random disjoint ranges', () => {
+    fc.assert(
+      fc.property(
+        fc.uniqueArray(fc.integer({ min: 0, max: 0xfffffff0 }), { minLength: 1, maxLength: 60 }),
+        fc.array(fc.integer({ min: 0, max: 0xffffffff }), { maxLength: 40 }),
+        (cuts, probes) => {
+          const sorted = [...cuts].sort((a, b) => a - b);
+          // Every other gap between cuts is a range, so some addresses fall outside.
+          const rows: [number, number][] = [];
+          for (let i = 0; i + 1 < sorted.length; i += 2) {
+            rows.push([sorted[i] ?? 0, (sorted[i + 1] ?? 0) - 1]);
+          }
+          const text = rows
+            .map(([s, e], i) => `${String(s)},${String(e)},${String(i)}`)
+            .reverse()
+            .join('\n');
+          const t = parseRanges4(text, asIndex);
+          for (const p of [...probes, ...sorted]) {
+            const want = rows.findIndex(([s, e]) => s <= p && p <= e);
+            const got = find4(t, p);
+            assert.equal(got < 0 ? -1 : t.values[got], want);
+          }
+        },
+      ),
+    );
+  });
+
+  it('find6 finds 128-bit ranges on both sides of the 64-bit split', () => {
+    const big = (1n << 64n) + 5n;
+    const text = `0,9,0\n${String(big)},${String(big + 10n)},1\n${String((1n << 128n) - 2n)},${String((1n << 128n) - 1n)},2\n`;
+    const t = parseRanges6(text, asIndex);
+    const at = (v: bigint): number => {
+      const i = find6(t, v >> 64n, v & ((1n << 64n) - 1n));
+      return i < 0 ? -1 : (t.values[i] ?? -1);
+    };
+    assert.equal(at(3n), 0);
+    assert.equal(at(10n), -1);
+    assert.equal(at(big + 10n), 1);
+    assert.equal(at(big + 11n), -1);
+    assert.equal(at((1n << 128n) - 1n), 2);
+  });
+
+  it('skips malformed rows instead of failing', () => {
+    const t = parseRanges4('x,y,1\n5,3,2\n1,2\n10,20,3\r\n', asIndex);
+    assert.equal(t.starts.length, 1);
+    assert.equal(find4(t, 15), 0);
+  });
+
+  it('splits quoted CSV fields with doubled quotes', () => {
+    assert.deepEqual(splitCsv('1,"A, ""B"" C",x'), ['1', 'A, "B" C', 'x']);
+  });
+});
