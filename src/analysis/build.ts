@@ -6,7 +6,7 @@
  */
 import type { Queryable } from './db.js';
 import type { ReportFilter } from './filter.js';
-import { analysePhases, PHASE_DEFAULTS } from './phases.js';
+import { analysePhases, PHASE_DEFAULTS, phaseBits } from './phases.js';
 import { queryCountryPairs } from './queries/country-pairs.js';
 import { queryCredentials } from './queries/credentials.js';
 import {
@@ -15,7 +15,7 @@ import {
   queryTopDestinations,
 } from './queries/destinations.js';
 import { querySourceGraphs } from './queries/graph.js';
-import { queryDailyActivity, querySourceActivity } from './queries/phases.js';
+import { queryDailyPhases, querySourceActivity } from './queries/phases.js';
 import { queryCallerSpread } from './queries/rogue.js';
 import { querySourceCountries, queryTopSources } from './queries/sources.js';
 import { querySummary } from './queries/summary.js';
@@ -95,14 +95,20 @@ export async function buildReport(db: Queryable, opts: ReportOptions): Promise<R
   const pairs = await timed(t, 'country_pairs', () => queryCountryPairs(db, filter));
   const graphIps = opts.graphIps ?? topSources.slice(0, opts.graphTop ?? 3).map((s) => s.ip);
   const graph = await timed(t, 'graph', () => querySourceGraphs(db, filter, graphIps));
-  const phases = await timed(t, 'phases', async () =>
-    analysePhases(
-      await querySourceActivity(db, filter),
-      await queryDailyActivity(db, filter),
-      opts.phases ?? PHASE_DEFAULTS,
-      top,
-    ),
-  );
+  const thresholds = opts.phases ?? PHASE_DEFAULTS;
+  const phases = await timed(t, 'phases', async () => {
+    const activity = await querySourceActivity(db, filter);
+    const active = activity
+      .map((a) => ({ ip: a.ip, bits: phaseBits(a, thresholds) }))
+      .filter((a) => a.bits !== 0);
+    const daily = await queryDailyPhases(
+      db,
+      filter,
+      active.map((a) => a.ip),
+      active.map((a) => a.bits),
+    );
+    return analysePhases(activity, daily, thresholds, top);
+  });
   const credentials = await timed(t, 'credentials', () => queryCredentials(db, filter, top));
   return {
     meta: {

@@ -8,15 +8,22 @@
  * Must never build SQL text from values: every value travels as a bound
  * parameter (`$1`, `$2`, ...).
  */
-import type { DuckDBConnection, DuckDBValue } from '@duckdb/node-api';
+import { listValue, type DuckDBConnection, type DuckDBValue } from '@duckdb/node-api';
 
 /** A value a query returns after conversion: what JSON can carry. */
 export type Cell = string | number | boolean | null;
 export type Row = Record<string, Cell>;
 
+/** A bound parameter: a scalar, or a list (bind with a cast such as `$1::VARCHAR[]`). */
+export type Param = Cell | readonly string[] | readonly number[];
+
 /** Anything that runs SQL with bound parameters and returns rows. */
 export interface Queryable {
-  all(sql: string, params?: readonly Cell[]): Promise<Row[]>;
+  all(sql: string, params?: readonly Param[]): Promise<Row[]>;
+}
+
+function toDuck(p: Param): DuckDBValue {
+  return Array.isArray(p) ? listValue(p as readonly DuckDBValue[]) : (p as DuckDBValue);
 }
 
 function convert(value: unknown): Cell {
@@ -36,7 +43,7 @@ function convert(value: unknown): Cell {
 export function queryable(conn: DuckDBConnection): Queryable {
   return {
     async all(sql, params = []) {
-      const reader = await conn.runAndReadAll(sql, params as DuckDBValue[]);
+      const reader = await conn.runAndReadAll(sql, params.map(toDuck));
       return reader.getRowObjectsJS().map((raw) => {
         const row: Row = {};
         for (const [k, v] of Object.entries(raw)) row[k] = convert(v);

@@ -7,7 +7,7 @@
  * Must never put a user-supplied value into SQL text: values go to `params`
  * and the text only carries `$n` placeholders.
  */
-import type { Cell } from './db.js';
+import type { Param } from './db.js';
 
 /** What part of the store a report covers. Dates are UTC calendar dates, both ends inclusive. */
 export interface ReportFilter {
@@ -37,9 +37,9 @@ export function nextDay(date: string): string {
 
 /** Collects bound parameters and hands out their `$n` placeholders. */
 export class SqlParams {
-  readonly values: Cell[] = [];
+  readonly values: Param[] = [];
   /** Adds a value and returns its placeholder. */
-  add(value: Cell): string {
+  add(value: Param): string {
     this.values.push(value);
     return `$${this.values.length}`;
   }

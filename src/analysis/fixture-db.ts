@@ -1,16 +1,14 @@
 /**
  * @module
  * In-memory stores with hand-made rows, for the analyses' tests and the
- * report's end-to-end checks: applies the store migration to a fresh DuckDB
- * and inserts events and calls with bound parameters.
+ * report's end-to-end checks: a fresh store (the store's own opener, so the
+ * schema is the real one) with events and calls inserted by bound parameters.
  *
  * Never used on a real store: it only creates new in-memory or temp databases.
  */
-import { readFileSync } from 'node:fs';
-import { DuckDBInstance, type DuckDBConnection, type DuckDBValue } from '@duckdb/node-api';
+import type { DuckDBConnection, DuckDBValue } from '@duckdb/node-api';
+import { openStore } from '../store/store.js';
 import { queryable, type Cell, type Queryable } from './db.js';
-
-const MIGRATION = new URL('../store/migrations/0001_init.sql', import.meta.url);
 
 /** A row for `events`; omitted columns are null, required ones get defaults. */
 export type EventRow = Record<string, Cell>;
@@ -53,9 +51,8 @@ async function insert(
 
 /** Creates a store at `path` (default in memory) with the schema applied. */
 export async function createFixtureDb(path = ':memory:'): Promise<FixtureDb> {
-  const instance = await DuckDBInstance.create(path);
-  const conn = await instance.connect();
-  await conn.run(readFileSync(MIGRATION, 'utf8'));
+  const store = await openStore(path);
+  const conn = store.conn;
   return {
     db: queryable(conn),
     conn,
@@ -90,8 +87,7 @@ export async function createFixtureDb(path = ':memory:'): Promise<FixtureDb> {
       await conn.run(`INSERT OR REPLACE INTO meta (key, value) VALUES ($1, $2)`, [key, value]);
     },
     close() {
-      conn.closeSync();
-      instance.closeSync();
+      store.close();
     },
   };
 }

@@ -1,7 +1,8 @@
 /**
  * @module
  * Opens a store file for reading: reports never write, so the database is
- * opened read-only and may be read while nothing else holds it for writing.
+ * opened read-only (the store's own opener creates and migrates, which a
+ * report must not do) and refused when a newer sipsnare wrote it.
  *
  * Must never create a missing store: a typo in `--db` is an error, not an
  * empty report.
@@ -9,6 +10,7 @@
 import { existsSync } from 'node:fs';
 import { DuckDBInstance } from '@duckdb/node-api';
 import { SnareError } from '../errors.js';
+import { SCHEMA_VERSION } from '../store/store.js';
 import { queryable, type Queryable } from './db.js';
 
 export interface OpenStore {
@@ -29,13 +31,24 @@ export async function openStoreReadOnly(path: string): Promise<OpenStore> {
   }
   const conn = await instance.connect();
   const db = queryable(conn);
+  let version = 0;
   try {
     await db.all(`SELECT 1 FROM events LIMIT 0`);
     await db.all(`SELECT 1 FROM calls LIMIT 0`);
+    const rows = await db.all(`SELECT value FROM meta WHERE key = 'schema_version'`);
+    version = Number(rows[0]?.['value'] ?? 0);
   } catch (err) {
     conn.closeSync();
     instance.closeSync();
     throw new SnareError('SNARE_ERR_STORE', `${path} is not a sipsnare store`, { cause: err });
+  }
+  if (version > SCHEMA_VERSION) {
+    conn.closeSync();
+    instance.closeSync();
+    throw new SnareError(
+      'SNARE_ERR_STORE',
+      `store schema version ${version} is newer than this sipsnare (${SCHEMA_VERSION})`,
+    );
   }
   return {
     db,

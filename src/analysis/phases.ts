@@ -10,7 +10,7 @@
  *   abuse        >= abuse_min_invites INVITEs to external numbers
  * Pure: no I/O.
  */
-import type { DailyActivity, SourceActivity } from './queries/phases.js';
+import { PHASE_BITS, type DailyPhase, type SourceActivity } from './queries/phases.js';
 import { share } from './shares.js';
 import {
   PHASES,
@@ -55,28 +55,35 @@ function emptyCounts(): Record<Phase, number> {
   return { scanning: 0, enumeration: 0, brute_force: 0, abuse: 0 };
 }
 
+/** A source's phases as PHASE_BITS (the form queries/phases.ts binds). */
+export function phaseBits(a: SourceActivity, t: PhaseThresholds): number {
+  let bits = 0;
+  for (const ph of phasesOf(a, t)) bits |= PHASE_BITS[ph];
+  if ((bits & PHASE_BITS.brute_force) !== 0 && a.max_attempts_one_user < t.brute_min_attempts) {
+    bits |= PHASE_BITS.legacy_brute;
+  }
+  return bits;
+}
+
 /**
  * Classifies every source, builds the funnel (sources that went through each
- * phase and all earlier ones), what scanners went on to do, and per-day
- * series: for each day and phase, the sources in that phase overall that sent
- * messages of its class that day, and those messages. A legacy brute forcer's
- * bare REGISTERs (class enumeration) count for brute_force.
+ * phase and all earlier ones) and what scanners went on to do. `daily` comes
+ * from queries/phases.ts, computed with phaseBits of these sources.
  */
 export function analysePhases(
   activity: readonly SourceActivity[],
-  daily: readonly DailyActivity[],
+  daily: readonly DailyPhase[],
   t: PhaseThresholds,
   top: number,
 ): PhaseSection {
   const totals = emptyCounts();
   const fromScanners = emptyCounts();
-  const bySource = new Map<string, { phases: Set<Phase>; legacyBrute: boolean }>();
+  const sets: Set<Phase>[] = [];
   const sources: SourcePhases[] = [];
   for (const a of activity) {
     const phases = phasesOf(a, t);
     const set = new Set(phases);
-    const legacyBrute = set.has('brute_force') && a.max_attempts_one_user < t.brute_min_attempts;
-    bySource.set(a.ip, { phases: set, legacyBrute });
+    sets.push(set);
     for (const ph of phases) {
       totals[ph]++;
       if (set.has('scanning')) fromScanners[ph]++;
@@ -87,37 +94,14 @@ export function analysePhases(
   let prev = activity.length;
   for (let i = 0; i < PHASES.length; i++) {
     const needed = PHASES.slice(0, i + 1);
-    const n = [...bySource.values()].filter((s) => needed.every((ph) => s.phases.has(ph))).length;
+    const n = sets.filter((s) => needed.every((ph) => s.has(ph))).length;
     const stage = PHASES[i] ?? 'scanning';
     funnel.push({ stage, sources: n, share_of_previous: share(n, prev) });
     prev = n;
   }
-  const days = new Map<string, { sources: Set<string>; messages: number }>();
-  const add = (day: string, ph: Phase, ip: string, messages: number): void => {
-    const key = `${day}\u0000${ph}`;
-    let d = days.get(key);
-    if (!d) {
-      d = { sources: new Set(), messages: 0 };
-      days.set(key, d);
-    }
-    d.sources.add(ip);
-    d.messages += messages;
-  };
-  for (const d of daily) {
-    const s = bySource.get(d.ip);
-    if (!s) continue;
-    if (s.phases.has(d.phase)) add(d.day, d.phase, d.ip, d.messages);
-    else if (d.phase === 'enumeration' && s.legacyBrute)
-      add(d.day, 'brute_force', d.ip, d.messages);
-  }
-  const dailyOut: PhaseDay[] = [...days.entries()]
-    .map(([key, v]) => {
-      const [day = '', phase = 'scanning'] = key.split('\u0000');
-      return { day, phase: phase as Phase, sources: v.sources.size, messages: v.messages };
-    })
-    .sort(
-      (a, b) => a.day.localeCompare(b.day) || PHASES.indexOf(a.phase) - PHASES.indexOf(b.phase),
-    );
+  const dailyOut: PhaseDay[] = [...daily].sort(
+    (a, b) => a.day.localeCompare(b.day) || PHASES.indexOf(a.phase) - PHASES.indexOf(b.phase),
+  );
   sources.sort(
     (a, b) =>
       b.phases.length - a.phases.length || b.requests - a.requests || a.ip.localeCompare(b.ip),

@@ -4,7 +4,7 @@
  * whose calls reach unusually many destination countries. Pure scoring over
  * per-source aggregates; the query lives in queries/rogue.ts.
  */
-import { entropyBits, mad, median, robustZ } from './shares.js';
+import { entropyBits, robustZFrom, spreadOf } from './shares.js';
 import type { RogueSection, RogueServer } from './types.js';
 
 /** Per-source input: calls and calls per destination country. */
@@ -41,12 +41,13 @@ export function scoreRogueServers(
   opts: RogueOptions = ROGUE_DEFAULTS,
 ): RogueSection {
   const counts = callers.map((c) => c.per_country.length);
-  const med = median(counts);
-  const m = mad(counts);
+  const spread = spreadOf(counts);
+  const med = spread.median;
+  const m = spread.mad;
   const candidates: RogueServer[] = [];
   for (const c of callers) {
     const k = c.per_country.length;
-    const z = robustZ(k, counts);
+    const z = robustZFrom(k, spread);
     if (k < opts.minCountries || z < opts.minZ) continue;
     const h = entropyBits(c.per_country);
     candidates.push({

@@ -30,11 +30,31 @@ export function mad(values: readonly number[]): number {
  * when that is 0 too, any value above the median is infinitely far out.
  */
 export function robustZ(x: number, values: readonly number[]): number {
+  return robustZFrom(x, spreadOf(values));
+}
+
+/** Median, MAD and mean absolute deviation of a list: compute once, score many. */
+export interface Spread {
+  readonly median: number;
+  readonly mad: number;
+  readonly meanAd: number;
+}
+
+/** The Spread of `values`. */
+export function spreadOf(values: readonly number[]): Spread {
   const m = median(values);
-  const d = mad(values);
+  return {
+    median: m,
+    mad: mad(values),
+    meanAd:
+      values.length === 0 ? 0 : values.reduce((a, v) => a + Math.abs(v - m), 0) / values.length,
+  };
+}
+
+/** robustZ with the spread computed beforehand. */
+export function robustZFrom(x: number, spread: Spread): number {
+  const { median: m, mad: d, meanAd } = spread;
   if (d > 0) return (0.6745 * (x - m)) / d;
-  const meanAd =
-    values.length === 0 ? 0 : values.reduce((a, v) => a + Math.abs(v - m), 0) / values.length;
   if (meanAd > 0) return (x - m) / (1.2533 * meanAd);
   if (x === m) return 0;
   return x > m ? Number.POSITIVE_INFINITY : Number.NEGATIVE_INFINITY;

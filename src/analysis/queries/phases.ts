@@ -30,16 +30,30 @@ export interface SourceActivity {
   last_ts: string;
 }
 
-/** Messages of one class sent by one source on one UTC day. */
-export interface DailyActivity {
+/** Per UTC day and phase: sources in that phase that sent its messages that day, and those messages. */
+export interface DailyPhase {
   day: string;
-  ip: string;
   phase: Phase;
+  sources: number;
   messages: number;
 }
 
+/**
+ * Which phases a source reached, as bits (scanning 1, enumeration 2,
+ * brute_force 4, abuse 8), plus 16 when its brute force was seen only as
+ * repeated bare REGISTERs (legacy logs): then its enumeration-class messages
+ * count as brute force unless it also enumerated.
+ */
+export const PHASE_BITS = {
+  scanning: 1,
+  enumeration: 2,
+  brute_force: 4,
+  abuse: 8,
+  legacy_brute: 16,
+} as const;
+
 function classified(filter: ReportFilter, p: SqlParams): string {
-  return `r AS (
+  return `r AS MATERIALIZED (
     SELECT src_ip, ts, method, auth_user, password_guess, src_cc,
            coalesce(nullif(to_user, ''), nullif(ruri_user, '')) AS target,
            CASE
@@ -53,7 +67,12 @@ function classified(filter: ReportFilter, p: SqlParams): string {
     FROM events WHERE event = 'sip.request' AND ${eventsWhere(filter, p)})`;
 }
 
-/** Counts per source over the whole scope. */
+/**
+ * Counts per source over the whole scope. Distinct users per source are
+ * counted by grouping on 64-bit hashes of (source, user), several times
+ * faster than grouping on the strings; a collision would need two of the
+ * store's (source, user) pairs to share a 64-bit hash.
+ */
 export async function querySourceActivity(
   db: Queryable,
   filter: ReportFilter,
@@ -62,24 +81,25 @@ export async function querySourceActivity(
   const rows = await db.all(
     `WITH ${classified(filter, p)},
      s AS (
-       SELECT src_ip, mode(src_cc) AS cc, count(*) AS requests,
+       SELECT src_ip, hash(src_ip) AS hs, any_value(src_cc) AS cc, count(*) AS requests,
               count(*) FILTER (WHERE phase = 'scanning') AS scan_requests,
-              count(DISTINCT target) FILTER (WHERE phase = 'enumeration') AS enum_targets,
               count(*) FILTER (WHERE phase = 'brute_force') AS auth_attempts,
               count(DISTINCT password_guess) AS password_guesses,
               count(*) FILTER (WHERE phase = 'abuse') AS external_invites,
               min(ts) AS first_ts, max(ts) AS last_ts
        FROM r GROUP BY src_ip),
+     t AS (
+       SELECT hs, count(*) AS enum_targets, max(regs) AS max_regs FROM (
+         SELECT hash(src_ip) AS hs, hash(target) AS ht,
+                count(*) FILTER (WHERE method = 'REGISTER') AS regs
+         FROM r WHERE phase = 'enumeration' GROUP BY ALL) GROUP BY hs),
      a AS (
-       SELECT src_ip, max(n) AS m FROM (
-         SELECT src_ip, coalesce(auth_user, target) AS u, count(*) AS n FROM r
-         WHERE phase = 'brute_force' GROUP BY ALL) GROUP BY src_ip),
-     g AS (
-       SELECT src_ip, max(n) AS m FROM (
-         SELECT src_ip, target, count(*) AS n FROM r
-         WHERE method = 'REGISTER' AND phase = 'enumeration' GROUP BY ALL) GROUP BY src_ip)
-     SELECT s.*, coalesce(a.m, 0) AS max_attempts_one_user, coalesce(g.m, 0) AS max_registers_one_user
-     FROM s LEFT JOIN a USING (src_ip) LEFT JOIN g USING (src_ip) ORDER BY src_ip`,
+       SELECT hs, max(n) AS m FROM (
+         SELECT hash(src_ip) AS hs, hash(coalesce(auth_user, target)) AS hu, count(*) AS n
+         FROM r WHERE phase = 'brute_force' GROUP BY ALL) GROUP BY hs)
+     SELECT s.* EXCLUDE (hs), coalesce(t.enum_targets, 0) AS enum_targets,
+            coalesce(a.m, 0) AS max_attempts_one_user, coalesce(t.max_regs, 0) AS max_registers_one_user
+     FROM s LEFT JOIN t USING (hs) LEFT JOIN a USING (hs) ORDER BY src_ip`,
     p.values,
   );
   return rows.map((r) => ({
@@ -98,22 +118,42 @@ export async function querySourceActivity(
   }));
 }
 
-/** Messages per (UTC day, source, class). */
-export async function queryDailyActivity(
+/**
+ * Daily series for the classified sources: the classification (from
+ * analysis/phases.ts) travels as two bound lists, addresses and phase bits,
+ * so the day x source detail never leaves the database.
+ */
+export async function queryDailyPhases(
   db: Queryable,
   filter: ReportFilter,
-): Promise<DailyActivity[]> {
+  ips: readonly string[],
+  bits: readonly number[],
+): Promise<DailyPhase[]> {
+  if (ips.length === 0) return [];
   const p = new SqlParams();
+  const cte = classified(filter, p);
+  const ipList = p.add(ips);
+  const bitList = p.add(bits);
   const rows = await db.all(
-    `WITH ${classified(filter, p)}
-     SELECT strftime(CAST(ts AS DATE), '%Y-%m-%d') AS day, src_ip, phase, count(*) AS n
-     FROM r GROUP BY ALL ORDER BY day, src_ip, phase`,
+    `WITH ${cte},
+     q AS (SELECT unnest(${ipList}::VARCHAR[]) AS ip, unnest(${bitList}::INTEGER[]) AS bits),
+     g AS (SELECT CAST(ts AS DATE) AS d, src_ip, phase, count(*) AS n FROM r GROUP BY ALL),
+     x AS (
+       SELECT g.d, g.src_ip, g.n, q.bits,
+              CASE WHEN g.phase = 'enumeration' AND (q.bits & 16) <> 0 AND (q.bits & 2) = 0
+                   THEN 'brute_force' ELSE g.phase END AS phase
+       FROM g JOIN q ON q.ip = g.src_ip)
+     SELECT strftime(d, '%Y-%m-%d') AS day, phase, count(DISTINCT src_ip) AS sources, sum(n) AS n
+     FROM x
+     WHERE (phase = 'scanning' AND (bits & 1) <> 0) OR (phase = 'enumeration' AND (bits & 2) <> 0)
+        OR (phase = 'brute_force' AND (bits & 4) <> 0) OR (phase = 'abuse' AND (bits & 8) <> 0)
+     GROUP BY ALL ORDER BY day, phase`,
     p.values,
   );
   return rows.map((r) => ({
     day: str(r, 'day') ?? '',
-    ip: str(r, 'src_ip') ?? '',
     phase: (str(r, 'phase') ?? 'scanning') as Phase,
+    sources: num(r, 'sources'),
     messages: num(r, 'n'),
   }));
 }
