@@ -68,11 +68,27 @@ function readRows(path: string, keep: (value: string) => boolean): Row[] {
 const CAP = 4294967296n;
 
 /**
+ * Indexes already built in this process, by family and country set. The
+ * index is never mutated after it is built, so runs in one process (tests)
+ * share it instead of re-reading about 100 MB of CSV.
+ */
+const built = new Map<string, RangeIndex>();
+
+/**
  * Builds the index for the given countries (IPv4 or IPv6). Both files are
  * sorted by start and their ranges do not overlap, so one merge pass finds
  * every overlap of a country range with an ASN range.
  */
 export function loadRangeIndex(countries: ReadonlySet<string>, family: 4 | 6): RangeIndex {
+  const key = `${family}:${[...countries].sort().join(',')}`;
+  const cached = built.get(key);
+  if (cached) return cached;
+  const index = buildRangeIndex(countries, family);
+  built.set(key, index);
+  return index;
+}
+
+function buildRangeIndex(countries: ReadonlySet<string>, family: 4 | 6): RangeIndex {
   const suffix = family === 4 ? 'ipv4-num.csv' : 'ipv6-num.csv';
   const geo = readRows(dataFile('geo-whois-asn-country', `geo-whois-asn-country-${suffix}`), (cc) =>
     countries.has(cc),

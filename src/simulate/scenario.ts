@@ -98,7 +98,7 @@ const POPULAR: readonly (readonly [string, number])[] = [
   ['AE', 1],
 ];
 const UA_MIX: readonly (readonly [UaHabit, number])[] = [
-  [{ kind: 'none' }, 40],
+  [{ kind: 'none' }, 46],
   [{ kind: 'random' }, 8],
   [{ kind: 'fixed', value: 'VaxSIPUserAgent/3.0' }, 7],
   [{ kind: 'fixed', value: 'Asterisk PBX 1.6.2.9' }, 5],
@@ -224,7 +224,9 @@ export function buildScenario(opts: ScenarioOptions, numbers: NumberFactory): Sc
   const last = opts.days - 1;
 
   // Calls: Table 3's top ten carry 44% of unified INVITEs, Table 4's pairs their shares.
-  const unified = Math.max(20, Math.round(YEAR.unified * v));
+  // Planned calls exceed Table 1 a little: repeats within the hour merge, and
+  // calls cut by the end of the run or an outage are lost.
+  const unified = Math.max(20, Math.round(YEAR.unified * v * 1.12));
   const callPlans: { actor: Actor; calls: number }[] = [];
   TABLE3.forEach(([cc, octet, count, idds, agent], i) => {
     let regions: string[];
@@ -279,7 +281,17 @@ export function buildScenario(opts: ScenarioOptions, numbers: NumberFactory): Sc
   }
   const named = callPlans.reduce((a, p) => a + p.calls, 0);
   const generic = Math.max(3, Math.round(ipTarget * 0.12));
-  const genericCalls = apportion(Math.max(generic, unified - named), zipfWeights(generic, 1.1), 1);
+  // Zipf over the other callers, capped so none outranks Table 3's tenth source.
+  const genericTotal = Math.max(generic, unified - named);
+  const cap =
+    (0.8 * Math.min(...callPlans.slice(0, TABLE3.length).map((p) => p.calls))) / genericTotal;
+  const zipf = zipfWeights(generic, 0.8);
+  const zipfSum = zipf.reduce((a, b) => a + b, 0);
+  const genericCalls = apportion(
+    genericTotal,
+    zipf.map((w) => Math.min(w / zipfSum, cap)),
+    1,
+  );
   for (let i = 0; i < generic; i++) {
     const n = rng.int(1, 8);
     const regions: string[] = [];
