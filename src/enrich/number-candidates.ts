@@ -29,12 +29,23 @@ export interface Candidate extends NumberFacts {
   readonly rule: string;
 }
 
+/** One reading tried, valid or not: what `sipsnare number` shows. */
+export interface TriedReading {
+  readonly prefix: string;
+  readonly rule: string;
+  /** The digits read as country code + number (or as a national number). */
+  readonly rest: string;
+  readonly result: NumberFacts | null;
+}
+
 /** Substitutes tried for masked digits: any valid one proves the shape. */
 const MASK_SUBSTITUTES = ['5', '0', '1', '2', '7', '9'];
 
 /** Generates and validates readings; keeps a bounded memo of validations. */
 export class CandidateGenerator {
   private readonly validated = new BoundedCache<string, NumberFacts | null>(200_000);
+  /** Set for the duration of one explained `generate` call. */
+  private trace: TriedReading[] | undefined;
 
   constructor(private readonly region: CountryCode | undefined) {}
 
@@ -43,7 +54,16 @@ export class CandidateGenerator {
    * numbers of a possible length instead of valid ones (masked strings whose
    * real digits are unknowable; see docs/enrichment.md).
    */
-  generate(clean: CleanDialed, possibleOnly: boolean): Candidate[] {
+  generate(clean: CleanDialed, possibleOnly: boolean, trace?: TriedReading[]): Candidate[] {
+    this.trace = trace;
+    try {
+      return this.readings(clean, possibleOnly);
+    } finally {
+      this.trace = undefined;
+    }
+  }
+
+  private readings(clean: CleanDialed, possibleOnly: boolean): Candidate[] {
     const byNumber = new Map<string, Candidate>();
     const add = (c: Candidate | null): void => {
       if (c === null) return;
@@ -103,15 +123,20 @@ export class CandidateGenerator {
       return null;
     }
     const facts = possibleOnly ? possibleMasked(rest) : this.validate(rest);
+    this.trace?.push({ prefix, rule, rest, result: facts });
     return facts === null ? null : { ...facts, prefix, score, rule };
   }
 
   private national(rest: string, prefix: string, score: number, rule: string): Candidate | null {
     if (rest.length < 7 || rest.includes('X') || this.region === undefined) return null;
     const p = parsePhoneNumberFromString(rest, this.region);
-    if (!p?.isValid()) return null;
-    const cc = p.country ?? p.countryCallingCode;
-    return { e164: p.number, cc, type: p.getType() ?? 'UNKNOWN', prefix, score, rule };
+    const valid = p?.isValid() === true;
+    const facts =
+      p !== undefined && valid
+        ? { e164: p.number, cc: p.country ?? p.countryCallingCode, type: p.getType() ?? 'UNKNOWN' }
+        : null;
+    this.trace?.push({ prefix, rule, rest, result: facts });
+    return facts === null ? null : { ...facts, prefix, score, rule };
   }
 
   private validate(rest: string): NumberFacts | null {

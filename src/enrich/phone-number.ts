@@ -11,9 +11,9 @@ import type { CountryCode } from 'libphonenumber-js/max';
 import { BoundedCache } from './bounded-cache.js';
 import { MAX_DIALED_DIGITS, MAX_EXTENSION_DIGITS } from './dial-prefixes.js';
 import { cleanDialed, type CleanDialed } from './dialed-text.js';
-import { CandidateGenerator, type Candidate } from './number-candidates.js';
+import { CandidateGenerator, type Candidate, type TriedReading } from './number-candidates.js';
 
-export type { Candidate } from './number-candidates.js';
+export type { Candidate, TriedReading } from './number-candidates.js';
 
 export const DIALED_KINDS = ['external', 'extension', 'invalid'] as const;
 export type DialedKind = (typeof DIALED_KINDS)[number];
@@ -63,6 +63,20 @@ export class NumberResolver {
     return this.analyse(dialed).alone;
   }
 
+  /**
+   * Resolves one string and records every reading tried, valid or not
+   * (for `sipsnare number`). Not cached: it is for humans, not for import.
+   */
+  explain(dialed: string): {
+    resolution: DialedResolution;
+    candidates: readonly Candidate[];
+    tried: readonly TriedReading[];
+  } {
+    const tried: TriedReading[] = [];
+    const a = this.analyseUncached(typeof dialed === 'string' ? dialed : '', tried);
+    return { resolution: a.alone, candidates: a.candidates, tried };
+  }
+
   /** Every valid reading of one string, best prior first (for `sipsnare number`). */
   candidates(dialed: string): readonly Candidate[] {
     return this.analyse(dialed).candidates;
@@ -107,7 +121,7 @@ export class NumberResolver {
     return a;
   }
 
-  private analyseUncached(dialed: string): Analysis {
+  private analyseUncached(dialed: string, trace?: TriedReading[]): Analysis {
     const clean = cleanDialed(dialed);
     const shown =
       clean.plusAt >= 0
@@ -132,11 +146,11 @@ export class NumberResolver {
     if (clean.digits.length > MAX_DIALED_DIGITS) {
       return verdict('invalid', `longer than ${MAX_DIALED_DIGITS} digits`);
     }
-    let candidates = this.generator.generate(clean, false);
+    let candidates = this.generator.generate(clean, false, trace);
     if (candidates.length === 0 && clean.masked) {
       // Masked digits hide the real number, and numbering plans changed since old logs
       // were written: accept readings whose length is possible for their country.
-      candidates = this.generator.generate(clean, true);
+      candidates = this.generator.generate(clean, true, trace);
       if (candidates.length > 0)
         steps.push('masked and no valid reading: accepting possible lengths');
     }
@@ -154,13 +168,28 @@ function external(c: Candidate): Omit<DialedResolution, 'steps'> {
 }
 
 const defaultResolver = new NumberResolver();
+/** Resolvers (and their caches) per distinct options; few distinct options exist in practice. */
+const resolvers = new BoundedCache<string, NumberResolver>(16);
 
-/** Resolves one dialed string alone. With options, prefer a NumberResolver you keep (caches). */
+function resolverFor(opts: NumberOptions | undefined): NumberResolver {
+  if (opts === undefined || (opts.region === undefined && opts.extensions === undefined)) {
+    return defaultResolver;
+  }
+  const key = JSON.stringify([opts.region ?? '', opts.extensions ?? []]);
+  let r = resolvers.get(key);
+  if (r === undefined) {
+    r = new NumberResolver(opts);
+    resolvers.set(key, r);
+  }
+  return r;
+}
+
+/** Resolves one dialed string alone (cached per distinct string and options). */
 export function resolveDialed(dialed: string, opts?: NumberOptions): DialedResolution {
-  return (opts === undefined ? defaultResolver : new NumberResolver(opts)).resolveDialed(dialed);
+  return resolverFor(opts).resolveDialed(dialed);
 }
 
 /** Resolves a burst of dialed strings from one source, using the burst as evidence. */
 export function resolveBurst(dialed: readonly string[], opts?: NumberOptions): DialedResolution[] {
-  return (opts === undefined ? defaultResolver : new NumberResolver(opts)).resolveBurst(dialed);
+  return resolverFor(opts).resolveBurst(dialed);
 }

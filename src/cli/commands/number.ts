@@ -1,15 +1,111 @@
 /**
  * @module
- * `sipsnare number` (placeholder until its issue lands).
+ * `sipsnare number STRING... [--json] [--region CC]`: explains how dialed
+ * strings normalise (the article's Figure 2 unification): each prefix
+ * reading tried, which are valid numbers, of which type and country, the
+ * choice for each string alone and, given several strings, the choice when
+ * they are read as one burst from one source. Only reads its arguments.
  */
-import { SnareError } from '../../errors.js';
+import { parseArgs } from 'node:util';
+import { UsageError } from '../../errors.js';
+import { NumberResolver, type DialedResolution } from '../../enrich/index.js';
 import type { Command } from '../command.js';
+
+const USAGE = `usage: sipsnare number STRING... [--json] [--region CC]
+
+Explains how dialed strings (as attackers send them in INVITEs) normalise
+to E.164 numbers: every prefix reading tried, which give valid numbers, and
+the choice. Several strings are also resolved together as one burst from one
+source, the way the importer unifies INVITEs.
+
+  --region CC   ISO region of the PBX (e.g. BR): also read national numbers
+  --json        machine-readable output
+
+example: sipsnare number 0014972523456586 00219725234565 9725234565`;
+
+const MAX_STRINGS = 200;
+
+function summary(r: DialedResolution): string {
+  if (r.kind !== 'external') return r.kind;
+  return `${r.e164 ?? '?'}  ${r.cc ?? '?'}  ${r.type ?? '?'}  (prefix "${r.prefix ?? ''}")`;
+}
 
 export const command: Command = {
   name: 'number',
-  summary: '(not built yet)',
-  usage: 'usage: sipsnare number',
-  run() {
-    return Promise.reject(new SnareError('SNARE_ERR_USAGE', 'number is not built yet'));
+  summary: 'explain how dialed strings normalise to E.164 numbers',
+  usage: USAGE,
+  async run(argv, io) {
+    let values: { json?: boolean | undefined; region?: string | undefined };
+    let positionals: string[];
+    try {
+      ({ values, positionals } = parseArgs({
+        args: [...argv],
+        options: { json: { type: 'boolean' }, region: { type: 'string' } },
+        allowPositionals: true,
+        strict: true,
+      }));
+    } catch (err) {
+      throw new UsageError((err as Error).message);
+    }
+    if (positionals.length === 0) throw new UsageError('give at least one dialed string');
+    if (positionals.length > MAX_STRINGS)
+      throw new UsageError(`at most ${String(MAX_STRINGS)} strings`);
+    const region = values.region?.toUpperCase();
+    if (region !== undefined && !/^[A-Z]{2}$/.test(region)) {
+      throw new UsageError(`--region wants an ISO 3166 alpha-2 code, not "${values.region ?? ''}"`);
+    }
+    const resolver = new NumberResolver(region === undefined ? {} : { region });
+    const explained = positionals.map((s) => ({ dialed: s, ...resolver.explain(s) }));
+    const burst = positionals.length > 1 ? resolver.resolveBurst(positionals) : null;
+
+    if (values.json === true) {
+      const out = {
+        region: region ?? null,
+        strings: explained.map((e, i) => ({
+          dialed: e.dialed,
+          alone: e.resolution,
+          burst: burst?.[i] ?? null,
+          tried: e.tried.map((t) => ({
+            prefix: t.prefix,
+            rule: t.rule,
+            read_as: `+${t.rest}`,
+            valid: t.result !== null,
+            e164: t.result?.e164 ?? null,
+            cc: t.result?.cc ?? null,
+            type: t.result?.type ?? null,
+          })),
+        })),
+      };
+      io.stdout.write(`${JSON.stringify(out, null, 2)}\n`);
+      return 0;
+    }
+
+    const lines: string[] = [];
+    for (const e of explained) {
+      lines.push(JSON.stringify(e.dialed));
+      for (const step of e.resolution.steps) lines.push(`  ${step}`);
+      if (e.tried.length > 0) lines.push('  readings tried:');
+      for (const t of e.tried) {
+        const what =
+          t.result === null
+            ? 'not a valid number'
+            : `${t.result.e164}  ${t.result.cc}  ${t.result.type}`;
+        lines.push(`    strip "${t.prefix}" (${t.rule}) -> ${t.rest}: ${what}`);
+      }
+      lines.push(`  alone: ${summary(e.resolution)}`, '');
+    }
+    if (burst !== null) {
+      lines.push(`as one burst (${String(burst.length)} strings from one source):`);
+      burst.forEach((r, i) => {
+        const alone = explained[i]?.resolution;
+        const changed =
+          alone !== undefined && alone.e164 !== r.e164 ? '   <- changed by the burst' : '';
+        lines.push(`  ${JSON.stringify(positionals[i])} -> ${summary(r)}${changed}`);
+      });
+      const distinct = new Set(burst.map((r) => r.e164).filter((n) => n !== null));
+      lines.push(`  distinct numbers: ${String(distinct.size)}`);
+    }
+    io.stdout.write(`${lines.join('\n')}\n`);
+    return 0;
   },
 };
