@@ -30,6 +30,15 @@ function summary(r: DialedResolution): string {
   return `${r.e164 ?? '?'}  ${r.cc ?? '?'}  ${r.type ?? '?'}  (prefix "${r.prefix ?? ''}")`;
 }
 
+/** Writes and waits until the stream has taken the text (pipes to `head` and files alike). */
+function write(stream: NodeJS.WritableStream, text: string): Promise<void> {
+  return new Promise((resolve) => {
+    stream.write(text, () => {
+      resolve();
+    });
+  });
+}
+
 export const command: Command = {
   name: 'number',
   summary: 'explain how dialed strings normalise to E.164 numbers',
@@ -76,7 +85,7 @@ export const command: Command = {
           })),
         })),
       };
-      io.stdout.write(`${JSON.stringify(out, null, 2)}\n`);
+      await write(io.stdout, `${JSON.stringify(out, null, 2)}\n`);
       return 0;
     }
 
@@ -105,7 +114,7 @@ export const command: Command = {
       const distinct = new Set(burst.map((r) => r.e164).filter((n) => n !== null));
       lines.push(`  distinct numbers: ${String(distinct.size)}`);
     }
-    io.stdout.write(`${lines.join('\n')}\n`);
+    await write(io.stdout, `${lines.join('\n')}\n`);
     return 0;
   },
 };
