@@ -1,6 +1,10 @@
 import assert from 'node:assert/strict';
 import { createSocket, type Socket } from 'node:dgram';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { connect, type Socket as TcpSocket } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { connect as tlsConnect } from 'node:tls';
 import { after, before, describe, it } from 'node:test';
 import { loadConfig } from '../config/load.js';
 import type { SnareEvent } from '../events/catalog.js';
@@ -261,5 +265,41 @@ describe('Sensor limits', () => {
       sink.of('sip.malformed').some((e) => e.reason === 'too_large' && e.transport === 'tcp'),
     );
     await sensor.stop();
+  });
+});
+
+describe('Sensor over TLS', () => {
+  it('makes a self-signed certificate at first start and answers over TLS', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'snare-tls-'));
+    const sink = new Capture();
+    const config = loadConfig({ flags: { listen: ['tls://127.0.0.1:0'], 'store.db': null } });
+    const sensor = await Sensor.start({ config, persona: testPersona, sink, tlsDir: dir });
+    try {
+      const reply = await new Promise<string>((resolve, reject) => {
+        const sock = tlsConnect(
+          { port: sensor.addresses[0]!.port, host: '127.0.0.1', rejectUnauthorized: false },
+          () => {
+            sock.write(req('OPTIONS', 'tls1'));
+          },
+        );
+        let got = '';
+        sock.on('data', (d: Buffer) => {
+          got += d.toString('latin1');
+          if (got.includes('\r\n\r\n')) {
+            sock.destroy();
+            resolve(got);
+          }
+        });
+        sock.on('error', reject);
+      });
+      assert.match(reply, /^SIP\/2.0 200 X\r\nCall-ID: tls1/);
+      assert.equal(
+        sink.events.find((e) => e.call_id === null && e.transport === 'tls')?.method,
+        'OPTIONS',
+      );
+    } finally {
+      await sensor.stop();
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });

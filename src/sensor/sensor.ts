@@ -232,16 +232,7 @@ export class Sensor {
         this.limiter.recordDrop(msg.srcIp, withheld);
       }
     }
-    this.events.emit(
-      {
-        size: msg.bytes.length,
-        ...result.fields,
-        event: result.event,
-        ...this.shared(msg),
-        response,
-      },
-      now,
-    );
+    this.events.emitMessage(result.event, msg, result.fields, msg.bytes.length, response, now);
   }
 
   /** Null when the replies may be sent, else the budget they would break. */
