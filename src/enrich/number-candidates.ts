@@ -5,10 +5,42 @@
  * left as country code + national number with libphonenumber's full
  * metadata. Pure and memoised (bounded); never throws on attacker input.
  */
-import { parsePhoneNumberFromString, type CountryCode } from 'libphonenumber-js/max';
+import {
+  getCountries,
+  getCountryCallingCode,
+  parsePhoneNumberFromString,
+  type CountryCode,
+} from 'libphonenumber-js/max';
 import { BoundedCache } from './bounded-cache.js';
 import { BRAZIL_CARRIERS, INTERNATIONAL_RULES, OUTSIDE_LINE_RULES } from './dial-prefixes.js';
 import type { CleanDialed } from './dialed-text.js';
+
+/**
+ * Every calling code the metadata knows (geographic and non-geographic).
+ * Calling codes are prefix-free, so one of 1-3 leading digits decides; a
+ * rest that starts with no calling code is rejected without a parse.
+ */
+const CALLING_CODES: ReadonlySet<string> = new Set([
+  ...getCountries().map((c) => getCountryCallingCode(c)),
+  '800',
+  '808',
+  '870',
+  '878',
+  '881',
+  '882',
+  '883',
+  '888',
+  '979',
+]);
+
+/** True when `rest` opens with a calling code in use. */
+function hasCallingCode(rest: string): boolean {
+  return (
+    CALLING_CODES.has(rest.slice(0, 1)) ||
+    CALLING_CODES.has(rest.slice(0, 2)) ||
+    CALLING_CODES.has(rest.slice(0, 3))
+  );
+}
 
 /** What libphonenumber says about a number. */
 export interface NumberFacts {
@@ -140,6 +172,7 @@ export class CandidateGenerator {
   }
 
   private validate(rest: string): NumberFacts | null {
+    if (!hasCallingCode(rest)) return null;
     const hit = this.validated.get(rest);
     if (hit !== undefined) return hit;
     let out: NumberFacts | null = null;
