@@ -19,12 +19,13 @@ export async function queryCredentials(
   const where1 = eventsWhere(filter, p1);
   const lim1 = p1.add(top);
   const users = await db.all(
-    `SELECT coalesce(auth_user, from_user) AS username, count(*) AS attempts,
-            count(DISTINCT src_ip) AS sources
-     FROM events
-     WHERE event = 'sip.request' AND ${where1}
-       AND (auth_user IS NOT NULL OR (method = 'REGISTER' AND from_user IS NOT NULL))
-     GROUP BY ALL ORDER BY attempts DESC, username LIMIT CAST(${lim1} AS BIGINT)`,
+    `SELECT username, sum(n) AS attempts, count(*) AS sources FROM (
+       SELECT coalesce(auth_user, from_user) AS username, hash(src_ip) AS hs, count(*) AS n
+       FROM events
+       WHERE event = 'sip.request' AND ${where1}
+         AND (auth_user IS NOT NULL OR (method = 'REGISTER' AND from_user IS NOT NULL))
+       GROUP BY ALL)
+     GROUP BY username ORDER BY attempts DESC, username LIMIT CAST(${lim1} AS BIGINT)`,
     p1.values,
   );
   const p2 = new SqlParams();

@@ -52,26 +52,34 @@ export const PHASE_BITS = {
   legacy_brute: 16,
 } as const;
 
+/** Phase codes inside SQL (small integers group faster than strings). */
+const PH_SQL = `CASE
+    WHEN method = 'INVITE' AND (number_kind = 'external'
+         OR (number_kind IS NULL AND dialed_number IS NOT NULL)) THEN 1
+    WHEN auth_user IS NOT NULL THEN 2
+    WHEN method = 'OPTIONS' OR coalesce(nullif(to_user, ''), nullif(ruri_user, '')) IS NULL THEN 3
+    ELSE 4 END`;
+const PH_NAME = `CASE ph WHEN 1 THEN 'abuse' WHEN 2 THEN 'brute_force' WHEN 3 THEN 'scanning' ELSE 'enumeration' END`;
+
+/**
+ * Requests in scope with their class code (1 abuse, 2 brute_force,
+ * 3 scanning, 4 enumeration), a 64-bit hash of the source and of the user
+ * the request aims at (the Authorization username, else To / Request-URI user).
+ */
 function classified(filter: ReportFilter, p: SqlParams): string {
-  return `r AS MATERIALIZED (
-    SELECT src_ip, ts, method, auth_user, password_guess, src_cc,
-           coalesce(nullif(to_user, ''), nullif(ruri_user, '')) AS target,
-           CASE
-             WHEN method = 'INVITE' AND (number_kind = 'external'
-                  OR (number_kind IS NULL AND dialed_number IS NOT NULL)) THEN 'abuse'
-             WHEN auth_user IS NOT NULL THEN 'brute_force'
-             WHEN method = 'OPTIONS' OR coalesce(nullif(to_user, ''), nullif(ruri_user, '')) IS NULL
-               THEN 'scanning'
-             ELSE 'enumeration'
-           END AS phase
+  return `r AS NOT MATERIALIZED (
+    SELECT src_ip, hash(src_ip) AS hs, src_cc, ts, password_guess, method = 'REGISTER' AS reg,
+           ${PH_SQL} AS ph,
+           CASE WHEN auth_user IS NOT NULL THEN hash(auth_user)
+                ELSE hash(coalesce(nullif(to_user, ''), nullif(ruri_user, ''))) END AS hu
     FROM events WHERE event = 'sip.request' AND ${eventsWhere(filter, p)})`;
 }
 
 /**
- * Counts per source over the whole scope. Distinct users per source are
- * counted by grouping on 64-bit hashes of (source, user), several times
- * faster than grouping on the strings; a collision would need two of the
- * store's (source, user) pairs to share a 64-bit hash.
+ * Counts per source over the whole scope, in one grouping on
+ * (source, class, user) hashes: several times faster than grouping on the
+ * strings. A collision would need two of the store's sources, or two users
+ * of one source, to share a 64-bit hash.
  */
 export async function querySourceActivity(
   db: Queryable,
@@ -80,26 +88,21 @@ export async function querySourceActivity(
   const p = new SqlParams();
   const rows = await db.all(
     `WITH ${classified(filter, p)},
+     g AS (SELECT hs, ph, hu, count(*) AS n, count(*) FILTER (WHERE reg) AS regs FROM r GROUP BY ALL),
+     gs AS (
+       SELECT hs, sum(n) AS requests,
+              coalesce(sum(n) FILTER (WHERE ph = 3), 0) AS scan_requests,
+              coalesce(sum(n) FILTER (WHERE ph = 2), 0) AS auth_attempts,
+              coalesce(sum(n) FILTER (WHERE ph = 1), 0) AS external_invites,
+              count(*) FILTER (WHERE ph = 4) AS enum_targets,
+              coalesce(max(regs) FILTER (WHERE ph = 4), 0) AS max_registers_one_user,
+              coalesce(max(n) FILTER (WHERE ph = 2), 0) AS max_attempts_one_user
+       FROM g GROUP BY hs),
      s AS (
-       SELECT src_ip, hash(src_ip) AS hs, any_value(src_cc) AS cc, count(*) AS requests,
-              count(*) FILTER (WHERE phase = 'scanning') AS scan_requests,
-              count(*) FILTER (WHERE phase = 'brute_force') AS auth_attempts,
-              count(DISTINCT password_guess) AS password_guesses,
-              count(*) FILTER (WHERE phase = 'abuse') AS external_invites,
-              min(ts) AS first_ts, max(ts) AS last_ts
-       FROM r GROUP BY src_ip),
-     t AS (
-       SELECT hs, count(*) AS enum_targets, max(regs) AS max_regs FROM (
-         SELECT hash(src_ip) AS hs, hash(target) AS ht,
-                count(*) FILTER (WHERE method = 'REGISTER') AS regs
-         FROM r WHERE phase = 'enumeration' GROUP BY ALL) GROUP BY hs),
-     a AS (
-       SELECT hs, max(n) AS m FROM (
-         SELECT hash(src_ip) AS hs, hash(coalesce(auth_user, target)) AS hu, count(*) AS n
-         FROM r WHERE phase = 'brute_force' GROUP BY ALL) GROUP BY hs)
-     SELECT s.* EXCLUDE (hs), coalesce(t.enum_targets, 0) AS enum_targets,
-            coalesce(a.m, 0) AS max_attempts_one_user, coalesce(t.max_regs, 0) AS max_registers_one_user
-     FROM s LEFT JOIN t USING (hs) LEFT JOIN a USING (hs) ORDER BY src_ip`,
+       SELECT hs, any_value(src_ip) AS src_ip, any_value(src_cc) AS cc, min(ts) AS first_ts,
+              max(ts) AS last_ts, count(DISTINCT password_guess) AS password_guesses
+       FROM r GROUP BY hs)
+     SELECT s.* EXCLUDE (hs), gs.* EXCLUDE (hs) FROM s JOIN gs USING (hs) ORDER BY src_ip`,
     p.values,
   );
   return rows.map((r) => ({
@@ -136,17 +139,18 @@ export async function queryDailyPhases(
   const bitList = p.add(bits);
   const rows = await db.all(
     `WITH ${cte},
-     q AS (SELECT unnest(${ipList}::VARCHAR[]) AS ip, unnest(${bitList}::INTEGER[]) AS bits),
-     g AS (SELECT CAST(ts AS DATE) AS d, src_ip, phase, count(*) AS n FROM r GROUP BY ALL),
+     q AS (SELECT hash(ip) AS hs, bits FROM (
+             SELECT unnest(${ipList}::VARCHAR[]) AS ip, unnest(${bitList}::INTEGER[]) AS bits)),
+     g AS (SELECT CAST(ts AS DATE) AS d, hs, ph, count(*) AS n FROM r GROUP BY ALL),
      x AS (
-       SELECT g.d, g.src_ip, g.n, q.bits,
-              CASE WHEN g.phase = 'enumeration' AND (q.bits & 16) <> 0 AND (q.bits & 2) = 0
-                   THEN 'brute_force' ELSE g.phase END AS phase
-       FROM g JOIN q ON q.ip = g.src_ip)
-     SELECT strftime(d, '%Y-%m-%d') AS day, phase, count(DISTINCT src_ip) AS sources, sum(n) AS n
+       SELECT g.d, g.hs, g.n, q.bits,
+              CASE WHEN g.ph = 4 AND (q.bits & 16) <> 0 AND (q.bits & 2) = 0 THEN 2 ELSE g.ph END AS ph
+       FROM g JOIN q USING (hs))
+     SELECT strftime(d, '%Y-%m-%d') AS day, ${PH_NAME} AS phase,
+            count(DISTINCT hs) AS sources, sum(n) AS n
      FROM x
-     WHERE (phase = 'scanning' AND (bits & 1) <> 0) OR (phase = 'enumeration' AND (bits & 2) <> 0)
-        OR (phase = 'brute_force' AND (bits & 4) <> 0) OR (phase = 'abuse' AND (bits & 8) <> 0)
+     WHERE (ph = 3 AND (bits & 1) <> 0) OR (ph = 4 AND (bits & 2) <> 0)
+        OR (ph = 2 AND (bits & 4) <> 0) OR (ph = 1 AND (bits & 8) <> 0)
      GROUP BY ALL ORDER BY day, phase`,
     p.values,
   );

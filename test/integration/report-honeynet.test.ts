@@ -1,0 +1,83 @@
+/**
+ * End to end on real attack traffic: `sipsnare ingest` of the Honeynet
+ * forensic challenge 4 log, then `sipsnare report`. Its SIPVicious attack has
+ * a known shape: one scanning source that probes ~2,655 extensions and sends
+ * 124 cracking attempts (REGISTER with Authorization for users 101, 102, 103
+ * and 111), and a Zoiper client that places 4 international INVITEs.
+ * Skipped while the ingest command is not built.
+ */
+import { after, before, describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { Report } from '../../src/analysis/types.js';
+import { REPO_ROOT, testdata } from '../helpers/shared.js';
+import { runReport } from './report-helpers.js';
+
+const LOG = testdata('attack-traffic', 'honeynet-fc4-2010-voip', 'logs_v3.txt');
+
+describe('report over the Honeynet FC4 SIPVicious attack', () => {
+  let dir: string;
+  let report: Report | undefined;
+  let skip: string | undefined;
+
+  before(async () => {
+    dir = mkdtempSync(join(tmpdir(), 'sipsnare-report-honeynet-'));
+    const db = join(dir, 'store.duckdb');
+    const ingest = spawnSync(
+      process.execPath,
+      ['--import', 'tsx', join(REPO_ROOT, 'src/cli/main.ts'), 'ingest', '--db', db, LOG],
+      { cwd: REPO_ROOT, encoding: 'utf8', timeout: 120_000 },
+    );
+    if (ingest.status !== 0) {
+      skip = `ingest not available: ${(ingest.stderr || ingest.stdout).trim().split('\n')[0] ?? ''}`;
+      return;
+    }
+    const res = await runReport(['--db', db, '--format', 'json', '--top', '50']);
+    assert.equal(res.code, 0, res.stderr);
+    report = JSON.parse(res.stdout) as Report;
+  });
+  after(() => {
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('finds one scanner that enumerates ~2,655 extensions and brute-forces four users', (t) => {
+    if (!report) return t.skip(skip);
+    const scanner = report.phases.sources.find((s) => s.ip === '210.184.X.Y');
+    assert.ok(scanner, 'scanner source missing');
+    assert.deepEqual(scanner.phases, ['scanning', 'enumeration', 'brute_force']);
+    assert.ok(
+      scanner.enum_targets >= 2600 && scanner.enum_targets <= 2700,
+      String(scanner.enum_targets),
+    );
+    assert.equal(report.phases.totals.scanning, 1);
+    const users = report.credentials.usernames.map((u) => u.username);
+    for (const u of ['101', '102', '103', '111']) assert.ok(users.includes(u), `user ${u}`);
+  });
+
+  it('counts the 124 cracking attempts carrying Authorization', (t) => {
+    if (!report) return t.skip(skip);
+    if (report.credentials.auth_attempts === 0) {
+      // Without auth columns the brute force is still found (bare REGISTERs
+      // per user, asserted above); the count needs the importer's auth_user.
+      t.todo('the honeynet importer does not fill auth_user yet');
+    }
+    assert.equal(report.credentials.auth_attempts, 124);
+    const scanner = report.phases.sources.find((s) => s.ip === '210.184.X.Y');
+    assert.equal(scanner?.auth_attempts, 124);
+  });
+
+  it('finds the Zoiper caller and its 4 international INVITEs', (t) => {
+    if (!report) return t.skip(skip);
+    assert.equal(report.summary.invite_messages, 4);
+    assert.ok(report.summary.unified_invites >= 1 && report.summary.unified_invites <= 4);
+    const caller = report.phases.sources.find((s) => s.ip === '89.42.194.X');
+    assert.ok(caller, 'caller missing');
+    assert.ok(caller.phases.includes('abuse'));
+    assert.equal(caller.external_invites, 4);
+    assert.match(report.user_agents[0]?.label ?? '', /Zoiper/);
+    assert.equal(report.top_sources[0]?.ip, '89.42.194.X');
+  });
+});
