@@ -1,0 +1,152 @@
+/**
+ * @module
+ * SIP messages from packet captures: every UDP payload that starts like SIP
+ * is one message; TCP payloads are gathered per flow, put in sequence
+ * order, joined and cut into messages by Content-Length. Requests become
+ * sip.request events, responses sip.response (status = the code). Event ids
+ * come from the file identity and the packet (or flow) position, so a
+ * re-import adds nothing.
+ *
+ * Must never hold unbounded data: flows and their bytes are capped.
+ */
+import { emptyEvent, type SnareEvent } from '../events/catalog.js';
+import { messageFields } from '../sensor/persona/fields.js';
+import { SipFramer } from '../sip/framing.js';
+import { parse } from '../sip/parse.js';
+import type { StoreWriter } from '../store/writer.js';
+import { importEventId } from './imports.js';
+import type { Reject } from './lines.js';
+import { MAX_LISTED_REJECTS } from './lines.js';
+import { readPackets, type Packet } from './pcap.js';
+import { readChunks, type FileInfo } from './source.js';
+
+/** TCP flows followed at once, and bytes kept per flow. */
+export const MAX_FLOWS = 10_000;
+export const MAX_FLOW_BYTES = 4 * 1024 * 1024;
+
+const START_LINE = /^(?:[A-Z]{3,16} \S+ SIP\/2\.0\r?\n|SIP\/2\.0 \d{3} )/;
+
+/** True when bytes start like a SIP request or response. */
+export function looksLikeSip(b: Buffer): boolean {
+  return START_LINE.test(b.subarray(0, 256).toString('latin1'));
+}
+
+interface Flow {
+  readonly first: Packet;
+  readonly index: number;
+  segs: { seq: number; data: Buffer; tsMs: number }[];
+  bytes: number;
+}
+
+export interface CaptureRun {
+  readonly messages: number;
+  readonly rejected: number;
+  readonly rejects: readonly Reject[];
+}
+
+/** Reads a capture into the writer. */
+export async function importCapture(
+  info: FileInfo,
+  writer: StoreWriter,
+  sensor: string,
+  prefix: string,
+  maybeFlush: () => Promise<void>,
+  progress: (bytes: number, messages: number) => void,
+): Promise<CaptureRun> {
+  let messages = 0;
+  let rejected = 0;
+  const rejects: Reject[] = [];
+  const reject = (where: number, reason: string): void => {
+    rejected++;
+    if (rejects.length < MAX_LISTED_REJECTS) rejects.push({ line: where, reason });
+  };
+  const emit = (p: Packet, bytes: Buffer, id: string, frame: number, tsMs: number): void => {
+    const res = parse(bytes);
+    if (!res.ok) {
+      reject(frame, res.reason);
+      return;
+    }
+    const ev: SnareEvent = {
+      ...emptyEvent(),
+      ...messageFields(res.message, res.consumed),
+      event: res.message.kind === 'request' ? 'sip.request' : 'sip.response',
+      event_id: importEventId(prefix, id),
+      ts: new Date(Math.floor(tsMs)).toISOString(),
+      sensor,
+      transport: p.proto,
+      src_ip: p.srcIp,
+      src_port: p.srcPort,
+      dst_ip: p.dstIp,
+      dst_port: p.dstPort,
+    };
+    writer.appendEvent(ev, 'pcap', false);
+    messages++;
+  };
+
+  const flows = new Map<string, Flow>();
+  const status = { damaged: false, frames: 0 };
+  let read = 0;
+  const counted = (async function* () {
+    for await (const c of readChunks(info, 0)) {
+      read += c.length;
+      yield c;
+    }
+  })();
+  let lastReport = 0;
+  for await (const p of readPackets(counted, status)) {
+    const frame = status.frames;
+    if (p.proto === 'udp') {
+      if (p.payload.length > 0 && looksLikeSip(p.payload)) {
+        emit(p, Buffer.from(p.payload), `u${frame}`, frame, p.tsMs);
+      }
+    } else if (p.payload.length > 0) {
+      const key = `${p.srcIp}|${p.srcPort}|${p.dstIp}|${p.dstPort}`;
+      let f = flows.get(key);
+      if (!f && flows.size < MAX_FLOWS) {
+        f = { first: p, index: frame, segs: [], bytes: 0 };
+        flows.set(key, f);
+      }
+      if (f && f.bytes + p.payload.length <= MAX_FLOW_BYTES) {
+        f.segs.push({ seq: p.seq, data: Buffer.from(p.payload), tsMs: p.tsMs });
+        f.bytes += p.payload.length;
+      }
+    }
+    if (frame - lastReport >= 10_000) {
+      lastReport = frame;
+      progress(read, messages);
+      await maybeFlush();
+    }
+  }
+  for (const f of flows.values()) emitFlow(f, emit, reject);
+  if (status.damaged) reject(status.frames + 1, 'damaged_capture');
+  progress(read, messages);
+  return { messages, rejected, rejects };
+}
+
+/** Joins a flow's segments in sequence order (retransmissions dropped) and frames its messages. */
+function emitFlow(
+  f: Flow,
+  emit: (p: Packet, bytes: Buffer, id: string, frame: number, tsMs: number) => void,
+  reject: (where: number, reason: string) => void,
+): void {
+  const base = f.segs[0]?.seq ?? 0;
+  const rel = (s: number): number => (s - base) >>> 0;
+  const segs = [...f.segs].sort((a, b) => rel(a.seq) - rel(b.seq));
+  const parts: Buffer[] = [];
+  let next = rel(segs[0]?.seq ?? 0);
+  for (const s of segs) {
+    const r = rel(s.seq);
+    if (r + s.data.length <= next) continue;
+    parts.push(r < next ? s.data.subarray(next - r) : s.data);
+    next = r + s.data.length;
+  }
+  const stream = Buffer.concat(parts);
+  if (!looksLikeSip(stream)) return;
+  const framer = new SipFramer({ maxMessageBytes: 65535 });
+  let k = 0;
+  for (const item of framer.push(stream)) {
+    if (item.kind === 'message')
+      emit(f.first, item.bytes, `t${f.index}.${k++}`, f.index, f.first.tsMs);
+    else if (item.kind === 'error') reject(f.index, `tcp_${item.reason}`);
+  }
+}

@@ -1,0 +1,173 @@
+/**
+ * @module
+ * Reads one line of the article's listener log (its Figure 1):
+ *
+ *   2011-12-27 19:48:38 +0000: sip-honeyd.pl[4429]: IP: 41.1.2.19, method: REGISTER, from: "100", to: "100", resp: 200, user-agent: "X-Lite release 1006e stamp 34025"
+ *
+ * Any program name, any timezone offset (converted to UTC), `resp:` optional
+ * or `-`, the user-agent optional (empty = absent = null). Values written by
+ * our sensor are escaped (\" \\ \n \r \t \xNN \uNNNN) and are unescaped here.
+ * This is the hot path of a large import: plain `indexOf` and char codes, no
+ * regex per line, and a one-entry cache for the timestamp (lines of one
+ * second share it).
+ *
+ * Must never throw: a line that does not fit gives a reject reason.
+ */
+import { unescapeLegacy } from '../events/legacy-log.js';
+
+/** Longest value kept; longer attacker text is cut. */
+export const MAX_VALUE_CHARS = 1024;
+
+export interface LegacyRecord {
+  readonly tsMs: number;
+  readonly ip: string;
+  readonly method: string;
+  readonly from: string | null;
+  readonly to: string | null;
+  /** The response the listener sent; null when none (`-` or missing). */
+  readonly resp: number | null;
+  /** null when the header was absent (empty or missing value). */
+  readonly ua: string | null;
+}
+
+let cacheKey = '';
+let cacheMs = 0;
+
+function digits(s: string, at: number, n: number): number {
+  let v = 0;
+  for (let i = at; i < at + n; i++) {
+    const c = s.charCodeAt(i) - 48;
+    if (c < 0 || c > 9) return -1;
+    v = v * 10 + c;
+  }
+  return v;
+}
+
+/** Epoch ms of `YYYY-MM-DD HH:MM:SS +ZZZZ` at the start of the line, or NaN. */
+export function legacyTime(line: string): number {
+  const key = line.slice(0, 25);
+  if (key === cacheKey) return cacheMs;
+  if (
+    line.charCodeAt(4) !== 45 ||
+    line.charCodeAt(7) !== 45 ||
+    line.charCodeAt(10) !== 32 ||
+    line.charCodeAt(13) !== 58 ||
+    line.charCodeAt(16) !== 58 ||
+    line.charCodeAt(19) !== 32
+  ) {
+    return NaN;
+  }
+  const y = digits(line, 0, 4);
+  const mo = digits(line, 5, 2);
+  const d = digits(line, 8, 2);
+  const h = digits(line, 11, 2);
+  const mi = digits(line, 14, 2);
+  const s = digits(line, 17, 2);
+  const sign = line.charCodeAt(20);
+  const oh = digits(line, 21, 2);
+  const om = digits(line, 23, 2);
+  if (y < 1970 || mo < 1 || mo > 12 || d < 1 || d > 31 || h < 0 || h > 23) return NaN;
+  if (mi < 0 || mi > 59 || s < 0 || s > 60 || oh < 0 || oh > 23 || om < 0 || om > 59) return NaN;
+  if (sign !== 43 && sign !== 45) return NaN;
+  const local = Date.UTC(y, mo - 1, d, h, mi, s);
+  if (new Date(local).getUTCDate() !== d) return NaN; // 31 February
+  const off = (oh * 60 + om) * 60_000;
+  const ms = sign === 43 ? local - off : local + off;
+  cacheKey = key;
+  cacheMs = ms;
+  return ms;
+}
+
+function clip(s: string): string {
+  return s.length > MAX_VALUE_CHARS ? s.slice(0, MAX_VALUE_CHARS) : s;
+}
+
+function value(raw: string): string {
+  return clip(raw.includes('\\') ? unescapeLegacy(raw) : raw);
+}
+
+/** True when the char at `i` is preceded by an odd number of backslashes (escaped). */
+function escapedAt(s: string, i: number): boolean {
+  let n = 0;
+  for (let j = i - 1; j >= 0 && s.charCodeAt(j) === 92; j--) n++;
+  return (n & 1) === 1;
+}
+
+/** indexOf of a delimiter starting with a quote, skipping escaped quotes. */
+function findQuoted(s: string, delim: string, from: number): number {
+  let at = s.indexOf(delim, from);
+  while (at >= 0 && escapedAt(s, at)) at = s.indexOf(delim, at + 1);
+  return at;
+}
+
+function endsWithQuote(s: string): boolean {
+  return s.charCodeAt(s.length - 1) === 34 && !escapedAt(s, s.length - 1);
+}
+
+const IP = ': IP: ';
+const METHOD = ', method: ';
+const FROM = ', from: "';
+const TO = '", to: "';
+const RESP = ', resp: ';
+const UA = ', user-agent: "';
+
+/** Parses one line; returns the record or a snake_case reason. */
+export function parseLegacyLine(line: string): LegacyRecord | string {
+  if (line.length < 40) return line.trim() === '' ? 'empty_line' : 'not_legacy_line';
+  const tsMs = legacyTime(line);
+  if (Number.isNaN(tsMs)) return 'bad_time';
+  if (line.charCodeAt(25) !== 58) return 'not_legacy_line';
+  const ipAt = line.indexOf(IP, 26);
+  if (ipAt < 0 || line.charCodeAt(ipAt - 1) !== 93) return 'not_legacy_line';
+  const mAt = line.indexOf(METHOD, ipAt + IP.length);
+  if (mAt < 0) return 'no_method';
+  const ip = line.slice(ipAt + IP.length, mAt);
+  if (ip === '' || ip.length > 64 || ip.includes(' ')) return 'bad_ip';
+  const fAt = line.indexOf(FROM, mAt + METHOD.length);
+  if (fAt < 0) return 'no_from';
+  const method = line.slice(mAt + METHOD.length, fAt);
+  if (method === '' || method.length > 64) return 'bad_method';
+  const tAt = findQuoted(line, TO, fAt + FROM.length);
+  if (tAt < 0) return 'no_to';
+  const from = value(line.slice(fAt + FROM.length, tAt));
+  // The To value ends at the quote before `, resp:`, before `, user-agent:`, or at the line end.
+  const toStart = tAt + TO.length;
+  const rAt = findQuoted(line, '"' + RESP, toStart);
+  let uAt = findQuoted(line, '"' + UA, toStart);
+  let toEnd: number;
+  if (rAt >= 0 && (uAt < 0 || rAt < uAt)) toEnd = rAt;
+  else if (uAt >= 0) toEnd = uAt;
+  else if (endsWithQuote(line) && line.length - 1 >= toStart) toEnd = line.length - 1;
+  else return 'unterminated_to';
+  const to = value(line.slice(toStart, toEnd));
+  let resp: number | null = null;
+  if (rAt === toEnd) {
+    const rs = rAt + 1 + RESP.length;
+    uAt = line.indexOf(UA, rs);
+    const re = uAt >= 0 ? uAt : line.length;
+    const r = line.slice(rs, re);
+    if (r !== '-' && r !== '') {
+      const n = digits(r, 0, r.length);
+      if (n < 100 || n > 699) return 'bad_resp';
+      resp = n;
+    }
+  } else {
+    uAt = toEnd + 1;
+  }
+  let ua: string | null = null;
+  if (uAt >= 0 && uAt < line.length) {
+    const us = uAt + UA.length;
+    if (!endsWithQuote(line) || line.length - 1 < us) return 'unterminated_user_agent';
+    const raw = line.slice(us, line.length - 1);
+    ua = raw === '' ? null : value(raw);
+  }
+  return {
+    tsMs,
+    ip,
+    method,
+    from: from === '' ? null : from,
+    to: to === '' ? null : to,
+    resp,
+    ua,
+  };
+}

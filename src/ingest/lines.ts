@@ -1,0 +1,142 @@
+/**
+ * @module
+ * Splits a byte stream into lines for the line-based formats: large chunks,
+ * one UTF-8 decode per chunk, `indexOf` to cut lines, no regex. Tracks the
+ * line number and the byte offset reached, so a grown file resumes there. A
+ * last line without its line end is read too (our sensors write whole lines
+ * at once, so a cut line means a truncated file, not a writer mid-line). Lines longer than the bound are rejected, not
+ * buffered.
+ *
+ * Must never hold more than one chunk plus one bounded line in memory.
+ */
+import type { FileInfo } from './source.js';
+import { readChunks } from './source.js';
+
+/** Longest line accepted (bytes); longer ones are rejected as `line_too_long`. */
+export const MAX_LINE_BYTES = 1024 * 1024;
+/** How many rejected lines are listed (the rest are only counted). */
+export const MAX_LISTED_REJECTS = 20;
+
+/** A handler's verdict on one line: null when taken, 'skip' when not a record, else a reject reason. */
+export type LineOutcome = null | string;
+
+export interface LineHandler {
+  line(text: string, lineNo: number): LineOutcome;
+  /** After each chunk: lets the handler flush staged rows (awaited). */
+  afterChunk?(): Promise<void>;
+  /** End of input: complete any pending record (its outcome counts like a line's). */
+  end?(): LineOutcome | undefined;
+}
+
+export interface Reject {
+  readonly line: number;
+  readonly reason: string;
+}
+
+export interface LineRun {
+  /** Offset (decompressed bytes) after the last line read. */
+  readonly bytesDone: number;
+  readonly linesDone: number;
+  /** Lines read in this run. */
+  readonly lines: number;
+  readonly records: number;
+  readonly skipped: number;
+  readonly rejected: number;
+  readonly rejects: readonly Reject[];
+}
+
+export interface LineOptions {
+  /** Called after each chunk with the decompressed bytes and lines read so far in this run. */
+  readonly onProgress?: (bytes: number, lines: number) => void;
+}
+
+/** Reads the file from `offset` (whose line number is `firstLine - 1`) to the end. */
+export async function readLines(
+  info: FileInfo,
+  offset: number,
+  firstLine: number,
+  handler: LineHandler,
+  opts: LineOptions = {},
+): Promise<LineRun> {
+  let lineNo = firstLine - 1;
+  let pos = offset;
+  let carry: Buffer | null = null;
+  let dropping = false;
+  let records = 0;
+  let skipped = 0;
+  let rejected = 0;
+  const rejects: Reject[] = [];
+  const take = (text: string): void => {
+    lineNo++;
+    const out = handler.line(text.endsWith('\r') ? text.slice(0, -1) : text, lineNo);
+    if (out === null) records++;
+    else if (out === 'skip') skipped++;
+    else reject(out);
+  };
+  const reject = (reason: string): void => {
+    rejected++;
+    if (rejects.length < MAX_LISTED_REJECTS) rejects.push({ line: lineNo, reason });
+  };
+  for await (const chunk of readChunks(info, offset)) {
+    const last = chunk.lastIndexOf(10);
+    if (last < 0) {
+      // No line end in this chunk: keep it, unless the line is already too long.
+      if (!dropping) {
+        carry = carry ? Buffer.concat([carry, chunk]) : chunk;
+        if (carry.length > MAX_LINE_BYTES) {
+          carry = null;
+          dropping = true;
+        }
+      }
+      pos += chunk.length;
+      continue;
+    }
+    const head = chunk.subarray(0, last + 1);
+    let start = 0;
+    if (dropping) {
+      // Skip the rest of an over-long line; it counts as one rejected line.
+      const nl = head.indexOf(10);
+      lineNo++;
+      reject('line_too_long');
+      dropping = false;
+      start = nl + 1;
+    }
+    const text = (
+      carry ? Buffer.concat([carry, head.subarray(start)]) : head.subarray(start)
+    ).toString('utf8');
+    carry = null;
+    let s = 0;
+    for (;;) {
+      const e = text.indexOf('\n', s);
+      if (e < 0) break;
+      if (e - s > MAX_LINE_BYTES) {
+        lineNo++;
+        reject('line_too_long');
+      } else take(text.slice(s, e));
+      s = e + 1;
+    }
+    pos += chunk.length;
+    const rest = chunk.subarray(last + 1);
+    if (rest.length > 0) carry = Buffer.from(rest);
+    await handler.afterChunk?.();
+    opts.onProgress?.(pos - offset, lineNo - firstLine + 1);
+  }
+  if (carry && carry.length > 0 && !dropping) take(carry.toString('utf8'));
+  else if (dropping) {
+    lineNo++;
+    reject('line_too_long');
+  }
+  const final = handler.end?.();
+  if (final === null) records++;
+  else if (final !== undefined && final !== 'skip') reject(final);
+  await handler.afterChunk?.();
+  return {
+    bytesDone: pos,
+    linesDone: lineNo,
+    lines: lineNo - firstLine + 1,
+    records,
+    skipped,
+    rejected,
+    rejects,
+  };
+}

@@ -1,0 +1,288 @@
+/**
+ * @module
+ * A small, bounded packet-capture reader: pcap (micro- and nanosecond, both
+ * byte orders) and pcapng (SHB, IDB with if_tsresol, EPB, SPB), link types
+ * Ethernet (with VLAN tags), Linux cooked v1/v2, raw IP and BSD loopback;
+ * IPv4 and IPv6 (extension headers skipped, fragments ignored); UDP and TCP.
+ * It yields transport payloads with their addresses and time; SIP is
+ * recognised elsewhere.
+ *
+ * Must never throw on a damaged file: it stops at the first record that
+ * cannot be right, and never holds more than one chunk plus one record.
+ */
+
+export interface Packet {
+  /** Capture time, epoch milliseconds. */
+  readonly tsMs: number;
+  readonly proto: 'udp' | 'tcp';
+  readonly srcIp: string;
+  readonly dstIp: string;
+  readonly srcPort: number;
+  readonly dstPort: number;
+  /** TCP only: sequence number and SYN flag. */
+  readonly seq: number;
+  readonly syn: boolean;
+  readonly payload: Buffer;
+}
+
+/** Largest record accepted; beyond it the capture is taken as damaged. */
+export const MAX_RECORD_BYTES = 1024 * 1024;
+
+export function formatIpv4(b: Buffer, at: number): string {
+  return `${b[at] ?? 0}.${b[at + 1] ?? 0}.${b[at + 2] ?? 0}.${b[at + 3] ?? 0}`;
+}
+
+/** RFC 5952 text of an IPv6 address (longest zero run compressed). */
+export function formatIpv6(b: Buffer, at: number): string {
+  const g: number[] = [];
+  for (let i = 0; i < 8; i++) g.push(b.readUInt16BE(at + i * 2));
+  let best = -1;
+  let bestLen = 1;
+  for (let i = 0; i < 8;) {
+    if (g[i] !== 0) {
+      i++;
+      continue;
+    }
+    let j = i;
+    while (j < 8 && g[j] === 0) j++;
+    if (j - i > bestLen) {
+      best = i;
+      bestLen = j - i;
+    }
+    i = j;
+  }
+  const hex = g.map((x) => x.toString(16));
+  if (best < 0) return hex.join(':');
+  return `${hex.slice(0, best).join(':')}::${hex.slice(best + bestLen).join(':')}`;
+}
+
+function transport(
+  tsMs: number,
+  src: string,
+  dst: string,
+  proto: number,
+  b: Buffer,
+  at: number,
+  end: number,
+): Packet | null {
+  if (proto === 17) {
+    if (end - at < 8) return null;
+    return {
+      tsMs,
+      proto: 'udp',
+      srcIp: src,
+      dstIp: dst,
+      srcPort: b.readUInt16BE(at),
+      dstPort: b.readUInt16BE(at + 2),
+      seq: 0,
+      syn: false,
+      payload: b.subarray(at + 8, end),
+    };
+  }
+  if (proto === 6) {
+    if (end - at < 20) return null;
+    const off = ((b[at + 12] ?? 0) >> 4) * 4;
+    if (off < 20 || at + off > end) return null;
+    return {
+      tsMs,
+      proto: 'tcp',
+      srcIp: src,
+      dstIp: dst,
+      srcPort: b.readUInt16BE(at),
+      dstPort: b.readUInt16BE(at + 2),
+      seq: b.readUInt32BE(at + 4),
+      syn: ((b[at + 13] ?? 0) & 0x02) !== 0,
+      payload: b.subarray(at + off, end),
+    };
+  }
+  return null;
+}
+
+/** An IP packet starting at `at` -> UDP/TCP packet, or null. */
+export function decodeIp(tsMs: number, b: Buffer, at: number): Packet | null {
+  if (b.length - at < 1) return null;
+  const v = (b[at] ?? 0) >> 4;
+  if (v === 4) {
+    if (b.length - at < 20) return null;
+    const ihl = ((b[at] ?? 0) & 0x0f) * 4;
+    const total = b.readUInt16BE(at + 2);
+    const frag = b.readUInt16BE(at + 6);
+    if ((frag & 0x3fff) !== 0 || ihl < 20) return null; // fragments are not reassembled
+    const end = Math.min(b.length, at + (total || b.length - at));
+    return transport(
+      tsMs,
+      formatIpv4(b, at + 12),
+      formatIpv4(b, at + 16),
+      b[at + 9] ?? 0,
+      b,
+      at + ihl,
+      end,
+    );
+  }
+  if (v === 6) {
+    if (b.length - at < 40) return null;
+    let next = b[at + 6] ?? 0;
+    const end = Math.min(b.length, at + 40 + b.readUInt16BE(at + 4));
+    let p = at + 40;
+    for (let hops = 0; hops < 8 && (next === 0 || next === 43 || next === 60); hops++) {
+      if (p + 2 > end) return null;
+      next = b[p] ?? 0;
+      p += ((b[p + 1] ?? 0) + 1) * 8;
+    }
+    if (next === 44) return null;
+    return transport(tsMs, formatIpv6(b, at + 8), formatIpv6(b, at + 24), next, b, p, end);
+  }
+  return null;
+}
+
+/** A link-layer frame -> packet, for the link types we read. */
+export function decodeFrame(linkType: number, tsMs: number, b: Buffer): Packet | null {
+  switch (linkType) {
+    case 1: {
+      let p = 12;
+      let type = b.length >= 14 ? b.readUInt16BE(12) : 0;
+      while ((type === 0x8100 || type === 0x88a8) && b.length >= p + 6) {
+        p += 4;
+        type = b.readUInt16BE(p);
+      }
+      return type === 0x0800 || type === 0x86dd ? decodeIp(tsMs, b, p + 2) : null;
+    }
+    case 113:
+      return b.length >= 16 ? decodeIp(tsMs, b, 16) : null;
+    case 276:
+      return b.length >= 20 ? decodeIp(tsMs, b, 20) : null;
+    case 0:
+    case 108:
+      return b.length >= 4 ? decodeIp(tsMs, b, 4) : null;
+    case 12:
+    case 14:
+    case 101:
+    case 228:
+    case 229:
+      return decodeIp(tsMs, b, 0);
+    default:
+      return null;
+  }
+}
+
+/** Accumulates chunks and hands out whole records. */
+class Reader {
+  private buf: Buffer = Buffer.alloc(0);
+  push(chunk: Buffer): void {
+    this.buf = this.buf.length === 0 ? chunk : Buffer.concat([this.buf, chunk]);
+  }
+  get length(): number {
+    return this.buf.length;
+  }
+  peek(n: number): Buffer | null {
+    return this.buf.length >= n ? this.buf.subarray(0, n) : null;
+  }
+  take(n: number): Buffer {
+    const out = this.buf.subarray(0, n);
+    this.buf = this.buf.subarray(n);
+    return out;
+  }
+}
+
+/**
+ * Reads packets from a stream of chunks of a pcap or pcapng file. `damaged`
+ * is set when it stopped early.
+ */
+export async function* readPackets(
+  chunks: AsyncIterable<Buffer>,
+  status: { damaged: boolean; frames: number } = { damaged: false, frames: 0 },
+): AsyncGenerator<Packet> {
+  const r = new Reader();
+  let kind: 'pcap' | 'pcapng' | null = null;
+  let le = true;
+  let nano = false;
+  let linkType = 1;
+  const ifaces: { link: number; unitsPerMs: number }[] = [];
+  for await (const chunk of chunks) {
+    r.push(chunk);
+    for (;;) {
+      if (kind === null) {
+        const h = r.peek(24);
+        if (!h) break;
+        const m = h.readUInt32LE(0);
+        if (m === 0x0a0d0d0a) {
+          kind = 'pcapng';
+          continue;
+        }
+        kind = 'pcap';
+        le = m === 0xa1b2c3d4 || m === 0xa1b23c4d;
+        nano = m === 0xa1b23c4d || m === 0x4d3cb2a1;
+        if (!le && m !== 0xd4c3b2a1 && m !== 0x4d3cb2a1) {
+          status.damaged = true;
+          return;
+        }
+        linkType = le ? h.readUInt32LE(20) : h.readUInt32BE(20);
+        r.take(24);
+        continue;
+      }
+      if (kind === 'pcap') {
+        const h = r.peek(16);
+        if (!h) break;
+        const u32 = (o: number): number => (le ? h.readUInt32LE(o) : h.readUInt32BE(o));
+        const incl = u32(8);
+        if (incl > MAX_RECORD_BYTES) {
+          status.damaged = true;
+          return;
+        }
+        if (r.length < 16 + incl) break;
+        const rec = r.take(16 + incl);
+        status.frames++;
+        const tsMs = u32(0) * 1000 + (nano ? u32(4) / 1e6 : u32(4) / 1e3);
+        const p = decodeFrame(linkType, tsMs, Buffer.from(rec.subarray(16)));
+        if (p) yield p;
+        continue;
+      }
+      // pcapng block
+      const h = r.peek(12);
+      if (!h) break;
+      const type = h.readUInt32LE(0);
+      if (type === 0x0a0d0d0a) le = h.readUInt32LE(8) === 0x1a2b3c4d;
+      const u32h = (o: number): number => (le ? h.readUInt32LE(o) : h.readUInt32BE(o));
+      const len = u32h(4);
+      if (len < 12 || len % 4 !== 0 || len > MAX_RECORD_BYTES + 64) {
+        status.damaged = true;
+        return;
+      }
+      if (r.length < len) break;
+      const blk = Buffer.from(r.take(len));
+      const u32 = (o: number): number => (le ? blk.readUInt32LE(o) : blk.readUInt32BE(o));
+      const u16 = (o: number): number => (le ? blk.readUInt16LE(o) : blk.readUInt16BE(o));
+      if (type === 0x0a0d0d0a) ifaces.length = 0;
+      else if (type === 1 && len >= 20) {
+        let unitsPerMs = 1000;
+        for (let o = 16; o + 4 <= len - 4;) {
+          const code = u16(o);
+          const olen = u16(o + 2);
+          if (code === 0) break;
+          if (code === 9 && olen >= 1) {
+            const v = blk[o + 4] ?? 6;
+            unitsPerMs = (v & 0x80 ? 2 ** (v & 0x7f) : 10 ** v) / 1000;
+          }
+          o += 4 + Math.ceil(olen / 4) * 4;
+        }
+        if (ifaces.length < 256) ifaces.push({ link: u16(8), unitsPerMs });
+      } else if (type === 6 && len >= 32) {
+        const iface = ifaces[u32(8)];
+        const cap = u32(20);
+        if (iface && 28 + cap <= len) {
+          status.frames++;
+          const ts = u32(12) * 2 ** 32 + u32(16);
+          const p = decodeFrame(iface.link, ts / iface.unitsPerMs, blk.subarray(28, 28 + cap));
+          if (p) yield p;
+        }
+      } else if (type === 3 && len >= 16) {
+        const iface = ifaces[0];
+        if (iface) {
+          status.frames++;
+          const p = decodeFrame(iface.link, 0, blk.subarray(12, len - 4));
+          if (p) yield p;
+        }
+      }
+    }
+  }
+}
