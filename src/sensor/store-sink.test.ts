@@ -1,0 +1,90 @@
+import assert from 'node:assert/strict';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, it } from 'node:test';
+import { DuckDBInstance } from '@duckdb/node-api';
+import { emptyEvent, type SnareEvent } from '../events/catalog.js';
+import { EventIdGenerator } from '../events/event-id.js';
+import { openStoreSink } from './store-sink.js';
+
+const ids = new EventIdGenerator();
+
+function live(i: number, method = 'REGISTER'): SnareEvent {
+  return {
+    ...emptyEvent(),
+    event: 'sip.request',
+    event_id: ids.next(),
+    ts: new Date(Date.UTC(2024, 0, 1, 0, 0, i)).toISOString(),
+    sensor: 'hp01',
+    transport: 'udp',
+    src_ip: '192.0.2.5',
+    method,
+    dialed: method === 'INVITE' ? '0097250000001' : null,
+  };
+}
+
+describe('openStoreSink', () => {
+  it('batches live events into the store, by size and on close, and rebuilds calls', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'snare-sink-'));
+    const path = join(dir, 'live.duckdb');
+    try {
+      const sink = await openStoreSink(path, {
+        batchSize: 10,
+        intervalMs: 50,
+        enricher: {
+          dataDate: null,
+          burst: (d) =>
+            d.map(() => ({
+              dialed_number: '+97250000001',
+              dst_cc: 'IL',
+              number_type: 'MOBILE',
+              number_kind: 'external',
+            })),
+        },
+      });
+      for (let i = 0; i < 25; i++) sink.write(live(i));
+      sink.write(live(30, 'INVITE'));
+      sink.write(live(31, 'INVITE'));
+      await sink.flush();
+      const mid = await sink.store.conn.runAndReadAll('SELECT count(*)::INTEGER AS n FROM events');
+      assert.deepEqual(mid.getRowObjectsJS(), [{ n: 27 }]);
+      sink.write(live(40));
+      await sink.close();
+      await sink.close();
+      assert.equal(sink.dropped, 0);
+      const inst = await DuckDBInstance.create(path);
+      const conn = await inst.connect();
+      try {
+        const ev = await conn.runAndReadAll(
+          'SELECT count(*)::INTEGER AS n, min(origin) AS o FROM events',
+        );
+        assert.deepEqual(ev.getRowObjectsJS(), [{ n: 28, o: 'sensor' }]);
+        const calls = await conn.runAndReadAll('SELECT invites FROM calls');
+        assert.deepEqual(calls.getRowObjectsJS(), [{ invites: 2 }]);
+      } finally {
+        conn.closeSync();
+        inst.closeSync();
+      }
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('drops, and counts, events beyond its queue bound', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'snare-sink-'));
+    try {
+      const sink = await openStoreSink(join(dir, 'x.duckdb'), {
+        batchSize: 1000,
+        maxQueued: 5,
+        intervalMs: 10_000,
+        enricher: { dataDate: null },
+      });
+      for (let i = 0; i < 8; i++) sink.write(live(i));
+      assert.equal(sink.dropped, 3);
+      await sink.close();
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});

@@ -1,0 +1,138 @@
+/**
+ * @module
+ * An EventSink that writes live sensor events into the embedded store in
+ * batches: every `batchSize` events or `intervalMs`, whichever comes first.
+ * Events wait in a bounded JS queue and are staged only inside a flush, so a
+ * flush in progress never races new writes. Enrichment happens per batch
+ * (per distinct address and User-Agent), and the unified INVITEs are rebuilt
+ * at most once per `callsEveryMs` when INVITEs arrived, and at close.
+ *
+ * Must never throw from `write`, and never grow without bound: beyond
+ * `maxQueued` events are dropped and counted.
+ */
+import type { SnareEvent } from '../events/catalog.js';
+import type { EventSink } from '../events/sink.js';
+import { DEFAULT_GAP_MINUTES, rebuildCalls } from '../store/calls.js';
+import { loadEnricher, type Enricher } from '../store/enricher.js';
+import { openStore, type Store } from '../store/store.js';
+import { StoreWriter } from '../store/writer.js';
+
+export interface StoreSinkOptions {
+  readonly batchSize?: number;
+  readonly intervalMs?: number;
+  readonly maxQueued?: number;
+  readonly callsEveryMs?: number;
+  readonly gapMinutes?: number;
+  /** Default: the enrichment modules (loadEnricher). */
+  readonly enricher?: Enricher;
+  readonly onError?: (err: unknown) => void;
+}
+
+export interface StoreSink extends EventSink {
+  /** Events dropped because the queue was full. */
+  readonly dropped: number;
+  readonly store: Store;
+}
+
+class Sink implements StoreSink {
+  readonly name = 'store';
+  dropped = 0;
+  private queue: SnareEvent[] = [];
+  private chain: Promise<void> = Promise.resolve();
+  private timer: NodeJS.Timeout | null = null;
+  private invitesSinceCalls = 0;
+  private lastCalls = 0;
+  private closed = false;
+
+  constructor(
+    readonly store: Store,
+    private readonly writer: StoreWriter,
+    private readonly opts: Required<Omit<StoreSinkOptions, 'enricher' | 'onError'>> &
+      Pick<StoreSinkOptions, 'onError'>,
+  ) {}
+
+  write(event: SnareEvent): void {
+    if (this.closed) return;
+    if (this.queue.length >= this.opts.maxQueued) {
+      this.dropped++;
+      return;
+    }
+    this.queue.push(event);
+    if (this.queue.length >= this.opts.batchSize) void this.flush();
+    else if (this.timer === null) {
+      this.timer = setTimeout(() => {
+        this.timer = null;
+        void this.flush();
+      }, this.opts.intervalMs);
+      this.timer.unref();
+    }
+  }
+
+  flush(): Promise<void> {
+    if (this.timer) {
+      clearTimeout(this.timer);
+      this.timer = null;
+    }
+    this.chain = this.chain
+      .then(() => this.drain())
+      .catch((err: unknown) => this.opts.onError?.(err));
+    return this.chain;
+  }
+
+  private async drain(): Promise<void> {
+    const batch = this.queue;
+    this.queue = [];
+    if (batch.length === 0) return;
+    for (const ev of batch) {
+      this.writer.appendEvent(ev, 'sensor');
+      if (ev.method === 'INVITE') this.invitesSinceCalls++;
+    }
+    await this.writer.flush();
+    const now = Date.now();
+    if (this.invitesSinceCalls > 0 && now - this.lastCalls >= this.opts.callsEveryMs) {
+      this.invitesSinceCalls = 0;
+      this.lastCalls = now;
+      await rebuildCalls(this.store.conn, this.opts.gapMinutes);
+    }
+  }
+
+  async close(): Promise<void> {
+    if (this.closed) return;
+    await this.flush();
+    this.closed = true;
+    try {
+      if (this.invitesSinceCalls > 0) await rebuildCalls(this.store.conn, this.opts.gapMinutes);
+      await this.writer.close();
+    } finally {
+      this.store.close();
+    }
+  }
+}
+
+/**
+ * Opens (creating if needed) the store at `dbPath` and returns a sink that
+ * writes events into it. The hook for `sipsnare run`.
+ */
+export async function openStoreSink(
+  dbPath: string,
+  opts: StoreSinkOptions = {},
+): Promise<StoreSink> {
+  const store = await openStore(dbPath);
+  try {
+    const enricher = opts.enricher ?? (await loadEnricher());
+    const gapMinutes = opts.gapMinutes ?? DEFAULT_GAP_MINUTES;
+    const writer = await StoreWriter.create(store, { enricher, gapMinutes });
+    if (enricher.dataDate) await store.setMeta('geo_data_date', enricher.dataDate);
+    return new Sink(store, writer, {
+      batchSize: opts.batchSize ?? 5000,
+      intervalMs: opts.intervalMs ?? 1000,
+      maxQueued: opts.maxQueued ?? 200_000,
+      callsEveryMs: opts.callsEveryMs ?? 60_000,
+      gapMinutes,
+      ...(opts.onError ? { onError: opts.onError } : {}),
+    });
+  } catch (err) {
+    store.close();
+    throw err;
+  }
+}
