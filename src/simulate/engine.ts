@@ -20,6 +20,8 @@ export interface SimulateOptions extends ScenarioOptions {
   readonly format: SimFormat;
   /** Called now and then with lines written so far and the current day. */
   readonly onProgress?: (lines: number, day: number, days: number) => void;
+  /** Aborting stops generation between sessions; the files keep what was written. */
+  readonly signal?: AbortSignal;
 }
 
 /** What a run produced. */
@@ -30,6 +32,8 @@ export interface SimulateResult {
   readonly files: readonly string[];
   readonly truthPath: string;
   readonly summary: Record<string, number>;
+  /** True when the signal stopped the run early: truth then covers the lines written. */
+  readonly interrupted: boolean;
 }
 
 const HOUR = 3600;
@@ -38,8 +42,11 @@ function byTime(a: SimEvent, b: SimEvent): number {
   return a.t - b.t || a.seq - b.seq;
 }
 
-/** Generates the run into `opts.out`: sensor files, truth.json, number-labels.csv. */
-export function simulate(opts: SimulateOptions): SimulateResult {
+/**
+ * Generates the run into `opts.out`: sensor files, truth.json,
+ * number-labels.csv. Asynchronous only so that a stop signal can be seen.
+ */
+export async function simulate(opts: SimulateOptions): Promise<SimulateResult> {
   const began = performance.now();
   mkdirSync(opts.out, { recursive: true });
   const numbers = new NumberFactory(Rng.fork(opts.seed, 'numbers'));
@@ -62,6 +69,7 @@ export function simulate(opts: SimulateOptions): SimulateResult {
   const buckets = new Map<number, SimEvent[]>();
   let out = 0;
   let nextReport = 0;
+  let interrupted = false;
 
   const emit = (e: SimEvent): void => {
     if (e.t >= endSec) return;
@@ -97,7 +105,17 @@ export function simulate(opts: SimulateOptions): SimulateResult {
   };
 
   try {
+    let nextYield = 0;
     for (const plan of scenario.sessions) {
+      // Let signal handlers run now and then: generation is otherwise synchronous.
+      if (out >= nextYield) {
+        nextYield = out + 500_000;
+        await new Promise<void>((resolve) => setImmediate(resolve));
+      }
+      if (opts.signal?.aborted === true) {
+        interrupted = true;
+        break;
+      }
       flushBefore(Math.floor(plan.start / HOUR));
       generateSession(plan, ctx, emit);
     }
@@ -122,6 +140,7 @@ export function simulate(opts: SimulateOptions): SimulateResult {
       .sort((a, b) => a - b)
       .map((d) => time.date(scenario.startSec + d * 86400)),
     unified_gap_seconds: 3600,
+    interrupted,
     famous_numbers: scenario.famous.map((n, i) => ({
       number: n.e164,
       label: scenario.famousLabels[i] ?? '',
@@ -136,6 +155,7 @@ export function simulate(opts: SimulateOptions): SimulateResult {
     files: files.paths,
     truthPath,
     summary: doc['summary'] as Record<string, number>,
+    interrupted,
   };
 }
 

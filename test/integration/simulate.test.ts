@@ -201,6 +201,21 @@ describe('sipsnare simulate', () => {
     assert.deepEqual(strip(dirs.j), strip(dirs.a));
   });
 
+  it('stops on the stop signal, exits 130 and writes truth for the lines written', async () => {
+    const dir = join(root, 'stopped');
+    const controller = new AbortController();
+    controller.abort();
+    const code = await command.run(['--out', dir, '--days', '1'], {
+      ...io(),
+      stopSignal: controller.signal,
+    });
+    assert.equal(code, 130);
+    const truth = JSON.parse(readFileSync(join(dir, 'truth.json'), 'utf8')) as Truth;
+    assert.equal(truth.generator['interrupted'], true);
+    assert.equal(truth.summary['register_messages'], 0);
+    assert.equal(readFileSync(join(dir, 'hp01.log'), 'utf8'), '');
+  });
+
   it('refuses a command line without --out', async () => {
     await assert.rejects(command.run(['--days', '1'], io()), /--out/);
   });

@@ -60,7 +60,7 @@ export const command: Command = {
   name: 'simulate',
   summary: 'write synthetic honeypot logs with exact ground truth (truth.json)',
   usage: USAGE,
-  run(argv, io) {
+  async run(argv, io) {
     let values;
     try {
       ({ values } = parseArgs({
@@ -80,66 +80,66 @@ export const command: Command = {
         },
       }));
     } catch (err) {
-      return Promise.reject(new UsageError(err instanceof Error ? err.message : String(err)));
+      throw new UsageError(err instanceof Error ? err.message : String(err));
     }
     const out = values.out;
-    if (out === undefined || out === '')
-      return Promise.reject(new UsageError('--out DIR is required'));
+    if (out === undefined || out === '') throw new UsageError('--out DIR is required');
     if (values.year === true && values.days !== undefined)
-      return Promise.reject(new UsageError('--days and --year exclude each other'));
+      throw new UsageError('--days and --year exclude each other');
     const start = values.start ?? '2011-09-01';
     if (!/^\d{4}-\d{2}-\d{2}$/.test(start) || Number.isNaN(Date.parse(`${start}T00:00:00Z`))) {
-      return Promise.reject(new UsageError('--start must be a date YYYY-MM-DD'));
+      throw new UsageError('--start must be a date YYYY-MM-DD');
     }
     const format = values.format ?? 'legacy';
     if (!(FORMATS as readonly string[]).includes(format))
-      return Promise.reject(new UsageError('--format must be legacy or jsonl'));
+      throw new UsageError('--format must be legacy or jsonl');
     const scale = values.scale === undefined ? 1 : Number(values.scale);
     if (!Number.isFinite(scale) || scale <= 0 || scale > 10)
-      return Promise.reject(new UsageError('--scale must be a number above 0 and at most 10'));
-    try {
-      const year = values.year === true;
-      const days = year ? 366 : positiveInt(values.days, 'days', 1, 3660);
-      const sensors = positiveInt(values.sensors, 'sensors', year ? 50 : 1, 500);
-      const began = performance.now();
-      const result = simulate({
-        out,
-        format: format as SimFormat,
-        seed: values.seed ?? 'sipsnare',
-        start,
-        days,
-        sensors,
-        scale,
-        outageDays: days >= 46 ? Math.round((days * 8) / 366) : 0,
-        onProgress: progress(io, began),
-      });
-      const rate = Math.round(result.lines / Math.max(result.seconds, 1e-9));
-      if (values.json === true) {
-        io.stdout.write(
-          JSON.stringify(
-            {
-              out,
-              lines: result.lines,
-              bytes: result.bytes,
-              seconds: result.seconds,
-              lines_per_second: rate,
-              files: result.files,
-              truth: result.truthPath,
-              summary: result.summary,
-            },
-            null,
-            2,
-          ) + '\n',
-        );
-      } else {
-        io.stdout.write(
-          `wrote ${result.lines} lines (${(result.bytes / 1e6).toFixed(1)} MB) to ${result.files.length} sensor files in ${result.seconds.toFixed(1)} s (${rate} lines/s)\n`,
-        );
-        io.stdout.write(`truth: ${result.truthPath}\n${JSON.stringify(result.summary)}\n`);
-      }
-      return Promise.resolve(0);
-    } catch (err) {
-      return Promise.reject(err instanceof Error ? err : new Error(String(err)));
+      throw new UsageError('--scale must be a number above 0 and at most 10');
+    const year = values.year === true;
+    const days = year ? 366 : positiveInt(values.days, 'days', 1, 3660);
+    const sensors = positiveInt(values.sensors, 'sensors', year ? 50 : 1, 500);
+    const began = performance.now();
+    const result = await simulate({
+      out,
+      format: format as SimFormat,
+      seed: values.seed ?? 'sipsnare',
+      start,
+      days,
+      sensors,
+      scale,
+      outageDays: days >= 46 ? Math.round((days * 8) / 366) : 0,
+      onProgress: progress(io, began),
+      signal: io.stopSignal,
+    });
+    const rate = Math.round(result.lines / Math.max(result.seconds, 1e-9));
+    if (values.json === true) {
+      io.stdout.write(
+        JSON.stringify(
+          {
+            out,
+            lines: result.lines,
+            bytes: result.bytes,
+            seconds: result.seconds,
+            lines_per_second: rate,
+            files: result.files,
+            truth: result.truthPath,
+            summary: result.summary,
+          },
+          null,
+          2,
+        ) + '\n',
+      );
+    } else {
+      io.stdout.write(
+        `wrote ${result.lines} lines (${(result.bytes / 1e6).toFixed(1)} MB) to ${result.files.length} sensor files in ${result.seconds.toFixed(1)} s (${rate} lines/s)\n`,
+      );
+      io.stdout.write(`truth: ${result.truthPath}\n${JSON.stringify(result.summary)}\n`);
     }
+    if (result.interrupted) {
+      io.stderr.write('simulate: interrupted; truth.json covers the lines written\n');
+      return 130;
+    }
+    return 0;
   },
 };
