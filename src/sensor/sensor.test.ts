@@ -303,3 +303,24 @@ describe('Sensor over TLS', () => {
     }
   });
 });
+
+describe('Sensor on wildcard addresses', () => {
+  it('reports the real local address, never 0.0.0.0', async () => {
+    const { sensor, sink } = await startSensor({}, ['tcp://0.0.0.0:0', 'udp://0.0.0.0:0']);
+    try {
+      const c = await tcpClient(sensor.addresses[0]!.port);
+      c.sock.write(req('OPTIONS', 'wild'));
+      await until(() => c.data().includes('wild'));
+      c.sock.destroy();
+      const u = udpClient();
+      u.sock.send(req('OPTIONS', 'wild-udp'), sensor.addresses[1]!.port, '127.0.0.1');
+      await until(() => u.got.length === 1);
+      u.sock.close();
+      assert.equal(sink.events.find((e) => e.transport === 'tcp')?.dst_ip, '127.0.0.1');
+      const udpDst = sink.events.find((e) => e.transport === 'udp')?.dst_ip;
+      assert.ok(udpDst && udpDst !== '0.0.0.0', String(udpDst));
+    } finally {
+      await sensor.stop();
+    }
+  });
+});

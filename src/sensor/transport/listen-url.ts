@@ -5,6 +5,7 @@
  * honeypot binds to addresses, never resolves names. Pure: no sockets.
  */
 import { isIP } from 'node:net';
+import { networkInterfaces } from 'node:os';
 import type { Transport } from '../../events/catalog.js';
 
 export interface ListenAddress {
@@ -39,4 +40,23 @@ export function parseListenUrl(
 /** `udp://[::1]:5060` back from parts. */
 export function formatListenUrl(transport: Transport, host: string, port: number): string {
   return `${transport}://${isIP(host) === 6 ? `[${host}]` : host}:${port}`;
+}
+
+/**
+ * The address to report (and to put in Contact headers) for a listener.
+ * A wildcard UDP socket cannot tell which local address a datagram reached
+ * (Node has no IP_PKTINFO), and `0.0.0.0` in a Contact would be a honeypot
+ * tell: use the first external interface address of the family instead,
+ * else loopback. Specific addresses are returned unchanged.
+ */
+export function reportedLocalAddress(host: string, family: 4 | 6): string {
+  if (host !== '0.0.0.0' && host !== '::') return host;
+  for (const list of Object.values(networkInterfaces())) {
+    for (const a of list ?? []) {
+      if (a.internal) continue;
+      if (family === 4 && a.family === 'IPv4') return a.address;
+      if (family === 6 && a.family === 'IPv6' && !a.address.startsWith('fe80')) return a.address;
+    }
+  }
+  return family === 4 ? '127.0.0.1' : '::1';
 }

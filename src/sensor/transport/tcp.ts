@@ -47,7 +47,8 @@ function serveConnection(
     transport,
     srcIp: plainIp(socket.remoteAddress),
     srcPort: socket.remotePort ?? 0,
-    dstIp: address.host,
+    // The connection knows the local address it reached, even on a wildcard listener.
+    dstIp: plainIp(socket.localAddress) || address.host,
     dstPort: address.port,
   };
   const refused = opts.connections.acquire(peer.srcIp);

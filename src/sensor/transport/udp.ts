@@ -8,7 +8,7 @@
  */
 import { createSocket, type Socket } from 'node:dgram';
 import type { Listener, TransportHandlers } from './types.js';
-import { formatListenUrl, type ListenAddress } from './listen-url.js';
+import { formatListenUrl, reportedLocalAddress, type ListenAddress } from './listen-url.js';
 
 /** Receive buffer asked of the kernel (it may grant less: net.core.rmem_max). */
 export const UDP_RECV_BUFFER_BYTES = 8 * 1024 * 1024;
@@ -46,7 +46,7 @@ export async function listenUdp(
     port: bound.port,
     url: formatListenUrl('udp', addr.host, bound.port),
   };
-  const dstIp = addr.host;
+  const dstIp = reportedLocalAddress(addr.host, addr.family);
   const dstPort = bound.port;
   socket.on('message', (bytes, rinfo) => {
     const peer = {
