@@ -14,9 +14,9 @@ import { parseIp } from './ip-address.js';
 import {
   find4,
   find6,
-  parseRanges4,
+  parseRanges4Bytes,
   parseRanges6,
-  readRangeFile,
+  readRangeBytes,
   readRangeFileSync,
   splitCsv,
   type Ranges4,
@@ -88,7 +88,21 @@ class CountryCodes {
     }
     return i;
   };
+  /** Code index per two-byte key, filled on first sight: most rows cost one array read. */
+  private readonly byKey = new Int32Array(65536).fill(-2);
+  readonly parseBytes = (bytes: Uint8Array, from: number, to: number): number => {
+    if (to - from !== 2) return this.parse(utf8.decode(bytes.subarray(from, to)));
+    const key = (bytes[from] ?? 0) * 256 + (bytes[from + 1] ?? 0);
+    let i = this.byKey[key] ?? -1;
+    if (i === -2) {
+      i = this.parse(String.fromCharCode(bytes[from] ?? 0, bytes[from + 1] ?? 0));
+      this.byKey[key] = i;
+    }
+    return i;
+  };
 }
+
+const utf8 = new TextDecoder('utf-8');
 
 /** Keeps the first AS name seen per ASN; the row stores the ASN itself. */
 class AsNames {
@@ -100,6 +114,24 @@ class AsNames {
     if (!Number.isInteger(asn) || asn < 0 || asn > 0x7fffffff) return -1;
     if (comma >= 0 && !this.names.has(asn)) {
       const name = splitCsv(rest.slice(comma + 1))[0] ?? '';
+      if (name !== '') this.names.set(asn, name);
+    }
+    return asn;
+  };
+  /** Byte twin of `parse`: decodes a name only for an ASN not seen before. */
+  readonly parseBytes = (bytes: Uint8Array, from: number, to: number): number => {
+    let asn = 0;
+    let i = from;
+    while (i < to) {
+      const c = bytes[i] ?? 0;
+      if (c < 48 || c > 57) break;
+      asn = asn * 10 + (c - 48);
+      i++;
+    }
+    if (i === from || i - from > 10 || asn > 0x7fffffff) return -1;
+    if (i < to && bytes[i] !== 44) return -1;
+    if (i < to && !this.names.has(asn)) {
+      const name = splitCsv(utf8.decode(bytes.subarray(i + 1, to)))[0] ?? '';
       if (name !== '') this.names.set(asn, name);
     }
     return asn;
@@ -124,9 +156,9 @@ export async function loadIpLookup(opts: IpLookupOptions = {}): Promise<IpLookup
 
   const ccs = new CountryCodes();
   const names = new AsNames();
-  const [ccText, asnText] = await Promise.all([readRangeFile(countryV4), readRangeFile(asnV4)]);
-  const cc4 = parseRanges4(ccText, ccs.parse);
-  const asn4 = parseRanges4(asnText, names.parse);
+  const [ccBytes, asnBytes] = await Promise.all([readRangeBytes(countryV4), readRangeBytes(asnV4)]);
+  const cc4 = parseRanges4Bytes(ccBytes, ccs.parseBytes);
+  const asn4 = parseRanges4Bytes(asnBytes, names.parseBytes);
   let v6: { cc: Ranges6; asn: Ranges6 } | null = null;
   let v6Failed = false;
 
