@@ -5,8 +5,8 @@
  * file, runs the whole report three times and prints each section's median.
  * Target: every section under 5 s at 10 M events.
  */
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DuckDBInstance } from '@duckdb/node-api';
 import { buildReport, SECTIONS } from '../src/analysis/build.js';
@@ -18,15 +18,19 @@ const events = Number(process.env['BENCH_EVENTS'] ?? 10_000_000);
 const runs = Number(process.env['BENCH_RUNS'] ?? 3);
 const dir = mkdtempSync(join(tmpdir(), 'sipsnare-report-bench-'));
 try {
-  const path = join(dir, 'bench.duckdb');
-  const gen = await DuckDBInstance.create(path);
-  const gconn = await gen.connect();
-  const seconds = await generate(gconn, events);
-  gconn.closeSync();
-  gen.closeSync();
-  process.stdout.write(
-    `generated ${events.toLocaleString('en-US')} events in ${seconds.toFixed(1)} s\n`,
-  );
+  // BENCH_DB: reuse a store made earlier by the same generator instead of a new one.
+  const reuse = process.env['BENCH_DB'];
+  const path = reuse !== undefined && existsSync(reuse) ? reuse : join(dir, 'bench.duckdb');
+  if (path !== reuse) {
+    const gen = await DuckDBInstance.create(path);
+    const gconn = await gen.connect();
+    const seconds = await generate(gconn, events);
+    gconn.closeSync();
+    gen.closeSync();
+    process.stdout.write(
+      `generated ${events.toLocaleString('en-US')} events in ${seconds.toFixed(1)} s\n`,
+    );
+  }
 
   const instance = await DuckDBInstance.create(path, { access_mode: 'READ_ONLY' });
   const conn = await instance.connect();
@@ -60,6 +64,11 @@ try {
     `| whole report | ${Math.round(med(totals))} | ${Math.round(Math.max(...totals))} |\n`,
   );
   process.stdout.write(`| HTML rendering | ${Math.round(html)} | |\n`);
+  process.stdout.write(
+    `load average at the end: ${loadavg()
+      .map((l) => l.toFixed(1))
+      .join(' ')}\n`,
+  );
   conn.closeSync();
   instance.closeSync();
 } finally {
