@@ -14,7 +14,7 @@ describe('parseIp', () => {
 
   it('parses IPv6 with ::, zones, brackets and embedded IPv4', () => {
     const p = parseIp('[fe80::1%eth0]');
-    assert.deepEqual(p, { family: 6, hi: 0xfe80n << 48n, lo: 1n });
+    assert.deepEqual(p, { family: 6, words: [0xfe800000, 0, 0, 1] });
     assert.deepEqual(parseIp('::ffff:1.2.3.4'), { family: 4, v4: 0x01020304 });
     const full = parseIp('2001:db8:0:0:0:0:0:1');
     assert.deepEqual(full, parseIp('2001:db8::1'));

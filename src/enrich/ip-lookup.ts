@@ -193,8 +193,8 @@ export async function loadIpLookup(opts: IpLookupOptions = {}): Promise<IpLookup
           return NONE;
         }
       }
-      const { hi, lo } = parsed;
-      return info(at(v6.cc, find6(v6.cc, hi, lo)), at(v6.asn, find6(v6.asn, hi, lo)));
+      const { words } = parsed;
+      return info(at(v6.cc, find6(v6.cc, words)), at(v6.asn, find6(v6.asn, words)));
     },
   };
 }

@@ -33,12 +33,13 @@ describe('range tables', () => {
     );
   });
 
-  it('find6 finds 128-bit ranges on both sides of the 64-bit split', () => {
+  it('find6 finds 128-bit ranges across 32-bit word boundaries, up to 2^128 - 1', () => {
     const big = (1n << 64n) + 5n;
     const text = `0,9,0\n${String(big)},${String(big + 10n)},1\n${String((1n << 128n) - 2n)},${String((1n << 128n) - 1n)},2\n`;
     const t = parseRanges6(text, asIndex);
     const at = (v: bigint): number => {
-      const i = find6(t, v >> 64n, v & ((1n << 64n) - 1n));
+      const w = (k: bigint): number => Number((v >> (32n * k)) & 0xffffffffn);
+      const i = find6(t, [w(3n), w(2n), w(1n), w(0n)]);
       return i < 0 ? -1 : (t.values[i] ?? -1);
     };
     assert.equal(at(3n), 0);
@@ -46,6 +47,22 @@ describe('range tables', () => {
     assert.equal(at(big + 10n), 1);
     assert.equal(at(big + 11n), -1);
     assert.equal(at((1n << 128n) - 1n), 2);
+    assert.equal(at((1n << 128n) - 3n), -1);
+  });
+
+  it('parseRanges6 agrees with BigInt arithmetic on random 128-bit bounds', () => {
+    fc.assert(
+      fc.property(fc.bigInt({ min: 0n, max: (1n << 128n) - 1n }), (v) => {
+        const t = parseRanges6(`${String(v)},${String(v)},7\n`, asIndex);
+        const w = (k: bigint): number => Number((v >> (32n * k)) & 0xffffffffn);
+        assert.equal(find6(t, [w(3n), w(2n), w(1n), w(0n)]), 0);
+        assert.deepEqual([...t.starts], [w(3n), w(2n), w(1n), w(0n)]);
+      }),
+    );
+    assert.equal(
+      parseRanges6(`${String(1n << 128n)},${String(1n << 128n)},1\n`, asIndex).values.length,
+      0,
+    );
   });
 
   it('skips malformed rows instead of failing', () => {
