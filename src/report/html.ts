@@ -60,7 +60,7 @@ export function tableHtml(t: Table, open = 15): string {
     (r) => `<tr>${t.columns.map((c, n) => cell(r[n] ?? null, c.kind)).join('')}</tr>`,
   );
   const note = t.note !== undefined ? `<p class="note">${escapeHtml(t.note)}</p>` : '';
-  if (t.rows.length === 0) return `${note}<p class="note">(none)</p>`;
+  if (t.rows.length === 0) return `${note}<p class="note">${escapeHtml(t.title)}: none.</p>`;
   const table = `<table id="t-${escapeHtml(t.id)}">${head}${rows.join('')}</table>`;
   return t.rows.length > open
     ? `${note}<details><summary>${escapeHtml(t.title)}: ${t.rows.length} rows</summary>${table}</details>`

@@ -68,7 +68,7 @@ export function heatmap(
   const ch = 22;
   const left = 50;
   const top = 46;
-  const width = left + cw * Math.max(cols.length, 1) + 10;
+  const width = Math.max(380, left + cw * Math.max(cols.length, 1) + 10);
   const height = top + ch * Math.max(rows.length, 1) + 10;
   const values = new Map(cells.map((c) => [`${c.row}\u0000${c.col}`, c.value]));
   const max = Math.max(1, ...cells.map((c) => c.value));
