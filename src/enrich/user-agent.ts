@@ -164,10 +164,19 @@ let bundled: UserAgentRules | null = null;
 
 /**
  * Classifies with the bundled rules (loaded once), or with the rules given.
- * Pass your own `loadUserAgentRules(path)` result to use a user file.
+ * Pass your own `loadUserAgentRules(path)` result to use a user file. Never
+ * throws: if the bundled file is unreadable, every named agent is 'custom'.
  */
 export function classifyUserAgent(ua: string | null, rules?: UserAgentRules): UaClass {
   if (rules !== undefined) return rules.classify(ua);
-  bundled ??= loadUserAgentRules();
+  if (bundled === null) {
+    try {
+      bundled = loadUserAgentRules();
+    } catch {
+      // A broken install must not stop imports: labels stay right, families become 'custom'.
+      // loadUserAgentRules() reports the error to callers that check at start-up.
+      bundled = makeUserAgentRules([]);
+    }
+  }
   return bundled.classify(ua);
 }
