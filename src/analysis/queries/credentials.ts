@@ -9,7 +9,11 @@ import { num, str, type Queryable } from '../db.js';
 import { eventsWhere, SqlParams, type ReportFilter } from '../filter.js';
 import type { CredentialSection } from '../types.js';
 
-/** Top `top` usernames and passwords, and every cracked extension. */
+/**
+ * Top `top` usernames and passwords, and every cracked extension. Distinct
+ * sources are counted only for the top usernames (a join back), not for
+ * every username tried.
+ */
 export async function queryCredentials(
   db: Queryable,
   filter: ReportFilter,
@@ -19,13 +23,15 @@ export async function queryCredentials(
   const where1 = eventsWhere(filter, p1);
   const lim1 = p1.add(top);
   const users = await db.all(
-    `SELECT username, sum(n) AS attempts, count(*) AS sources FROM (
-       SELECT coalesce(auth_user, from_user) AS username, hash(src_ip) AS hs, count(*) AS n
-       FROM events
+    `WITH u AS (
+       SELECT coalesce(auth_user, from_user) AS username, src_ip FROM events
        WHERE event = 'sip.request' AND ${where1}
-         AND (auth_user IS NOT NULL OR (method = 'REGISTER' AND from_user IS NOT NULL))
-       GROUP BY ALL)
-     GROUP BY username ORDER BY attempts DESC, username LIMIT CAST(${lim1} AS BIGINT)`,
+         AND (auth_user IS NOT NULL OR (method = 'REGISTER' AND from_user IS NOT NULL))),
+     t AS (SELECT username, count(*) AS attempts FROM u GROUP BY username
+           ORDER BY attempts DESC, username LIMIT CAST(${lim1} AS BIGINT))
+     SELECT t.username, t.attempts, count(DISTINCT u.src_ip) AS sources
+     FROM t JOIN u USING (username) GROUP BY t.username, t.attempts
+     ORDER BY t.attempts DESC, t.username`,
     p1.values,
   );
   const p2 = new SqlParams();
