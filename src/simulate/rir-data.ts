@@ -29,40 +29,58 @@ export function dataFile(pkg: 'asn' | 'geo-whois-asn-country', file: string): st
   return require.resolve(`@ip-location-db/${pkg}/${file}`);
 }
 
+/**
+ * One CSV row. Bounds are compared as numbers (IPv4) or as decimal strings
+ * padded to 39 digits (IPv6), which order like the numbers: no BigInt is
+ * made for the hundreds of thousands of rows that overlap nothing.
+ */
 interface Row {
-  start: bigint;
-  end: bigint;
+  lo: number | string;
+  hi: number | string;
   value: string;
-  name: string;
+  /** Offsets of the name field in the file text, parsed only when needed. */
+  nameFrom: number;
+  nameTo: number;
 }
 
-/** Parses `start,end,value[,name]` lines; the name may be quoted with commas inside. */
-function readRows(path: string, keep: (value: string) => boolean): Row[] {
+function bound(text: string, family: 4 | 6): number | string {
+  return family === 4 ? Number(text) : text.padStart(39, '0');
+}
+
+/** Parses `start,end,value[,name]` lines, keeping rows whose value passes `keep`. */
+function readRows(text: string, family: 4 | 6, keep: (value: string) => boolean): Row[] {
   const rows: Row[] = [];
-  const text = readFileSync(path, 'utf8');
   let pos = 0;
   while (pos < text.length) {
     let nl = text.indexOf('\n', pos);
     if (nl < 0) nl = text.length;
-    const line = text.slice(pos, nl);
+    const c1 = text.indexOf(',', pos);
+    const c2 = c1 < 0 ? -1 : text.indexOf(',', c1 + 1);
+    if (c1 < 0 || c2 < 0 || c2 > nl) {
+      pos = nl + 1;
+      continue;
+    }
+    let c3 = text.indexOf(',', c2 + 1);
+    if (c3 < 0 || c3 > nl) c3 = nl;
+    const value = text.slice(c2 + 1, c3);
+    if (keep(value)) {
+      rows.push({
+        lo: bound(text.slice(pos, c1), family),
+        hi: bound(text.slice(c1 + 1, c2), family),
+        value,
+        nameFrom: Math.min(c3 + 1, nl),
+        nameTo: nl,
+      });
+    }
     pos = nl + 1;
-    const c1 = line.indexOf(',');
-    const c2 = line.indexOf(',', c1 + 1);
-    if (c1 < 0 || c2 < 0) continue;
-    let c3 = line.indexOf(',', c2 + 1);
-    if (c3 < 0) c3 = line.length;
-    const value = line.slice(c2 + 1, c3);
-    if (!keep(value)) continue;
-    let name = line.slice(c3 + 1).trim();
-    if (name.startsWith('"') && name.endsWith('"')) name = name.slice(1, -1).replace(/""/g, '"');
-    rows.push({
-      start: BigInt(line.slice(0, c1)),
-      end: BigInt(line.slice(c1 + 1, c2)),
-      value,
-      name,
-    });
   }
   return rows;
+}
+
+/** The AS name of a row; quoted names may hold commas and doubled quotes. */
+function nameOf(text: string, row: Row): string {
+  const name = text.slice(row.nameFrom, row.nameTo).trim();
+  return name.startsWith('"') && name.endsWith('"') ? name.slice(1, -1).replace(/""/g, '"') : name;
 }
 
 const CAP = 4294967296n;
@@ -90,27 +108,34 @@ export function loadRangeIndex(countries: ReadonlySet<string>, family: 4 | 6): R
 
 function buildRangeIndex(countries: ReadonlySet<string>, family: 4 | 6): RangeIndex {
   const suffix = family === 4 ? 'ipv4-num.csv' : 'ipv6-num.csv';
-  const geo = readRows(dataFile('geo-whois-asn-country', `geo-whois-asn-country-${suffix}`), (cc) =>
-    countries.has(cc),
+  const geoText = readFileSync(
+    dataFile('geo-whois-asn-country', `geo-whois-asn-country-${suffix}`),
+    'utf8',
   );
-  const asn = readRows(dataFile('asn', `asn-${suffix}`), () => true);
+  const geo = readRows(geoText, family, (cc) => countries.has(cc));
+  const asnText = readFileSync(dataFile('asn', `asn-${suffix}`), 'utf8');
+  const asn = readRows(asnText, family, () => true);
   const index: RangeIndex = new Map();
   let j = 0;
   for (const g of geo) {
-    while (j < asn.length && (asn[j] as Row).end < g.start) j++;
+    while (j < asn.length && (asn[j] as Row).hi < g.lo) j++;
     for (let k = j; k < asn.length; k++) {
       const a = asn[k] as Row;
-      if (a.start > g.end) break;
-      const start = a.start > g.start ? a.start : g.start;
-      const end = a.end < g.end ? a.end : g.end;
-      if (start > end) continue;
+      if (a.lo > g.hi) break;
+      const lo = a.lo > g.lo ? a.lo : g.lo;
+      const hi = a.hi < g.hi ? a.hi : g.hi;
+      if (lo > hi) continue;
       const number = Number(a.value);
       if (!Number.isInteger(number) || number <= 0) continue;
       let byAsn = index.get(g.value);
       if (!byAsn) index.set(g.value, (byAsn = new Map<number, AsnSegments>()));
       let seg = byAsn.get(number);
-      if (!seg)
-        byAsn.set(number, (seg = { asn: number, name: a.name, starts: [], ends: [], size: 0 }));
+      if (!seg) {
+        seg = { asn: number, name: nameOf(asnText, a), starts: [], ends: [], size: 0 };
+        byAsn.set(number, seg);
+      }
+      const start = BigInt(lo);
+      const end = BigInt(hi);
       seg.starts.push(start);
       seg.ends.push(end);
       const span = end - start + 1n;

@@ -226,7 +226,7 @@ export function buildScenario(opts: ScenarioOptions, numbers: NumberFactory): Sc
   // Calls: Table 3's top ten carry 44% of unified INVITEs, Table 4's pairs their shares.
   // Planned calls exceed Table 1 a little: repeats within the hour merge, and
   // calls cut by the end of the run or an outage are lost.
-  const unified = Math.max(20, Math.round(YEAR.unified * v * 1.12));
+  const unified = Math.max(20, Math.round(YEAR.unified * v * 1.05));
   const callPlans: { actor: Actor; calls: number }[] = [];
   TABLE3.forEach(([cc, octet, count, idds, agent], i) => {
     let regions: string[];
@@ -332,7 +332,9 @@ export function buildScenario(opts: ScenarioOptions, numbers: NumberFactory): Sc
   const bruters = Math.max(1, Math.round(rest * 0.1));
   const enumerators = Math.max(1, Math.round(rest * 0.28));
   const scanners = Math.max(1, rest - bruters - enumerators);
-  const registerTotal = Math.round(YEAR.register * v);
+  // Sessions cut by an outage or the end of the run, and svcrack sessions that
+  // crack extension 100 and stop, lose some REGISTERs: plan a little more.
+  const registerTotal = Math.round(YEAR.register * v * 1.04);
   const callRegisters = Math.round(unified * 0.01);
   const spread = (
     role: Role,
