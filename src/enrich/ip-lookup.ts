@@ -13,15 +13,13 @@ import { dirname, join } from 'node:path';
 import { parseIp } from './ip-address.js';
 import {
   find4,
-  find6,
   parseRanges4Bytes,
-  parseRanges6,
   readRangeBytes,
-  readRangeFileSync,
+  readRangeBytesSync,
   splitCsv,
   type Ranges4,
-  type Ranges6,
 } from './range-table.js';
+import { find6, parseRanges6Bytes, type Ranges6 } from './range-table6.js';
 
 /** What the data says about one address; null where it says nothing. */
 export interface IpInfo {
@@ -107,17 +105,6 @@ const utf8 = new TextDecoder('utf-8');
 /** Keeps the first AS name seen per ASN; the row stores the ASN itself. */
 class AsNames {
   readonly names = new Map<number, string>();
-  readonly parse = (rest: string): number => {
-    const comma = rest.indexOf(',');
-    const asnText = comma < 0 ? rest : rest.slice(0, comma);
-    const asn = Number(asnText);
-    if (!Number.isInteger(asn) || asn < 0 || asn > 0x7fffffff) return -1;
-    if (comma >= 0 && !this.names.has(asn)) {
-      const name = splitCsv(rest.slice(comma + 1))[0] ?? '';
-      if (name !== '') this.names.set(asn, name);
-    }
-    return asn;
-  };
   /** Byte twin of `parse`: decodes a name only for an ASN not seen before. */
   readonly parseBytes = (bytes: Uint8Array, from: number, to: number): number => {
     let asn = 0;
@@ -184,8 +171,8 @@ export async function loadIpLookup(opts: IpLookupOptions = {}): Promise<IpLookup
         if (v6Failed) return NONE;
         try {
           v6 = {
-            cc: parseRanges6(readRangeFileSync(countryV6), ccs.parse),
-            asn: parseRanges6(readRangeFileSync(asnV6), names.parse),
+            cc: parseRanges6Bytes(readRangeBytesSync(countryV6), ccs.parseBytes),
+            asn: parseRanges6Bytes(readRangeBytesSync(asnV6), names.parseBytes),
           };
         } catch {
           // An unreadable IPv6 file must not break IPv4 enrichment: answer unknown.

@@ -1,9 +1,15 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import fc from 'fast-check';
-import { find4, find6, parseRanges4, parseRanges6, splitCsv } from './range-table.js';
+import { find4, parseRanges4, parseRanges4Bytes, splitCsv } from './range-table.js';
+import { find6, parseRanges6Bytes } from './range-table6.js';
 
 const asIndex = (rest: string): number => Number(rest);
+const byteIndex = (bytes: Uint8Array, from: number, to: number): number =>
+  to > from ? Number(new TextDecoder().decode(bytes.subarray(from, to))) : -1;
+const encode = (text: string): Uint8Array => new TextEncoder().encode(text);
+const parseRanges6 = (text: string, _parse: typeof asIndex) =>
+  parseRanges6Bytes(encode(text), byteIndex);
 
 describe('range tables', () => {
   it('find4 agrees with a linear scan over random disjoint ranges', () => {
@@ -65,10 +71,16 @@ describe('range tables', () => {
     );
   });
 
-  it('skips malformed rows instead of failing', () => {
-    const t = parseRanges4('x,y,1\n5,3,2\n1,2\n10,20,3\r\n', asIndex);
-    assert.equal(t.starts.length, 1);
-    assert.equal(find4(t, 15), 0);
+  it('skips malformed rows instead of failing, from text and from bytes alike', () => {
+    const text = 'x,y,1\n5,3,2\n1,2\n10,20,3\r\n99999999999,5,4\n,,\n';
+    for (const t of [parseRanges4(text, asIndex), parseRanges4Bytes(encode(text), byteIndex)]) {
+      assert.equal(t.starts.length, 1);
+      assert.equal(find4(t, 15), 0);
+      assert.equal(t.values[0], 3);
+    }
+    const t6 = parseRanges6('x,1,1\n5,3,2\n1,2\n10,20,3\r\n', asIndex);
+    assert.equal(t6.values.length, 1);
+    assert.equal(find6(t6, [0, 0, 0, 15]), 0);
   });
 
   it('splits quoted CSV fields with doubled quotes', () => {

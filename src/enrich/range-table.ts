@@ -1,7 +1,7 @@
 /**
  * @module enrich/range-table
- * Loads the `start,end,value...` CSV layout of the ip-location-db "-num"
- * files (IPv4 as decimal uint32, IPv6 as decimal 128-bit integers) into
+ * Loads the `start,end,value...` CSV layout of the ip-location-db IPv4
+ * "-num" files (decimal uint32 bounds; IPv6 is in range-table6.ts) into
  * typed arrays, and answers "which range holds this address" by binary
  * search. Pure data structure: reads only the file it is given, keeps no
  * global state, and never throws on a lookup.
@@ -16,19 +16,6 @@ export interface Ranges4 {
   readonly ends: Uint32Array;
   readonly values: Int32Array;
 }
-
-/**
- * IPv6 ranges: 128-bit bounds as four uint32 words each (row i at
- * [4i, 4i+4), most significant first), sorted by start.
- */
-export interface Ranges6 {
-  readonly starts: Uint32Array;
-  readonly ends: Uint32Array;
-  readonly values: Int32Array;
-}
-
-/** Four uint32 words, most significant first. */
-export type Words128 = readonly [number, number, number, number];
 
 /**
  * Turns the text after `start,end,` into a row code (an interned index, an
@@ -145,10 +132,10 @@ export async function readRangeFile(path: string): Promise<string> {
   }
 }
 
-/** Synchronous twin of readRangeFile, for lazily loaded tables (IPv6). */
-export function readRangeFileSync(path: string): string {
+/** Synchronous byte reader, for lazily loaded tables (IPv6) read inside a lookup. */
+export function readRangeBytesSync(path: string): Uint8Array {
   try {
-    return readFileSync(path, 'utf8');
+    return readFileSync(path);
   } catch (err) {
     throw new SnareError('SNARE_ERR_IO', `enrich: cannot read range file ${path}`, { cause: err });
   }
@@ -168,7 +155,7 @@ export function parseRanges4(text: string, parseValue: ValueParser): Ranges4 {
     if (nl < 0) nl = text.length;
     const c1 = text.indexOf(',', pos);
     const c2 = c1 < 0 ? -1 : text.indexOf(',', c1 + 1);
-    if (c2 > 0 && c2 < nl) {
+    if (c1 > pos && c2 > c1 + 1 && c2 < nl) {
       const start = Number(text.slice(pos, c1));
       const end = Number(text.slice(c1 + 1, c2));
       const restEnd = text.charCodeAt(nl - 1) === 13 ? nl - 1 : nl;
@@ -199,7 +186,7 @@ export function parseRanges4(text: string, parseValue: ValueParser): Ranges4 {
   return sorted ? table : sort4(table);
 }
 
-function grow<T extends Uint32Array | Int32Array>(a: T, cap: number): T {
+export function grow<T extends Uint32Array | Int32Array>(a: T, cap: number): T {
   const b = new (a.constructor as new (n: number) => T)(cap);
   b.set(a);
   return b;
@@ -227,126 +214,4 @@ export function find4(t: Ranges4, ip: number): number {
     } else hi = mid - 1;
   }
   return best >= 0 && ip <= (t.ends[best] ?? -1) ? best : -1;
-}
-
-/**
- * Decimal text of at most 39 digits -> four uint32 words written at `out[at..at+4)`,
- * with plain-number long multiplication by 10^4 (no BigInt). False if not a 128-bit number.
- */
-function decimalToWords(s: string, out: Uint32Array, at: number): boolean {
-  if (s.length === 0 || s.length > 39) return false;
-  let w0 = 0;
-  let w1 = 0;
-  let w2 = 0;
-  let w3 = 0; // w0 most significant
-  const first = s.length % 4 || 4;
-  for (let i = 0; i < s.length;) {
-    const len = i === 0 ? first : 4;
-    let chunk = 0;
-    for (let j = 0; j < len; j++) {
-      const c = s.charCodeAt(i + j) - 48;
-      if (c < 0 || c > 9) return false;
-      chunk = chunk * 10 + c;
-    }
-    const mul = len === 4 ? 10000 : 10 ** len;
-    let t = w3 * mul + chunk;
-    w3 = t % 4294967296;
-    let carry = Math.floor(t / 4294967296);
-    t = w2 * mul + carry;
-    w2 = t % 4294967296;
-    carry = Math.floor(t / 4294967296);
-    t = w1 * mul + carry;
-    w1 = t % 4294967296;
-    carry = Math.floor(t / 4294967296);
-    t = w0 * mul + carry;
-    w0 = t % 4294967296;
-    if (t >= 4294967296) return false; // overflow past 128 bits
-    i += len;
-  }
-  out[at] = w0;
-  out[at + 1] = w1;
-  out[at + 2] = w2;
-  out[at + 3] = w3;
-  return true;
-}
-
-/** Compares words at a[ai..] with b[bi..]: negative, 0 or positive. */
-function compare128(a: ArrayLike<number>, ai: number, b: ArrayLike<number>, bi: number): number {
-  for (let k = 0; k < 4; k++) {
-    const d = (a[ai + k] ?? 0) - (b[bi + k] ?? 0);
-    if (d !== 0) return d;
-  }
-  return 0;
-}
-
-/** Parses an IPv6 "-num" CSV text (decimal 128-bit bounds). Unsorted input is sorted. */
-export function parseRanges6(text: string, parseValue: ValueParser): Ranges6 {
-  let cap = 1024;
-  let starts = new Uint32Array(cap * 4);
-  let ends = new Uint32Array(cap * 4);
-  let values = new Int32Array(cap);
-  let n = 0;
-  let sorted = true;
-  let pos = 0;
-  while (pos < text.length) {
-    let nl = text.indexOf('\n', pos);
-    if (nl < 0) nl = text.length;
-    const c1 = text.indexOf(',', pos);
-    const c2 = c1 < 0 ? -1 : text.indexOf(',', c1 + 1);
-    if (c2 > 0 && c2 < nl) {
-      if (n === cap) {
-        cap *= 2;
-        starts = grow(starts, cap * 4);
-        ends = grow(ends, cap * 4);
-        values = grow(values, cap);
-      }
-      const restEnd = text.charCodeAt(nl - 1) === 13 ? nl - 1 : nl;
-      const v = parseValue(text.slice(c2 + 1, restEnd));
-      const ok =
-        v >= 0 &&
-        decimalToWords(text.slice(pos, c1), starts, n * 4) &&
-        decimalToWords(text.slice(c1 + 1, c2), ends, n * 4) &&
-        compare128(starts, n * 4, ends, n * 4) <= 0;
-      if (ok) {
-        if (n > 0 && compare128(starts, (n - 1) * 4, starts, n * 4) > 0) sorted = false;
-        values[n] = v;
-        n++;
-      }
-    }
-    pos = nl + 1;
-  }
-  const table: Ranges6 = {
-    starts: starts.slice(0, n * 4),
-    ends: ends.slice(0, n * 4),
-    values: values.slice(0, n),
-  };
-  return sorted ? table : sort6(table);
-}
-
-function sort6(t: Ranges6): Ranges6 {
-  const idx = Array.from(t.values.keys()).sort((a, b) =>
-    compare128(t.starts, a * 4, t.starts, b * 4),
-  );
-  const starts = new Uint32Array(t.starts.length);
-  const ends = new Uint32Array(t.ends.length);
-  idx.forEach((from, to) => {
-    starts.set(t.starts.subarray(from * 4, from * 4 + 4), to * 4);
-    ends.set(t.ends.subarray(from * 4, from * 4 + 4), to * 4);
-  });
-  return { starts, ends, values: Int32Array.from(idx, (i) => t.values[i] ?? -1) };
-}
-
-/** Index of the IPv6 range holding the address, or -1. */
-export function find6(t: Ranges6, ip: Words128): number {
-  let a = 0;
-  let b = t.values.length - 1;
-  let best = -1;
-  while (a <= b) {
-    const mid = (a + b) >>> 1;
-    if (compare128(t.starts, mid * 4, ip, 0) <= 0) {
-      best = mid;
-      a = mid + 1;
-    } else b = mid - 1;
-  }
-  return best >= 0 && compare128(ip, 0, t.ends, best * 4) <= 0 ? best : -1;
 }
