@@ -9,7 +9,16 @@
  * Must never pass a value through SQL text: results go in by appender.
  */
 import type { DuckDBConnection } from '@duckdb/node-api';
+import { createHash } from 'node:crypto';
 import { isLookupAddress, type Enricher, type NumberEnrichment } from './enricher.js';
+
+/**
+ * Which staging table to enrich: `stage_events` (ids staged) or
+ * `stage_legacy` (ids are md5(prefix + line), computed here for INVITEs
+ * exactly as the SQL does for every row).
+ */
+export type StageSource =
+  { readonly table: 'stage_events' } | { readonly table: 'stage_legacy'; readonly prefix: string };
 
 /** Longest burst handed to the resolver at once; longer runs are cut. */
 export const MAX_BURST = 5000;
@@ -26,11 +35,11 @@ function appendNullable(
   else a.appendVarchar(v);
 }
 
-async function enrichIps(conn: DuckDBConnection, enricher: Enricher): Promise<void> {
+async function enrichIps(conn: DuckDBConnection, enricher: Enricher, table: string): Promise<void> {
   const lookup = enricher.ip;
   if (!lookup) return;
   const res = await conn.runAndReadAll(
-    `SELECT DISTINCT s.src_ip FROM stage_events s
+    `SELECT DISTINCT s.src_ip FROM ${table} s
      WHERE NOT EXISTS (SELECT 1 FROM dim_ip d WHERE d.src_ip = s.src_ip)`,
   );
   const rows = res.getRowObjectsJS();
@@ -59,11 +68,15 @@ async function enrichIps(conn: DuckDBConnection, enricher: Enricher): Promise<vo
   }
 }
 
-async function enrichUserAgents(conn: DuckDBConnection, enricher: Enricher): Promise<void> {
+async function enrichUserAgents(
+  conn: DuckDBConnection,
+  enricher: Enricher,
+  table: string,
+): Promise<void> {
   const classify = enricher.userAgent;
   if (!classify) return;
   const res = await conn.runAndReadAll(
-    `SELECT DISTINCT coalesce(s.user_agent, '') AS ua FROM stage_events s
+    `SELECT DISTINCT coalesce(s.user_agent, '') AS ua FROM ${table} s
      WHERE NOT EXISTS (SELECT 1 FROM dim_ua d WHERE d.user_agent = coalesce(s.user_agent, ''))`,
   );
   const rows = res.getRowObjectsJS();
@@ -117,15 +130,26 @@ async function enrichNumbers(
   conn: DuckDBConnection,
   enricher: Enricher,
   gapMinutes: number,
+  source: StageSource,
 ): Promise<void> {
   const resolve = enricher.burst;
   if (!resolve) return;
   const res = await conn.runAndReadAll(
-    `SELECT event_id, src_ip, ts_ms, dialed FROM stage_events
-     WHERE method = 'INVITE' AND dialed IS NOT NULL ORDER BY src_ip, ts_ms, event_id`,
+    source.table === 'stage_events'
+      ? `SELECT event_id, src_ip, ts_ms, dialed FROM stage_events
+         WHERE method = 'INVITE' AND dialed IS NOT NULL ORDER BY src_ip, ts_ms, event_id`
+      : `SELECT line::VARCHAR AS event_id, src_ip, ts_ms, to_user AS dialed FROM stage_legacy
+         WHERE method = 'INVITE' AND to_user IS NOT NULL ORDER BY src_ip, ts_ms, line`,
   );
+  const prefix = source.table === 'stage_legacy' ? source.prefix : null;
+  const idOf = (v: unknown): string =>
+    prefix === null
+      ? text(v)
+      : createHash('md5')
+          .update(prefix + text(v))
+          .digest('hex');
   const invites = res.getRowObjectsJS().map((r) => ({
-    id: text(r['event_id']),
+    id: idOf(r['event_id']),
     src: text(r['src_ip']),
     tsMs: typeof r['ts_ms'] === 'number' ? r['ts_ms'] : 0,
     dialed: text(r['dialed']),
@@ -155,13 +179,14 @@ async function enrichNumbers(
   }
 }
 
-/** Fills dim_ip, dim_ua and stage_numbers for what is in stage_events. */
+/** Fills dim_ip, dim_ua and stage_numbers for what is in one staging table. */
 export async function enrichStaged(
   conn: DuckDBConnection,
   enricher: Enricher,
   gapMinutes: number,
+  source: StageSource = { table: 'stage_events' },
 ): Promise<void> {
-  await enrichIps(conn, enricher);
-  await enrichUserAgents(conn, enricher);
-  await enrichNumbers(conn, enricher, gapMinutes);
+  await enrichIps(conn, enricher, source.table);
+  await enrichUserAgents(conn, enricher, source.table);
+  await enrichNumbers(conn, enricher, gapMinutes, source);
 }

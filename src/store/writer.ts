@@ -14,7 +14,7 @@
 import type { DuckDBAppender } from '@duckdb/node-api';
 import { FIELDS, FIELD_NAMES, type SnareEvent } from '../events/catalog.js';
 import type { Enricher } from './enricher.js';
-import { enrichStaged } from './enrich-staged.js';
+import { enrichStaged, type StageSource } from './enrich-staged.js';
 import type { Store } from './store.js';
 
 /** Where a stored event came from (the `origin` column). */
@@ -46,13 +46,30 @@ const STAGE_DDL = [
      number_type VARCHAR, number_kind VARCHAR)`,
 ];
 
-/** Staged legacy rows become events; `$1` = event-id prefix, `$2` = sensor. */
-const LEGACY_TO_STAGE = `INSERT INTO stage_events (event, event_id, ts_ms, sensor, src_ip, method, from_user,
-    to_user, response, user_agent, ruri_user, dialed, origin)
-  SELECT 'sip.request', md5($1 || line::VARCHAR), ts_ms, $2, src_ip, method, from_user, to_user,
-    response, user_agent, CASE WHEN method = 'INVITE' THEN to_user END,
-    CASE WHEN method = 'INVITE' THEN to_user END, 'legacy'
-  FROM stage_legacy`;
+const ENRICH_COLUMNS = `ip.src_cc, ip.src_asn, ip.src_as_name,
+    coalesce(ua.ua_label, CASE WHEN coalesce(s.user_agent, '') = '' THEN 'undefined' ELSE s.user_agent END),
+    ua.ua_family, ua.ua_category,
+    n.dialed_number, n.dst_cc, n.number_type, n.number_kind`;
+
+const ENRICH_JOINS = `LEFT JOIN dim_ip ip ON ip.src_ip = s.src_ip
+  LEFT JOIN dim_ua ua ON ua.user_agent = coalesce(s.user_agent, '')
+  LEFT JOIN stage_numbers n ON n.event_id = s.event_id
+  WHERE NOT EXISTS (SELECT 1 FROM events e
+    WHERE e.event_id = s.event_id AND e.ts BETWEEN epoch_ms($1::BIGINT) AND epoch_ms($2::BIGINT))`;
+
+/**
+ * Staged legacy lines straight into events (no wide staging copy: writing
+ * null columns twice was a third of the import time). `$3` = event-id
+ * prefix, `$4` = sensor.
+ */
+const LEGACY_TO_EVENTS = `INSERT INTO events (event, event_id, ts, sensor, src_ip, method, from_user, to_user,
+    response, user_agent, ruri_user, dialed, origin, src_cc, src_asn, src_as_name, ua_label, ua_family,
+    ua_category, dialed_number, dst_cc, number_type, number_kind)
+  SELECT 'sip.request', s.event_id, epoch_ms(CAST(s.ts_ms AS BIGINT)), $4, s.src_ip, s.method, s.from_user,
+    s.to_user, TRY_CAST(s.response AS INTEGER), s.user_agent, s.dialed, s.dialed, 'legacy', ${ENRICH_COLUMNS}
+  FROM (SELECT *, md5($3 || line::VARCHAR) AS event_id,
+      CASE WHEN method = 'INVITE' THEN to_user END AS dialed FROM stage_legacy) s
+  ${ENRICH_JOINS}`;
 
 function castFor(name: string): string {
   if (name === 'cseq') return 'TRY_CAST(s.cseq AS BIGINT)';
@@ -68,16 +85,9 @@ const STAGE_TO_EVENTS = `INSERT INTO events
         ? castFor(c.name)
         : `s.${c.name}`,
   ).join(', ')},
-    s.origin, ip.src_cc, ip.src_asn, ip.src_as_name,
-    coalesce(ua.ua_label, CASE WHEN coalesce(s.user_agent, '') = '' THEN 'undefined' ELSE s.user_agent END),
-    ua.ua_family, ua.ua_category,
-    n.dialed_number, n.dst_cc, n.number_type, n.number_kind
+    s.origin, ${ENRICH_COLUMNS}
   FROM STAGE s
-  LEFT JOIN dim_ip ip ON ip.src_ip = s.src_ip
-  LEFT JOIN dim_ua ua ON ua.user_agent = coalesce(s.user_agent, '')
-  LEFT JOIN stage_numbers n ON n.event_id = s.event_id
-  WHERE NOT EXISTS (SELECT 1 FROM events e
-    WHERE e.event_id = s.event_id AND e.ts BETWEEN epoch_ms($1::BIGINT) AND epoch_ms($2::BIGINT))`;
+  ${ENRICH_JOINS}`;
 
 export interface FlushResult {
   /** Events added to the store. */
@@ -98,7 +108,8 @@ export interface WriterOptions {
  */
 export class StoreWriter {
   private legacyCtx: { prefix: string; sensor: string } | null = null;
-  private count = 0;
+  private eventsCount = 0;
+  private legacyCount = 0;
   /** Set when rows came with their own ids, which may repeat within a batch. */
   private ownIds = false;
 
@@ -121,7 +132,7 @@ export class StoreWriter {
 
   /** Rows staged since the last flush. */
   get staged(): number {
-    return this.count;
+    return this.eventsCount + this.legacyCount;
   }
 
   /** Stages one event (a validated JSON line, a live event, a parsed record). */
@@ -138,7 +149,7 @@ export class StoreWriter {
     }
     a.appendVarchar(origin);
     a.endRow();
-    this.count++;
+    this.eventsCount++;
   }
 
   /**
@@ -177,40 +188,56 @@ export class StoreWriter {
     if (userAgent === null) a.appendNull();
     else a.appendVarchar(userAgent);
     a.endRow();
-    this.count++;
+    this.legacyCount++;
   }
 
   /** Enriches and stores everything staged; returns what was added. */
   async flush(): Promise<FlushResult> {
-    const conn = this.store.conn;
-    if (this.count === 0) return { added: 0, duplicates: 0 };
-    this.events.flushSync();
-    this.legacy.flushSync();
-    const staged = this.count;
-    this.count = 0;
-    if (this.legacyCtx) {
-      await conn.run(LEGACY_TO_STAGE, [this.legacyCtx.prefix, this.legacyCtx.sensor]);
-      await conn.run('DELETE FROM stage_legacy');
+    let added = 0;
+    let staged = 0;
+    if (this.legacyCount > 0 && this.legacyCtx) {
+      const ctx = this.legacyCtx;
+      this.legacy.flushSync();
+      staged += this.legacyCount;
+      this.legacyCount = 0;
+      added += await this.moveStaged(
+        { table: 'stage_legacy', prefix: ctx.prefix },
+        LEGACY_TO_EVENTS,
+        [ctx.prefix, ctx.sensor],
+      );
     }
-    await enrichStaged(conn, this.opts.enricher, this.opts.gapMinutes);
+    if (this.eventsCount > 0) {
+      this.events.flushSync();
+      staged += this.eventsCount;
+      this.eventsCount = 0;
+      const stage = this.ownIds
+        ? '(SELECT * FROM stage_events QUALIFY row_number() OVER (PARTITION BY event_id) = 1)'
+        : 'stage_events';
+      this.ownIds = false;
+      added += await this.moveStaged(
+        { table: 'stage_events' },
+        STAGE_TO_EVENTS.replace('STAGE', stage),
+        [],
+      );
+    }
+    return { added, duplicates: staged - added };
+  }
+
+  private async moveStaged(source: StageSource, sql: string, params: string[]): Promise<number> {
+    const conn = this.store.conn;
+    await enrichStaged(conn, this.opts.enricher, this.opts.gapMinutes, source);
     const range = await conn.runAndReadAll(
-      'SELECT CAST(min(ts_ms) AS BIGINT) AS lo, CAST(max(ts_ms) AS BIGINT) AS hi FROM stage_events',
+      `SELECT CAST(min(ts_ms) AS BIGINT) AS lo, CAST(max(ts_ms) AS BIGINT) AS hi FROM ${source.table}`,
     );
     const r = range.getRowObjectsJS()[0] ?? {};
-    const lo = r['lo'] ?? 0n;
-    const hi = r['hi'] ?? 0n;
-    const stage = this.ownIds
-      ? '(SELECT * FROM stage_events QUALIFY row_number() OVER (PARTITION BY event_id) = 1)'
-      : 'stage_events';
-    this.ownIds = false;
-    const res = await conn.run(STAGE_TO_EVENTS.replace('STAGE', stage), [
-      lo as bigint,
-      hi as bigint,
+    const res = await conn.run(sql, [
+      (r['lo'] ?? 0n) as bigint,
+      (r['hi'] ?? 0n) as bigint,
+      ...params,
     ]);
-    const added = res.rowsChanged;
-    await conn.run('DELETE FROM stage_events');
+    await conn.run(`DELETE FROM ${source.table}`);
     await conn.run('DELETE FROM stage_numbers');
-    return { added, duplicates: staged - added };
+    return res.rowsChanged;
   }
 
   /** Flushes and closes the appenders; the writer is unusable afterwards. */
