@@ -129,23 +129,26 @@ export async function simulate(opts: SimulateOptions): Promise<SimulateResult> {
   );
   writeFileSync(join(opts.out, 'number-labels.csv'), ['number,label', ...labels].join('\n') + '\n');
   const seconds = (performance.now() - began) / 1000;
-  const doc = truth.finish({
-    seed: opts.seed,
-    start: opts.start,
-    days: opts.days,
-    sensors: opts.sensors,
-    scale: opts.scale,
-    format: opts.format,
-    outage_days: [...scenario.outages]
-      .sort((a, b) => a - b)
-      .map((d) => time.date(scenario.startSec + d * 86400)),
-    unified_gap_seconds: 3600,
-    interrupted,
-    famous_numbers: scenario.famous.map((n, i) => ({
-      number: n.e164,
-      label: scenario.famousLabels[i] ?? '',
-    })),
-  });
+  const doc = truth.finish(
+    {
+      seed: opts.seed,
+      start: opts.start,
+      days: opts.days,
+      sensors: opts.sensors,
+      scale: opts.scale,
+      format: opts.format,
+      outage_days: [...scenario.outages]
+        .sort((a, b) => a - b)
+        .map((d) => time.date(scenario.startSec + d * 86400)),
+      unified_gap_seconds: 3600,
+      interrupted,
+      famous_numbers: scenario.famous.map((n, i) => ({
+        number: n.e164,
+        label: scenario.famousLabels[i] ?? '',
+      })),
+    },
+    new Map(scenario.famous.map((n, i) => [n.e164, scenario.famousLabels[i] ?? ''])),
+  );
   const truthPath = join(opts.out, 'truth.json');
   writeFileSync(truthPath, JSON.stringify(doc, null, 1) + '\n');
   return {

@@ -135,8 +135,14 @@ export class TruthBuilder {
     return this.lines;
   }
 
-  /** The truth document (report layout first, then the extra detail). */
-  finish(meta: Record<string, unknown>): Record<string, unknown> {
+  /**
+   * The truth document (report layout first, then the extra detail).
+   * `labels` names numbers (number-labels.csv) in `destinations[].label`.
+   */
+  finish(
+    meta: Record<string, unknown>,
+    labels: ReadonlyMap<string, string> = new Map(),
+  ): Record<string, unknown> {
     const u = this.unified;
     const callers = [...this.sources.values()].filter((s) => s.calls > 0);
     callers.sort((a, b) => b.calls - a.calls || (a.ip < b.ip ? -1 : 1));
@@ -181,7 +187,13 @@ export class TruthBuilder {
       }),
       destinations: [...this.numbers]
         .sort((a, b) => b[1].count - a[1].count || (a[0] < b[0] ? -1 : 1))
-        .map(([number, n]) => ({ number, country: n.country, type: n.type, count: n.count })),
+        .map(([number, n]) => ({
+          number,
+          country: n.country,
+          type: n.type,
+          count: n.count,
+          label: labels.get(number) ?? null,
+        })),
       number_types: ranked(this.types).map(([type, count]) => ({ type, count })),
       extra: {
         options_messages: this.options,

@@ -27,6 +27,7 @@ interface Doc {
   source_countries: (Counted & { cc: string | null })[];
   top_sources: (Counted & { ip: string })[];
   user_agents: (Counted & { label: string })[];
+  destinations: (Counted & { number: string; label?: string | null })[];
 }
 
 const READY = !ingest.summary.includes('not built');
@@ -100,7 +101,16 @@ for (const format of ['legacy', 'jsonl'] as const) {
         .map((f) => join(dir, f));
       await run(ingest, ['--db', db, ...logs]);
       got = JSON.parse(
-        await run(report, ['--db', db, '--format', 'json', '--top', '100000']),
+        await run(report, [
+          '--db',
+          db,
+          '--format',
+          'json',
+          '--top',
+          '100000',
+          '--labels',
+          join(dir, 'number-labels.csv'),
+        ]),
       ) as Doc;
       truth = JSON.parse(readFileSync(join(dir, 'truth.json'), 'utf8')) as Doc;
     });
@@ -141,6 +151,18 @@ for (const format of ['legacy', 'jsonl'] as const) {
         got.source_countries.map((d) => ({ key: d.cc, count: d.count })),
       );
       assert.ok(src >= 0.97, `source countries ${(src * 100).toFixed(2)}% right`);
+    });
+
+    it('finds the called numbers and names the famous ones from number-labels.csv', () => {
+      const numbers = agreement(
+        truth.destinations.map((d) => ({ key: d.number, count: d.count })),
+        got.destinations.map((d) => ({ key: d.number, count: d.count })),
+      );
+      assert.ok(numbers >= 0.97, `numbers ${(numbers * 100).toFixed(2)}% right`);
+      const labelled = truth.destinations.filter((d) => d.label);
+      assert.ok(labelled.length > 0, 'no famous number was called');
+      const byNumber = new Map(got.destinations.map((d) => [d.number, d.label]));
+      for (const d of labelled) assert.equal(byNumber.get(d.number), d.label, d.number);
     });
 
     it('ranks the same top sources as the truth', () => {
