@@ -66,7 +66,9 @@ export function textOf(latin1: string): string {
 
 /** Index just after the blank line ending the headers (CRLFCRLF or LFLF, or the mixed forms), or -1. */
 export function findHeaderEnd(bytes: Uint8Array, from = 0): number {
-  const buf = Buffer.isBuffer(bytes) ? bytes : Buffer.from(bytes.buffer, bytes.byteOffset, bytes.length);
+  const buf = Buffer.isBuffer(bytes)
+    ? bytes
+    : Buffer.from(bytes.buffer, bytes.byteOffset, bytes.length);
   // Native search for the common case first; the byte loop below handles bare LFs.
   const crlf = buf.indexOf('\r\n\r\n', from, 'latin1');
   const lf = buf.indexOf('\n\n', from, 'latin1');
