@@ -10,11 +10,12 @@
  * Must never hold unbounded data: flows and their bytes are capped.
  */
 import { emptyEvent, type SnareEvent } from '../events/catalog.js';
-import { messageFields } from '../sensor/persona/fields.js';
+
 import { SipFramer } from '../sip/framing.js';
 import { parse } from '../sip/parse.js';
 import type { StoreWriter } from '../store/writer.js';
 import { importEventId } from './imports.js';
+import { recordedFields } from './recorded.js';
 import type { Reject } from './lines.js';
 import { MAX_LISTED_REJECTS } from './lines.js';
 import { readPackets, type Packet } from './pcap.js';
@@ -68,7 +69,7 @@ export async function importCapture(
     }
     const ev: SnareEvent = {
       ...emptyEvent(),
-      ...messageFields(res.message, res.consumed),
+      ...recordedFields(res.message, res.consumed),
       event: res.message.kind === 'request' ? 'sip.request' : 'sip.response',
       event_id: importEventId(prefix, id),
       ts: new Date(Math.floor(tsMs)).toISOString(),

@@ -10,10 +10,11 @@
  * Must never throw and never buffer more than one bounded record.
  */
 import { emptyEvent, type SnareEvent } from '../events/catalog.js';
-import { messageFields } from '../sensor/persona/fields.js';
+
 import { parse } from '../sip/parse.js';
 import type { StoreWriter } from '../store/writer.js';
 import { importEventId } from './imports.js';
+import { recordedFields } from './recorded.js';
 import type { LineHandler, LineOutcome } from './lines.js';
 
 /** Largest record kept (bytes of message text); larger ones are rejected. */
@@ -53,7 +54,7 @@ export function honeynetHandler(writer: StoreWriter, sensor: string, prefix: str
     const bytes = Buffer.from(lines.join('\n'), 'utf8');
     const res = parse(bytes);
     if (!res.ok) return `${where}: ${res.reason}`;
-    const fields = messageFields(res.message, res.consumed);
+    const fields = recordedFields(res.message, res.consumed);
     const ev: SnareEvent = {
       ...emptyEvent(),
       ...fields,

@@ -65,14 +65,16 @@ describe('report over the Honeynet FC4 SIPVicious attack', () => {
       t.skip(skip);
       return;
     }
-    if (report.credentials.auth_attempts === 0) {
-      // Without auth columns the brute force is still found (bare REGISTERs
-      // per user, asserted above); the count needs the importer's auth_user.
-      t.todo('the honeynet importer does not fill auth_user yet');
-    }
+    // 124 requests carry Authorization: 120 svcrack REGISTERs from the
+    // scanner, and 4 of the Zoiper client (2 REGISTER, 2 SUBSCRIBE as 101).
     assert.equal(report.credentials.auth_attempts, 124);
     const scanner = report.phases.sources.find((s) => s.ip === '210.184.X.Y');
-    assert.equal(scanner?.auth_attempts, 124);
+    assert.equal(scanner?.auth_attempts, 120);
+    const caller = report.phases.sources.find((s) => s.ip === '89.42.194.X');
+    assert.equal(caller?.auth_attempts, 4);
+    const users = new Map(report.credentials.usernames.map((u) => [u.username, u]));
+    assert.equal(users.get('101')?.sources, 2, 'user 101: the scanner and the Zoiper client');
+    assert.equal(users.get('111')?.sources, 1);
   });
 
   it('finds the Zoiper caller and its 4 international INVITEs', (t) => {
