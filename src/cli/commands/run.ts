@@ -5,9 +5,12 @@
  * file at all (loopback listeners, files under var/), which is what
  * `npm start` runs.
  */
+import { mkdirSync } from 'node:fs';
+import { dirname } from 'node:path';
 import type { SensorConfig } from '../../config/types.js';
 import type { EventSink } from '../../events/sink.js';
 import { createLogger, type Logger } from '../../log.js';
+import { openStoreSink } from '../../sensor/store-sink.js';
 import type { Command } from '../command.js';
 import { configFromArgs, runSensorUntilStopped } from './sensor.js';
 
@@ -19,18 +22,31 @@ TCP on 127.0.0.1:5060, events in var/events, store in var/sipsnare.duckdb.
 Runs until SIGINT or SIGTERM.`;
 
 /**
- * The embedded-store sinks for `config` (none when `store.db` is null).
- * This is where the store's EventSink plugs in: open it here and return it;
- * the sensor flushes and closes it on shutdown. A store that fails to open
- * is skipped with a warning: the honeypot keeps recording JSON lines.
+ * The embedded-store sinks for `config` (none when `store.db` is null): the
+ * sensor flushes and closes them on shutdown. A store that fails to open
+ * (another process holds its lock, a bad path) is skipped with a warning:
+ * the honeypot keeps recording JSON lines, the durable record, which
+ * `sipsnare ingest` can load later without loss.
  */
-export function storeSinks(config: SensorConfig, log: Logger): Promise<EventSink[]> {
-  if (config.store.db === null) return Promise.resolve([]);
-  log.warn(
-    { db: config.store.db },
-    'embedded store sink not available in this build; JSON lines only',
-  );
-  return Promise.resolve([]);
+export async function storeSinks(config: SensorConfig, log: Logger): Promise<EventSink[]> {
+  const db = config.store.db;
+  if (db === null) return [];
+  try {
+    mkdirSync(dirname(db), { recursive: true });
+    const sink = await openStoreSink(db, {
+      onError: (err: unknown) => {
+        log.error({ db, err: (err as Error).message }, 'store write failed; JSON lines go on');
+      },
+    });
+    log.info({ db }, 'events also go to the embedded store');
+    return [sink];
+  } catch (err) {
+    log.warn(
+      { db, err: (err as Error).message },
+      'embedded store not opened; JSON lines only (import them later with sipsnare ingest)',
+    );
+    return [];
+  }
 }
 
 export const command: Command = {

@@ -109,7 +109,7 @@ export async function runSensorUntilStopped(
 
 export const command: Command = {
   name: 'sensor',
-  summary: 'run the SIP honeypot sensor alone (events to JSON lines)',
+  summary: 'run the SIP honeypot sensor (events to JSON lines and, unless store.db is null, the store)',
   usage: USAGE,
   async run(argv, io) {
     const config = configFromArgs(argv, true);
