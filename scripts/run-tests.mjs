@@ -16,9 +16,9 @@ function walk(dir, out) {
 }
 
 const filters = process.argv.slice(2);
-const files = walk('src', walk('test', [])).filter(
-  (f) => filters.length === 0 || filters.some((s) => f.includes(s)),
-).sort();
+const files = walk('src', walk('test', []))
+  .filter((f) => filters.length === 0 || filters.some((s) => f.includes(s)))
+  .sort();
 if (files.length === 0) {
   console.error('no test files matched');
   process.exit(1);

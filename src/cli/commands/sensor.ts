@@ -109,7 +109,8 @@ export async function runSensorUntilStopped(
 
 export const command: Command = {
   name: 'sensor',
-  summary: 'run the SIP honeypot sensor (events to JSON lines and, unless store.db is null, the store)',
+  summary:
+    'run the SIP honeypot sensor (events to JSON lines and, unless store.db is null, the store)',
   usage: USAGE,
   async run(argv, io) {
     const config = configFromArgs(argv, true);
