@@ -25,11 +25,17 @@ import { readChunks, type FileInfo } from './source.js';
 export const MAX_FLOWS = 10_000;
 export const MAX_FLOW_BYTES = 4 * 1024 * 1024;
 
-const START_LINE = /^(?:[A-Z]{3,16} \S+ SIP\/2\.0\r?\n|SIP\/2\.0 \d{3} )/;
+/**
+ * A request line (any RFC 3261 token as method, any version, loose spacing),
+ * a method followed by a SIP or tel URI (a request line that lost its
+ * version: imported as a reject, not skipped), or a status line.
+ */
+const START_LINE =
+  /^(?:[-!%'*+.0-9A-Z_`a-z~]{1,64}[ \t]+(?:(?:sips?|tel):|\S[^\r\n]{0,900}[ \t]SIP\/\d{1,3}\.\d{1,3}[ \t]*\r?\n)|SIP\/\d{1,3}\.\d{1,3}[ \t]+\d{1,12}[ \t\r\n])/i;
 
 /** True when bytes start like a SIP request or response. */
 export function looksLikeSip(b: Buffer): boolean {
-  return START_LINE.test(b.subarray(0, 256).toString('latin1'));
+  return START_LINE.test(b.subarray(0, 1024).toString('latin1'));
 }
 
 interface Flow {
