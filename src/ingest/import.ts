@@ -18,6 +18,7 @@ import { detectFormat, SAMPLE_BYTES, type Format } from './detect.js';
 import { jsonlHandler, legacyHandler, pbxHandler } from './handlers.js';
 import { honeynetHandler } from './honeynet.js';
 import { findPrior, idPrefix, saveImport } from './imports.js';
+import { sqlReadable, stageLegacyFileSql } from './legacy-sql.js';
 import { readLines, type LineHandler, type Reject } from './lines.js';
 import { expandPaths, fileInfo, peek, sensorFromPath, type FileInfo } from './source.js';
 
@@ -152,10 +153,20 @@ async function importOne(
     if (handler === null)
       return { ...base, format, status: 'skipped', error: 'unsupported format' };
     if (format === 'legacy') await writer.beginLegacy(prefix, sensor);
-    handler.afterChunk = async () => {
-      if (writer.staged >= FLUSH_ROWS) add(tally, await writer.flush());
-    };
-    run = await readLines(info, start, startLine, handler, { onProgress: progress });
+    const bulk =
+      format === 'legacy' && sqlReadable(info, start)
+        ? await stageLegacyFileSql(store.conn, info, handler)
+        : null;
+    if (bulk) {
+      writer.noteStagedLegacy(bulk.sqlRows);
+      progress(info.size, bulk.run.lines);
+      run = bulk.run;
+    } else {
+      handler.afterChunk = async () => {
+        if (writer.staged >= FLUSH_ROWS) add(tally, await writer.flush());
+      };
+      run = await readLines(info, start, startLine, handler, { onProgress: progress });
+    }
   }
   add(tally, await writer.flush());
   if (run.lines === 0 && prior) return { ...base, format, status: 'unchanged' };

@@ -51,25 +51,43 @@ const ENRICH_COLUMNS = `ip.src_cc, ip.src_asn, ip.src_as_name,
     ua.ua_family, ua.ua_category,
     n.dialed_number, n.dst_cc, n.number_type, n.number_kind`;
 
-const ENRICH_JOINS = `LEFT JOIN dim_ip ip ON ip.src_ip = s.src_ip
+const ENRICH_ONLY = `LEFT JOIN dim_ip ip ON ip.src_ip = s.src_ip
   LEFT JOIN dim_ua ua ON ua.user_agent = coalesce(s.user_agent, '')
-  LEFT JOIN stage_numbers n ON n.event_id = s.event_id
+  LEFT JOIN stage_numbers n ON n.event_id = s.event_id`;
+
+const ENRICH_JOINS = `${ENRICH_ONLY}
   WHERE NOT EXISTS (SELECT 1 FROM events e
     WHERE e.event_id = s.event_id AND e.ts BETWEEN epoch_ms($1::BIGINT) AND epoch_ms($2::BIGINT))`;
 
 /**
  * Staged legacy lines straight into events (no wide staging copy: writing
  * null columns twice was a third of the import time). `$3` = event-id
- * prefix, `$4` = sensor.
+ * prefix, `$4` = sensor. `NEW_ONLY` is replaced by the stored-id check, or
+ * by nothing when no stored event can share an id (see `flush`).
  */
-const LEGACY_TO_EVENTS = `INSERT INTO events (event, event_id, ts, sensor, src_ip, method, from_user, to_user,
+const LEGACY_TO_EVENTS_TEMPLATE = `INSERT INTO events (event, event_id, ts, sensor, src_ip, method, from_user, to_user,
     response, user_agent, ruri_user, dialed, origin, src_cc, src_asn, src_as_name, ua_label, ua_family,
     ua_category, dialed_number, dst_cc, number_type, number_kind)
   SELECT 'sip.request', s.event_id, epoch_ms(CAST(s.ts_ms AS BIGINT)), $4, s.src_ip, s.method, s.from_user,
     s.to_user, TRY_CAST(s.response AS INTEGER), s.user_agent, s.dialed, s.dialed, 'legacy', ${ENRICH_COLUMNS}
   FROM (SELECT *, md5($3 || line::VARCHAR) AS event_id,
       CASE WHEN method = 'INVITE' THEN to_user END AS dialed FROM stage_legacy) s
-  ${ENRICH_JOINS}`;
+  NEW_ONLY`;
+const LEGACY_TO_EVENTS = LEGACY_TO_EVENTS_TEMPLATE.replace('NEW_ONLY', ENRICH_JOINS);
+/** Without the stored-id check; `$1` = prefix, `$2` = sensor (DuckDB wants no gaps in the numbers). */
+const LEGACY_TO_EVENTS_FRESH = LEGACY_TO_EVENTS_TEMPLATE.replace('NEW_ONLY', ENRICH_ONLY)
+  .replace('$3', '$1')
+  .replace('$4', '$2');
+
+/**
+ * True when some stored event has this sensor within the staged time
+ * range ($1, $2 in epoch ms, $3 = sensor). Legacy ids are md5 of a prefix
+ * that holds the sensor, plus the line number, and a line's event keeps
+ * its sensor and time; so when none is stored, no staged id can be, and
+ * the costly anti-join (about half of the insert) is skipped.
+ */
+const SENSOR_IN_RANGE = `SELECT EXISTS (SELECT 1 FROM events
+  WHERE sensor = $3 AND ts BETWEEN epoch_ms($1::BIGINT) AND epoch_ms($2::BIGINT)) AS hit`;
 
 function castFor(name: string): string {
   if (name === 'cseq') return 'TRY_CAST(s.cseq AS BIGINT)';
@@ -163,6 +181,14 @@ export class StoreWriter {
     this.legacyCtx = { prefix, sensor };
   }
 
+  /**
+   * Counts rows put into `stage_legacy` by SQL (the bulk legacy reader,
+   * after `beginLegacy`), so the next flush moves them.
+   */
+  noteStagedLegacy(rows: number): void {
+    this.legacyCount += rows;
+  }
+
   /** Stages one legacy line (after `beginLegacy`); the hot path of a large import. */
   appendLegacy(
     line: number,
@@ -204,6 +230,7 @@ export class StoreWriter {
         { table: 'stage_legacy', prefix: ctx.prefix },
         LEGACY_TO_EVENTS,
         [ctx.prefix, ctx.sensor],
+        LEGACY_TO_EVENTS_FRESH,
       );
     }
     if (this.eventsCount > 0) {
@@ -223,18 +250,33 @@ export class StoreWriter {
     return { added, duplicates: staged - added };
   }
 
-  private async moveStaged(source: StageSource, sql: string, params: string[]): Promise<number> {
+  /**
+   * `freshSql` (only `params` as parameters) is used instead of `sql` when
+   * no stored event of the sensor `params[1]` lies in the staged time range.
+   */
+  private async moveStaged(
+    source: StageSource,
+    sql: string,
+    params: string[],
+    freshSql?: string,
+  ): Promise<number> {
     const conn = this.store.conn;
     await enrichStaged(conn, this.opts.enricher, this.opts.gapMinutes, source);
     const range = await conn.runAndReadAll(
       `SELECT CAST(min(ts_ms) AS BIGINT) AS lo, CAST(max(ts_ms) AS BIGINT) AS hi FROM ${source.table}`,
     );
     const r = range.getRowObjectsJS()[0] ?? {};
-    const res = await conn.run(sql, [
-      (r['lo'] ?? 0n) as bigint,
-      (r['hi'] ?? 0n) as bigint,
-      ...params,
-    ]);
+    const lo = (r['lo'] ?? 0n) as bigint;
+    const hi = (r['hi'] ?? 0n) as bigint;
+    let fresh = false;
+    if (freshSql !== undefined && params[1] !== undefined) {
+      const hit = await conn.runAndReadAll(SENSOR_IN_RANGE, [lo, hi, params[1]]);
+      fresh = hit.getRowObjectsJS()[0]?.['hit'] === false;
+    }
+    const res =
+      fresh && freshSql !== undefined
+        ? await conn.run(freshSql, params)
+        : await conn.run(sql, [lo, hi, ...params]);
     await conn.run(`DELETE FROM ${source.table}`);
     await conn.run('DELETE FROM stage_numbers');
     return res.rowsChanged;

@@ -1,0 +1,189 @@
+/**
+ * @module
+ * The fast path of a legacy-log import: DuckDB reads the whole file itself
+ * (`read_csv` of one VARCHAR column, no quoting, a delimiter our sensor
+ * never writes) in parallel C++, numbers the lines (`WITH ORDINALITY`), and
+ * cuts the fields of every line that has the plain sensor shape with one
+ * regular expression straight into the legacy staging table. Only lines
+ * that do not have that shape (escapes, missing fields, odd times, long
+ * values, garbage) come back to JavaScript and go through
+ * `parseLegacyLine`, with their line numbers, so values, rejects and
+ * reasons are exactly those of the line-by-line reader.
+ *
+ * The plain shape is a strict subset of what `parseLegacyLine` accepts, and
+ * for it both give the same values: no backslash (nothing to unescape), no
+ * quote inside a value, digits where numbers are, a line of at most
+ * MAX_PLAIN_BYTES (so no value reaches the cut at MAX_VALUE_CHARS), a
+ * valid calendar date (times that JavaScript would roll over, like second
+ * 60 or 31 February, go to JavaScript).
+ *
+ * The reader is used only when it can be checked: the file must be a
+ * plain (not gzip) file read from its start, DuckDB must read it without
+ * error (invalid UTF-8, a stray delimiter, a carriage return, an over-long
+ * line all raise), and the line lengths plus one line end each must add up
+ * to the file size, so no line was dropped, split or merged. Otherwise the
+ * caller falls back to the line reader. Lines of one file are staged in
+ * one go.
+ *
+ * Must never put the path or a value into SQL text: the path is a bound
+ * parameter, values stay inside DuckDB.
+ */
+import type { DuckDBConnection } from '@duckdb/node-api';
+import { closeSync, openSync, readSync } from 'node:fs';
+import { isAbsolute } from 'node:path';
+import { MAX_VALUE_CHARS } from './legacy.js';
+import { MAX_LINE_BYTES, MAX_LISTED_REJECTS, type LineHandler, type LineRun } from './lines.js';
+import type { FileInfo } from './source.js';
+
+/** Longest line (bytes) cut in SQL; longer ones go to JavaScript (values could need the cut). */
+export const MAX_PLAIN_BYTES = MAX_VALUE_CHARS;
+/** Lines of odd shape read back into JavaScript at most; beyond, the whole file takes the line reader. */
+export const MAX_ODD_LINES = 200_000;
+
+/**
+ * One line of the sensor's plain shape. Capture groups: year, month, day,
+ * hour, minute, second, offset sign, offset hours, offset minutes, address,
+ * method, from, to, resp, user-agent.
+ */
+export const PLAIN_LINE_RE =
+  '^((?:19[7-9]|[2-9][0-9])[0-9]{2})-(0[1-9]|1[0-2])-(0[1-9]|[12][0-9]|3[01]) ' +
+  '([01][0-9]|2[0-3]):([0-5][0-9]):([0-5][0-9]) ([+-])([01][0-9]|2[0-3])([0-5][0-9]): ' +
+  '[A-Za-z0-9_.-]+\\[[0-9]+\\]: IP: ([0-9A-Fa-f.:]{1,64}), ' +
+  "method: ([A-Za-z0-9_.!%*+`'~-]{1,64}), " +
+  'from: "([^"\\\\]*)", to: "([^"\\\\]*)", resp: ([1-6][0-9][0-9]|-), ' +
+  'user-agent: "([^"\\\\]*)"$';
+
+/**
+ * Reads the file into the temporary table legacy_raw (path = $1): line
+ * number and text. Numbering the lines keeps this step on one thread, so
+ * the cutting below runs separately, in parallel over the table.
+ */
+const READ_SQL = `CREATE OR REPLACE TEMP TABLE legacy_raw AS
+  SELECT ordinality AS n, line
+  FROM read_csv($1, columns = {'line': 'VARCHAR'}, delim = chr(1), quote = '', escape = '',
+    header = false, auto_detect = false, new_line = '\\n', strict_mode = true,
+    compression = 'none', max_line_size = ${MAX_LINE_BYTES}) WITH ORDINALITY`;
+
+/**
+ * True for a line of the plain shape with a valid calendar time. The
+ * shape is checked with one full match (submatch extraction in RE2 is
+ * several times slower).
+ */
+const PLAIN = `coalesce(strlen(line) <= ${MAX_PLAIN_BYTES} AND strpos(line, '\\') = 0
+    AND regexp_full_match(line, '${PLAIN_LINE_RE.replace(/'/g, "''")}')
+    AND try_strptime(substr(line, 1, 19), '%Y-%m-%d %H:%M:%S') IS NOT NULL, false)`;
+
+/**
+ * Plain lines cut into `stage_legacy`. The fields are cut at the quotes,
+ * since no part before a value and no value of a plain line holds one:
+ * parts 2, 4 and 6 are from, to and user-agent, part 5 is
+ * `, resp: R, user-agent: `.
+ */
+const CUT_SQL = `INSERT INTO stage_legacy
+  SELECT n,
+    CAST(epoch_ms(strptime(substr(line, 1, 19), '%Y-%m-%d %H:%M:%S'))
+      - (CASE WHEN substr(line, 21, 1) = '+' THEN 1 ELSE -1 END)
+      * (CAST(substr(line, 22, 2) AS BIGINT) * 60 + CAST(substr(line, 24, 2) AS BIGINT))
+      * 60000 AS DOUBLE) AS ts_ms,
+    split_part(split_part(head, ': IP: ', 2), ', method: ', 1) AS src_ip,
+    split_part(split_part(head, ', method: ', 2), ', from: ', 1) AS method,
+    nullif(split_part(line, '"', 2), '') AS from_user,
+    nullif(split_part(line, '"', 4), '') AS to_user,
+    TRY_CAST(substr(resp, 9, strlen(resp) - 22) AS DOUBLE) AS response,
+    nullif(split_part(line, '"', 6), '') AS user_agent
+  FROM (SELECT n, line, split_part(line, '"', 1) AS head, split_part(line, '"', 5) AS resp
+    FROM legacy_raw WHERE ${PLAIN})`;
+
+/** Results of the SQL reader: the same figures the line reader gives. */
+export type SqlLineRun = LineRun;
+
+function lastByteIsNewline(path: string, size: number): boolean {
+  if (size === 0) return true;
+  const fd = openSync(path, 'r');
+  try {
+    const b = Buffer.alloc(1);
+    readSync(fd, b, 0, 1, size - 1);
+    return b[0] === 10;
+  } finally {
+    closeSync(fd);
+  }
+}
+
+function num(v: unknown): number {
+  return typeof v === 'bigint' ? Number(v) : typeof v === 'number' ? v : 0;
+}
+
+/** True when this file can take the SQL reader at all. */
+export function sqlReadable(info: FileInfo, offset: number): boolean {
+  // A glob character would make DuckDB expand the path into other files.
+  return !info.gzip && offset === 0 && isAbsolute(info.path) && !/[*?[\]{}]/.test(info.path);
+}
+
+/**
+ * Stages every line of a legacy file into `stage_legacy` (plain lines in
+ * SQL, the others through `handler`, which must be the legacy handler).
+ * Returns the run, or null when the SQL reader cannot vouch for the file
+ * (nothing staged then; use the line reader).
+ */
+export async function stageLegacyFileSql(
+  conn: DuckDBConnection,
+  info: FileInfo,
+  handler: LineHandler,
+): Promise<{ run: SqlLineRun; sqlRows: number } | null> {
+  if (!sqlReadable(info, 0)) return null;
+  try {
+    await conn.run(READ_SQL, [info.path]);
+  } catch {
+    await conn.run('DROP TABLE IF EXISTS legacy_raw');
+    return null;
+  }
+  try {
+    const sums = await conn.runAndReadAll(
+      `SELECT count(*) AS c, coalesce(sum(strlen(line)), 0) AS s FROM legacy_raw`,
+    );
+    const row = sums.getRowObjectsJS()[0] ?? {};
+    const lines = num(row['c']);
+    const bytes = num(row['s']);
+    const ends = lastByteIsNewline(info.path, info.size);
+    const expected = lines === 0 ? 0 : bytes + lines - (ends ? 0 : 1);
+    if (expected !== info.size) return null;
+    const odd = await conn.runAndReadAll(
+      `SELECT n, coalesce(line, '') AS raw FROM legacy_raw WHERE NOT ${PLAIN}
+       ORDER BY n LIMIT ${MAX_ODD_LINES + 1}`,
+    );
+    const oddRows = odd.getRowObjectsJS();
+    if (oddRows.length > MAX_ODD_LINES) return null;
+    const sqlRows = (await conn.run(CUT_SQL)).rowsChanged;
+    let records = sqlRows;
+    let skipped = 0;
+    let rejected = 0;
+    const rejects: { line: number; reason: string }[] = [];
+    {
+      for (const r of oddRows) {
+        const n = num(r['n']);
+        const text = typeof r['raw'] === 'string' ? r['raw'] : '';
+        const out = handler.line(text, n);
+        if (out === null) records++;
+        else if (out === 'skip') skipped++;
+        else {
+          rejected++;
+          if (rejects.length < MAX_LISTED_REJECTS) rejects.push({ line: n, reason: out });
+        }
+      }
+    }
+    return {
+      run: {
+        bytesDone: info.size,
+        linesDone: lines,
+        lines,
+        records,
+        skipped,
+        rejected,
+        rejects,
+      },
+      sqlRows,
+    };
+  } finally {
+    await conn.run('DROP TABLE IF EXISTS legacy_raw');
+  }
+}
