@@ -22,11 +22,10 @@ export const DEFAULT_BATCH_BYTES = 256 * 1024;
  */
 export const MAX_PENDING_BYTES = 16 * 1024 * 1024;
 
-/** Writes all of `text` to `fd`, looping over short writes. */
-function writeAll(fd: number, text: string): void {
-  const buf = Buffer.from(text, 'utf8');
-  let off = 0;
-  while (off < buf.length) off += writeSync(fd, buf, off, buf.length - off);
+/** Writes bytes [start, end) of `buf` to `fd`, looping over short writes. */
+function writeAll(fd: number, buf: Buffer, start: number, end: number): void {
+  let off = start;
+  while (off < end) off += writeSync(fd, buf, off, end - off);
 }
 
 /** The JSON line of one event, with its newline. */
@@ -56,8 +55,16 @@ export interface JsonlSinkOptions {
  */
 export class JsonlSink implements EventSink {
   readonly name = 'jsonl';
-  private pending: { day: string; line: string }[] = [];
-  private pendingBytes = 0;
+  /**
+   * Lines waiting to be appended, encoded one after the other into one
+   * growing buffer (no string concatenation, no per-batch allocation).
+   */
+  private buf = Buffer.allocUnsafe(64 * 1024);
+  private used = 0;
+  /** End offset in `buf` of each pending line. */
+  private ends: number[] = [];
+  /** Runs of pending lines of one UTC day: the day and the index of its first line. */
+  private days: { day: string; first: number }[] = [];
   private timer: NodeJS.Timeout | null = null;
   private fd: number | null = null;
   private day = '';
@@ -78,9 +85,14 @@ export class JsonlSink implements EventSink {
   write(event: SnareEvent): void {
     if (this.closed) return;
     const line = eventLine(event);
-    this.pending.push({ day: event.ts.slice(0, 10), line });
-    this.pendingBytes += line.length;
-    if (this.pendingBytes >= this.batchBytes) this.drain();
+    // UTF-8 takes at most 3 bytes per UTF-16 code unit.
+    if (this.used + line.length * 3 > this.buf.length) this.grow(line.length * 3);
+    this.used += this.buf.write(line, this.used, 'utf8');
+    const last = this.days[this.days.length - 1];
+    const day = event.ts.slice(0, 10);
+    if (last?.day !== day) this.days.push({ day, first: this.ends.length });
+    this.ends.push(this.used);
+    if (this.used >= this.batchBytes) this.drain();
     else if (this.timer === null) {
       this.timer = setTimeout(() => {
         this.timer = null;
@@ -105,48 +117,75 @@ export class JsonlSink implements EventSink {
     return Promise.resolve();
   }
 
-  /** Appends everything buffered; groups consecutive lines of one file into one write. */
+  private grow(extra: number): void {
+    const next = Buffer.allocUnsafe(Math.max(this.buf.length * 2, this.used + extra));
+    this.buf.copy(next, 0, 0, this.used);
+    this.buf = next;
+  }
+
+  /** Appends everything buffered; consecutive lines of one file go out in one write. */
   private drain(): void {
     if (this.timer) {
       clearTimeout(this.timer);
       this.timer = null;
     }
-    const lines = this.pending;
-    if (lines.length === 0) return;
+    const ends = this.ends;
+    if (ends.length === 0) return;
     let i = 0;
     try {
-      while (i < lines.length) {
-        const first = lines[i];
-        if (!first) break;
-        this.prepareFile(first.day, Buffer.byteLength(first.line));
-        let chunk = '';
-        let chunkBytes = 0;
-        let j = i;
-        for (; j < lines.length; j++) {
-          const l = lines[j];
-          if (!l || l.day !== this.day) break;
-          const n = Buffer.byteLength(l.line);
-          if (j > i && this.fileBytes + chunkBytes + n > this.opts.rotateBytes) break;
-          chunk += l.line;
-          chunkBytes += n;
+      for (let d = 0; d < this.days.length; d++) {
+        const run = this.days[d];
+        if (!run) break;
+        const stop = this.days[d + 1]?.first ?? ends.length;
+        while (i < stop) {
+          const start = i === 0 ? 0 : (ends[i - 1] ?? 0);
+          this.prepareFile(run.day, (ends[i] ?? 0) - start);
+          if (this.fd === null) return;
+          // As many whole lines as fit in the file (at least one).
+          let j = i + 1;
+          while (j < stop && this.fileBytes + (ends[j] ?? 0) - start <= this.opts.rotateBytes) j++;
+          const end = ends[j - 1] ?? 0;
+          writeAll(this.fd, this.buf, start, end);
+          this.fileBytes += end - start;
+          i = j;
         }
-        if (this.fd === null) break;
-        writeAll(this.fd, chunk);
-        this.fileBytes += chunkBytes;
-        i = j;
       }
-      this.pending = [];
-      this.pendingBytes = 0;
+      this.used = 0;
+      this.ends = [];
+      this.days = [];
     } catch (err) {
-      this.pending = lines.slice(i);
-      this.pendingBytes = this.pending.reduce((n, l) => n + l.line.length, 0);
-      while (this.pendingBytes > MAX_PENDING_BYTES && this.pending.length > 0) {
-        const dropped = this.pending.shift();
-        this.pendingBytes -= dropped?.line.length ?? 0;
-        this.droppedLines++;
-      }
+      this.keepFrom(i);
       this.opts.onError?.(err);
     }
+  }
+
+  /**
+   * After a failed append: keeps the pending lines from line `i` on, moved to
+   * the front of the buffer, dropping the oldest beyond MAX_PENDING_BYTES.
+   */
+  private keepFrom(i: number): void {
+    const ends = this.ends;
+    let from = i;
+    while (
+      from < ends.length &&
+      this.used - (from === 0 ? 0 : (ends[from - 1] ?? 0)) > MAX_PENDING_BYTES
+    ) {
+      from++;
+      this.droppedLines++;
+    }
+    const base = from === 0 ? 0 : (ends[from - 1] ?? 0);
+    this.buf.copy(this.buf, 0, base, this.used);
+    this.used -= base;
+    this.ends = ends.slice(from).map((e) => e - base);
+    const days: { day: string; first: number }[] = [];
+    for (let d = 0; d < this.days.length; d++) {
+      const run = this.days[d];
+      if (!run) continue;
+      const stop = this.days[d + 1]?.first ?? ends.length;
+      if (stop <= from) continue;
+      days.push({ day: run.day, first: Math.max(0, run.first - from) });
+    }
+    this.days = days;
   }
 
   /** Opens (or rotates to) the file that the next line of `day` of `bytes` bytes goes to. */

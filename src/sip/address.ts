@@ -6,6 +6,7 @@
  * Returns null for values that cannot be read; never throws.
  */
 import { parseParams, unquote } from './headers.js';
+import { Memo } from './memo.js';
 import { parseUri, type SipUri } from './uri.js';
 
 export interface NameAddr {
@@ -40,6 +41,12 @@ function findOpenAngle(value: string): number {
  * closed (RFC 4475 quotbal), `<` has no `>`, or the value is empty.
  */
 export function parseNameAddr(value: string): NameAddr | null {
+  return NAME_ADDR_MEMO.get(value, parseNameAddrUncached);
+}
+
+const NAME_ADDR_MEMO = new Memo<NameAddr | null>(8);
+
+function parseNameAddrUncached(value: string): NameAddr | null {
   const v = value.trim();
   if (v === '') return null;
   const open = findOpenAngle(v);

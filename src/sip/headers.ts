@@ -92,21 +92,51 @@ const KNOWN_NAMES: ReadonlyMap<string, string> = new Map(
   ].map((n) => [n.toLowerCase(), n]),
 );
 
+/** Canonical names already computed, by name as sent (bounded: attacker names are many). */
+const CANONICAL_CACHE = new Map<string, string>();
+const CANONICAL_CACHE_MAX = 1024;
+
 /**
  * The canonical name of a header as sent: compact forms expand, known names
  * take their usual spelling, unknown names keep the case sent. Lookups then
  * compare canonical names case-insensitively.
  */
 export function canonicalName(raw: string): string {
+  const cached = CANONICAL_CACHE.get(raw);
+  if (cached !== undefined) return cached;
   const lower = raw.toLowerCase();
-  if (lower.length === 1) return COMPACT_FORMS[lower] ?? raw;
-  return KNOWN_NAMES.get(lower) ?? raw;
+  const name = lower.length === 1 ? (COMPACT_FORMS[lower] ?? raw) : (KNOWN_NAMES.get(lower) ?? raw);
+  if (CANONICAL_CACHE.size < CANONICAL_CACHE_MAX) CANONICAL_CACHE.set(raw, name);
+  return name;
+}
+
+/** Lower-cased canonical names of the names callers look up (bounded like the cache above). */
+const LOOKUP_CACHE = new Map<string, { canonical: string; lower: string }>();
+
+function lookupKey(name: string): { canonical: string; lower: string } {
+  let k = LOOKUP_CACHE.get(name);
+  if (k === undefined) {
+    const canonical = canonicalName(name);
+    k = { canonical, lower: canonical.toLowerCase() };
+    if (LOOKUP_CACHE.size < CANONICAL_CACHE_MAX) LOOKUP_CACHE.set(name, k);
+  }
+  return k;
+}
+
+/** Whether header name `have` is `want` (canonical, and its lower case), ignoring case. */
+function sameName(have: string, want: { canonical: string; lower: string }): boolean {
+  return (
+    have === want.canonical ||
+    (have.length === want.lower.length && have.toLowerCase() === want.lower)
+  );
 }
 
 /** Headers are a list; this gives every one named `name` (any spelling), in order. */
 export function getHeaders(headers: readonly SipHeader[], name: string): SipHeader[] {
-  const want = canonicalName(name).toLowerCase();
-  return headers.filter((h) => h.name.toLowerCase() === want);
+  const want = lookupKey(name);
+  const out: SipHeader[] = [];
+  for (const h of headers) if (sameName(h.name, want)) out.push(h);
+  return out;
 }
 
 /** The first header named `name`, or undefined. */
@@ -115,8 +145,8 @@ export function getHeader(
   name: string,
 ): string | undefined {
   const list = 'headers' in message ? message.headers : message;
-  const want = canonicalName(name).toLowerCase();
-  for (const h of list) if (h.name.toLowerCase() === want) return h.value;
+  const want = lookupKey(name);
+  for (const h of list) if (sameName(h.name, want)) return h.value;
   return undefined;
 }
 

@@ -86,6 +86,26 @@ function fail(reason: ParseFailure, detail: string): ParseResult {
   return { ok: false, reason, detail };
 }
 
+/** Characters String.prototype.trimEnd removes that can occur in latin1 text. */
+function isTrimmable(c: number): boolean {
+  return c === 0x20 || (c >= 0x09 && c <= 0x0d) || c === 0xa0;
+}
+
+/** RFC 3261 token characters. */
+const TOKEN_CHARS = new Uint8Array(128);
+for (const ch of "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-.!%*_+`'~")
+  TOKEN_CHARS[ch.charCodeAt(0)] = 1;
+
+/** Same as TOKEN_RE.test, without a regular expression. */
+function isToken(text: string): boolean {
+  if (text.length === 0) return false;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (c >= 128 || TOKEN_CHARS[c] !== 1) return false;
+  }
+  return true;
+}
+
 function isWs(b: number | undefined): boolean {
   return b === 0x20 || b === 0x09 || b === 0x0d || b === 0x0a;
 }
@@ -117,14 +137,25 @@ function parseUnsafe(bytes: Uint8Array, options: ParseOptions): ParseResult {
   const head = Buffer.from(bytes.buffer, bytes.byteOffset + start, headerEnd - start).toString(
     'latin1',
   );
-  // A bare CR inside a line is not a line end (RFC 3261 §7): it becomes a space, as folding does.
-  const lines = head.split(/\r?\n/).map((l) => l.replace(/\r(?!$)/g, ' '));
+  // Lines end at LF or CRLF; a bare CR inside a line is not a line end (RFC 3261 §7): it
+  // becomes a space, as folding does (a CR ending the text stays).
+  const lines: string[] = [];
+  for (let pos = 0; ;) {
+    const nl = head.indexOf('\n', pos);
+    let line: string;
+    if (nl < 0) line = head.slice(pos);
+    else line = head.slice(pos, nl > pos && head.charCodeAt(nl - 1) === 0x0d ? nl - 1 : nl);
+    lines.push(line.includes('\r') ? line.replace(/\r(?!$)/g, ' ') : line);
+    if (nl < 0) break;
+    pos = nl + 1;
+  }
   while (lines.length > 0 && lines[lines.length - 1] === '') lines.pop();
   const first = (lines.shift() ?? '').replace(/\r$/, '');
 
   const headers: SipHeader[] = [];
   for (const line of lines) {
-    if (line.startsWith(' ') || line.startsWith('\t')) {
+    const c0 = line.charCodeAt(0);
+    if (c0 === 0x20 || c0 === 0x09) {
       // RFC 3261 §7.3.1 folding: continuation of the previous header.
       const prev = headers.pop();
       if (!prev) return fail('bad_header_line', 'continuation line before any header');
@@ -133,9 +164,10 @@ function parseUnsafe(bytes: Uint8Array, options: ParseOptions): ParseResult {
     }
     const colon = line.indexOf(':');
     if (colon <= 0) return fail('bad_header_line', `no colon: ${line.slice(0, 40)}`);
-    const rawName = line.slice(0, colon).trimEnd();
-    if (!TOKEN_RE.test(rawName))
-      return fail('bad_header_line', `bad name: ${rawName.slice(0, 40)}`);
+    let nameEnd = colon;
+    while (nameEnd > 0 && isTrimmable(line.charCodeAt(nameEnd - 1))) nameEnd--;
+    const rawName = line.slice(0, nameEnd);
+    if (!isToken(rawName)) return fail('bad_header_line', `bad name: ${rawName.slice(0, 40)}`);
     if (headers.length >= maxHeaders) return fail('too_many_headers', `more than ${maxHeaders}`);
     headers.push({ name: canonicalName(rawName), rawName, value: line.slice(colon + 1).trim() });
   }

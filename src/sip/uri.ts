@@ -6,6 +6,7 @@
  * sent rather than rejected, because attackers' odd users are data.
  */
 import { parseParams } from './headers.js';
+import { Memo } from './memo.js';
 
 export interface SipUri {
   /** Lower-cased scheme: `sip`, `sips`, `tel`, or any other (then only `opaque` is set). */
@@ -40,8 +41,14 @@ export function unescapeUriPart(text: string): string {
 
 const SCHEME_RE = /^([A-Za-z][A-Za-z0-9+.-]*):(.*)$/s;
 
+const URI_MEMO = new Memo<SipUri | null>(8);
+
 /** Parses a URI; null when `text` has no scheme or a sip/sips URI has no host. */
 export function parseUri(text: string): SipUri | null {
+  return URI_MEMO.get(text, parseUriUncached);
+}
+
+function parseUriUncached(text: string): SipUri | null {
   const m = SCHEME_RE.exec(text.trim());
   if (!m) return null;
   const scheme = (m[1] ?? '').toLowerCase();

@@ -5,9 +5,10 @@
  * matching the method, Via readable. A failure names what a UAS answers
  * (400 and friends); this module only reports, it never answers.
  */
-import { getHeader, getHeaders, getHeaderValues } from './headers.js';
+import { getHeader, getHeaders, getHeaderValues, splitHeaderValues } from './headers.js';
 import type { SipMessage } from './message.js';
 import { parseNameAddr } from './address.js';
+import { Memo } from './memo.js';
 import { parseVia, type Via } from './via.js';
 
 export const VALIDATION_FAILURES = [
@@ -34,6 +35,12 @@ export interface CSeq {
 
 /** RFC 3261 §8.1.1.5: a 32-bit unsigned sequence number and a method token. */
 export function parseCSeq(value: string): CSeq | null {
+  return CSEQ_MEMO.get(value, parseCSeqUncached);
+}
+
+const CSEQ_MEMO = new Memo<CSeq | null>(8);
+
+function parseCSeqUncached(value: string): CSeq | null {
   const m = /^(\d{1,10})\s+([A-Za-z0-9\-.!%*_+`'~]+)$/.exec(value.trim());
   if (!m) return null;
   const seq = Number(m[1]);
@@ -43,8 +50,12 @@ export function parseCSeq(value: string): CSeq | null {
 
 /** The top Via of a message, parsed; null when absent or unreadable. */
 export function topVia(message: SipMessage): Via | null {
-  const first = getHeaderValues(message.headers, 'Via')[0];
-  return first === undefined ? null : parseVia(first);
+  // The first element of the first Via header that has one (as getHeaderValues(...)[0]).
+  for (const h of getHeaders(message.headers, 'Via')) {
+    const first = splitHeaderValues(h.value)[0];
+    if (first !== undefined) return parseVia(first);
+  }
+  return null;
 }
 
 const SINGLE_VALUED = ['Call-ID', 'CSeq', 'From', 'To', 'Max-Forwards', 'Content-Type'] as const;

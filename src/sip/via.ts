@@ -6,6 +6,7 @@
  * Returns null for a value it cannot read; never throws.
  */
 import { splitOutsideQuotes } from './headers.js';
+import { Memo } from './memo.js';
 import { splitHostPort } from './uri.js';
 
 export interface ViaParam {
@@ -31,6 +32,12 @@ const SENT_PROTOCOL_RE = /^([^\s/]+)\s*\/\s*([^\s/]+)\s*\/\s*([^\s/]+)\s+(.+)$/s
 
 /** Parses one Via element (split a comma-joined Via first). */
 export function parseVia(value: string): Via | null {
+  return VIA_MEMO.get(value, parseViaUncached);
+}
+
+const VIA_MEMO = new Memo<Via | null>(8);
+
+function parseViaUncached(value: string): Via | null {
   const parts = splitOutsideQuotes(value.trim(), ';');
   const sentText = (parts[0] ?? '').trim();
   const m = SENT_PROTOCOL_RE.exec(sentText);

@@ -41,7 +41,22 @@ export function messageFields(msg: SipMessage, size: number): PersonaFields {
   const cseqText = getHeader(msg, 'CSeq');
   const cseq = cseqText === undefined ? null : parseCSeq(cseqText);
   const ua = getHeader(msg, 'User-Agent');
-  const fields: PersonaFields = {
+  // One literal per kind (no spreads: this runs for every message the sensor receives).
+  if (msg.kind === 'response')
+    return {
+      size,
+      from_user: clip(from?.uri?.user),
+      from_display: clip(from?.display),
+      from_tag: clip(from?.tag),
+      to_user: clip(to?.uri?.user),
+      call_id: clip(getHeader(msg, 'Call-ID')),
+      cseq: cseq?.seq ?? null,
+      user_agent: clip(ua),
+      status: msg.status,
+      method: clip(cseq?.method),
+    };
+  const ruriUser = clip(parseUri(msg.uri)?.user);
+  return {
     size,
     from_user: clip(from?.uri?.user),
     from_display: clip(from?.display),
@@ -50,12 +65,6 @@ export function messageFields(msg: SipMessage, size: number): PersonaFields {
     call_id: clip(getHeader(msg, 'Call-ID')),
     cseq: cseq?.seq ?? null,
     user_agent: clip(ua),
-  };
-  if (msg.kind === 'response') return { ...fields, status: msg.status, method: clip(cseq?.method) };
-  const ruri = parseUri(msg.uri);
-  const ruriUser = clip(ruri?.user);
-  return {
-    ...fields,
     method: clip(msg.method),
     ruri: clip(msg.uri),
     ruri_user: ruriUser,

@@ -7,11 +7,37 @@
  * dropped (the peer may be gone or spoofed).
  */
 import { createSocket, type Socket } from 'node:dgram';
+import { lookup as dnsLookup, type LookupAddress, type LookupOneOptions } from 'node:dns';
+import { isIP } from 'node:net';
 import type { Listener, TransportHandlers } from './types.js';
 import { formatListenUrl, reportedLocalAddress, type ListenAddress } from './listen-url.js';
 
 /** Receive buffer asked of the kernel (it may grant less: net.core.rmem_max). */
 export const UDP_RECV_BUFFER_BYTES = 8 * 1024 * 1024;
+
+type LookupCallback = (err: NodeJS.ErrnoException | null, address: string, family: number) => void;
+
+/**
+ * Replies go to the address a datagram came from, always an IP literal:
+ * answer at once instead of through dns.lookup, which defers every send by
+ * a tick. Anything else (never expected) still goes through the resolver.
+ */
+function literalLookup(
+  hostname: string,
+  options: LookupOneOptions | number,
+  callback: LookupCallback,
+): void {
+  const family = isIP(hostname);
+  if (family !== 0) {
+    callback(null, hostname, family);
+    return;
+  }
+  const opts: LookupOneOptions = typeof options === 'number' ? { family: options } : options;
+  dnsLookup(hostname, opts, (err, address: string | LookupAddress, fam?: number) => {
+    if (typeof address === 'string') callback(err, address, fam ?? 0);
+    else callback(err, address.address, address.family);
+  });
+}
 
 export interface UdpOptions {
   readonly maxMessageBytes: number;
@@ -26,6 +52,7 @@ export async function listenUdp(
     type: addr.family === 6 ? 'udp6' : 'udp4',
     ipv6Only: addr.family === 6,
     reuseAddr: false,
+    lookup: literalLookup,
   });
   await new Promise<void>((resolve, reject) => {
     socket.once('error', reject);
@@ -70,7 +97,8 @@ export async function listenUdp(
       bytes,
       reply(data: Buffer) {
         try {
-          socket.send(data, rinfo.port, rinfo.address, () => undefined);
+          // No callback: a failed send is dropped, and Node skips the completion round trip.
+          socket.send(data, rinfo.port, rinfo.address);
         } catch {
           // Socket closed during shutdown: nothing to answer with.
         }
