@@ -155,12 +155,20 @@ async function importOne(
     if (format === 'legacy') await writer.beginLegacy(prefix, sensor);
     const bulk =
       format === 'legacy' && sqlReadable(info, start)
-        ? await stageLegacyFileSql(store.conn, info, handler)
+        ? await stageLegacyFileSql(
+            store.conn,
+            info,
+            handler,
+            FLUSH_ROWS,
+            async (rows, lines, total) => {
+              writer.noteStagedLegacy(rows);
+              add(tally, await writer.flush());
+              progress(Math.round((info.size * lines) / total), lines);
+            },
+          )
         : null;
     if (bulk) {
-      writer.noteStagedLegacy(bulk.sqlRows);
-      progress(info.size, bulk.run.lines);
-      run = bulk.run;
+      run = bulk;
     } else {
       handler.afterChunk = async () => {
         if (writer.staged >= FLUSH_ROWS) add(tally, await writer.flush());

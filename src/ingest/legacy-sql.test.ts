@@ -38,12 +38,22 @@ async function viaSql(
       gapMinutes: 60,
     });
     const odd = new Map<number, string>();
-    const r = await stageLegacyFileSql(store.conn, fileInfo(file), {
-      line(text, n) {
-        odd.set(n, text);
-        return 'skip';
+    let sqlRows = 0;
+    const r = await stageLegacyFileSql(
+      store.conn,
+      fileInfo(file),
+      {
+        line(text, n) {
+          odd.set(n, text);
+          return 'skip';
+        },
       },
-    });
+      7,
+      (rows) => {
+        sqlRows += rows;
+        return Promise.resolve();
+      },
+    );
     if (r === null) return null;
     const rows = await store.conn.runAndReadAll('SELECT * FROM stage_legacy ORDER BY line');
     const sql = rows.getRowObjectsJS().map((o) => ({
@@ -56,9 +66,9 @@ async function viaSql(
       resp: o['response'] === null ? null : Number(o['response']),
       ua: (o['user_agent'] ?? null) as string | null,
     }));
-    assert.equal(sql.length, r.sqlRows);
+    assert.equal(sql.length, sqlRows);
     await writer.close();
-    return { sql, odd, lines: r.run.lines };
+    return { sql, odd, lines: r.lines };
   } finally {
     store.close();
     rmSync(dir, { recursive: true, force: true });

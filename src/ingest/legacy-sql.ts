@@ -22,8 +22,8 @@
  * error (invalid UTF-8, a stray delimiter, a carriage return, an over-long
  * line all raise), and the line lengths plus one line end each must add up
  * to the file size, so no line was dropped, split or merged. Otherwise the
- * caller falls back to the line reader. Lines of one file are staged in
- * one go.
+ * caller falls back to the line reader. The file is read in one go, then
+ * staged and flushed in batches of lines.
  *
  * Must never put the path or a value into SQL text: the path is a bound
  * parameter, values stay inside DuckDB.
@@ -37,8 +37,6 @@ import type { FileInfo } from './source.js';
 
 /** Longest line (bytes) cut in SQL; longer ones go to JavaScript (values could need the cut). */
 export const MAX_PLAIN_BYTES = MAX_VALUE_CHARS;
-/** Lines of odd shape read back into JavaScript at most; beyond, the whole file takes the line reader. */
-export const MAX_ODD_LINES = 200_000;
 
 /**
  * One line of the sensor's plain shape. Capture groups: year, month, day,
@@ -92,7 +90,7 @@ const CUT_SQL = `INSERT INTO stage_legacy
     TRY_CAST(substr(resp, 9, strlen(resp) - 22) AS DOUBLE) AS response,
     nullif(split_part(line, '"', 6), '') AS user_agent
   FROM (SELECT n, line, split_part(line, '"', 1) AS head, split_part(line, '"', 5) AS resp
-    FROM legacy_raw WHERE ${PLAIN})`;
+    FROM legacy_raw WHERE n BETWEEN $1 AND $2 AND ${PLAIN})`;
 
 /** Results of the SQL reader: the same figures the line reader gives. */
 export type SqlLineRun = LineRun;
@@ -119,17 +117,25 @@ export function sqlReadable(info: FileInfo, offset: number): boolean {
   return !info.gzip && offset === 0 && isAbsolute(info.path) && !/[*?[\]{}]/.test(info.path);
 }
 
+/** Odd lines handed to JavaScript per query (they may be up to MAX_LINE_BYTES long). */
+const ODD_PAGE = 1000;
+
 /**
- * Stages every line of a legacy file into `stage_legacy` (plain lines in
- * SQL, the others through `handler`, which must be the legacy handler).
- * Returns the run, or null when the SQL reader cannot vouch for the file
- * (nothing staged then; use the line reader).
+ * Stages the lines of a legacy file into `stage_legacy` batch by batch
+ * (`batchLines` lines each: plain lines in SQL, the others through
+ * `handler`, which must be the legacy handler), calling `afterBatch` with
+ * the rows SQL staged, the lines read and the file's lines, so the caller
+ * flushes them and shows progress. Returns the run, or null
+ * when the SQL reader cannot vouch for the file (nothing staged then; use
+ * the line reader).
  */
 export async function stageLegacyFileSql(
   conn: DuckDBConnection,
   info: FileInfo,
   handler: LineHandler,
-): Promise<{ run: SqlLineRun; sqlRows: number } | null> {
+  batchLines: number,
+  afterBatch: (sqlRows: number, linesRead: number, lines: number) => Promise<void>,
+): Promise<SqlLineRun | null> {
   if (!sqlReadable(info, 0)) return null;
   try {
     await conn.run(READ_SQL, [info.path]);
@@ -147,43 +153,56 @@ export async function stageLegacyFileSql(
     const ends = lastByteIsNewline(info.path, info.size);
     const expected = lines === 0 ? 0 : bytes + lines - (ends ? 0 : 1);
     if (expected !== info.size) return null;
-    const odd = await conn.runAndReadAll(
-      `SELECT n, coalesce(line, '') AS raw FROM legacy_raw WHERE NOT ${PLAIN}
-       ORDER BY n LIMIT ${MAX_ODD_LINES + 1}`,
-    );
-    const oddRows = odd.getRowObjectsJS();
-    if (oddRows.length > MAX_ODD_LINES) return null;
-    const sqlRows = (await conn.run(CUT_SQL)).rowsChanged;
-    let records = sqlRows;
+    let records = 0;
     let skipped = 0;
     let rejected = 0;
     const rejects: { line: number; reason: string }[] = [];
-    {
-      for (const r of oddRows) {
-        const n = num(r['n']);
-        const text = typeof r['raw'] === 'string' ? r['raw'] : '';
-        const out = handler.line(text, n);
-        if (out === null) records++;
-        else if (out === 'skip') skipped++;
-        else {
-          rejected++;
-          if (rejects.length < MAX_LISTED_REJECTS) rejects.push({ line: n, reason: out });
+    const step = Math.max(1, Math.floor(batchLines));
+    for (let lo = 1; lo <= lines; lo += step) {
+      const hi = Math.min(lines, lo + step - 1);
+      // Odd lines of the batch first, set aside once, then read back in pages.
+      await conn.run(
+        `CREATE OR REPLACE TEMP TABLE legacy_odd AS
+         SELECT n, coalesce(line, '') AS raw FROM legacy_raw
+         WHERE n BETWEEN $1 AND $2 AND NOT ${PLAIN}`,
+        [lo, hi],
+      );
+      let after = lo - 1;
+      for (;;) {
+        const page = await conn.runAndReadAll(
+          `SELECT n, raw FROM legacy_odd WHERE n > $1 ORDER BY n LIMIT ${ODD_PAGE}`,
+          [after],
+        );
+        const rows = page.getRowObjectsJS();
+        for (const r of rows) {
+          const n = num(r['n']);
+          const text = typeof r['raw'] === 'string' ? r['raw'] : '';
+          const out = handler.line(text, n);
+          if (out === null) records++;
+          else if (out === 'skip') skipped++;
+          else {
+            rejected++;
+            if (rejects.length < MAX_LISTED_REJECTS) rejects.push({ line: n, reason: out });
+          }
+          after = n;
         }
+        if (rows.length < ODD_PAGE) break;
       }
+      const sqlRows = (await conn.run(CUT_SQL, [lo, hi])).rowsChanged;
+      records += sqlRows;
+      await afterBatch(sqlRows, hi, lines);
     }
     return {
-      run: {
-        bytesDone: info.size,
-        linesDone: lines,
-        lines,
-        records,
-        skipped,
-        rejected,
-        rejects,
-      },
-      sqlRows,
+      bytesDone: info.size,
+      linesDone: lines,
+      lines,
+      records,
+      skipped,
+      rejected,
+      rejects,
     };
   } finally {
+    await conn.run('DROP TABLE IF EXISTS legacy_odd');
     await conn.run('DROP TABLE IF EXISTS legacy_raw');
   }
 }
