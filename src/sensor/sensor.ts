@@ -208,8 +208,12 @@ export class Sensor {
         stopRetransmit: [],
       };
     }
-    const scope = `${msg.transport}|${msg.srcIp}|${msg.srcPort}|`;
-    for (const key of result.stopRetransmit) this.retransmitter.stop(scope + key);
+    // The retransmission scope, built only when a key needs it.
+    let scope: string | null = null;
+    for (const key of result.stopRetransmit) {
+      scope ??= `${msg.transport}|${msg.srcIp}|${msg.srcPort}|`;
+      this.retransmitter.stop(scope + key);
+    }
     let response: number | null = null;
     if (result.replies.length > 0) {
       const withheld = this.budget(msg, result);
@@ -218,6 +222,7 @@ export class Sensor {
           msg.reply(r.data);
           if (r.retransmitKey !== undefined && msg.transport === 'udp') {
             const data = r.data;
+            scope ??= `${msg.transport}|${msg.srcIp}|${msg.srcPort}|`;
             this.retransmitter.add(
               scope + r.retransmitKey,
               () => {

@@ -44,7 +44,7 @@ export function parseNameAddr(value: string): NameAddr | null {
   return NAME_ADDR_MEMO.get(value, parseNameAddrUncached);
 }
 
-const NAME_ADDR_MEMO = new Memo<NameAddr | null>(8);
+const NAME_ADDR_MEMO = new Memo<NameAddr | null>(4);
 
 function parseNameAddrUncached(value: string): NameAddr | null {
   const v = value.trim();

@@ -139,6 +139,14 @@ export function getHeaders(headers: readonly SipHeader[], name: string): SipHead
   return out;
 }
 
+/** How many headers are named `name` (any spelling). */
+export function countHeaders(headers: readonly SipHeader[], name: string): number {
+  const want = lookupKey(name);
+  let n = 0;
+  for (const h of headers) if (sameName(h.name, want)) n++;
+  return n;
+}
+
 /** The first header named `name`, or undefined. */
 export function getHeader(
   message: SipMessage | readonly SipHeader[],

@@ -20,14 +20,17 @@ export class Memo<T> {
   /** The result for `key`, computed by `compute` when not remembered. */
   get(key: string, compute: (key: string) => T): T {
     const keys = this.#keys;
-    for (let i = 0; i < keys.length; i++) {
+    const n = keys.length;
+    // Newest first: the value just parsed is the one most often asked again.
+    for (let k = 1, i = this.#next - 1; k <= n; k++, i--) {
+      if (i < 0) i = n - 1;
       if (keys[i] === key) return this.#values[i] as T;
     }
     const value = compute(key);
     const slot = this.#next;
     keys[slot] = key;
     this.#values[slot] = value;
-    this.#next = slot + 1 === keys.length ? 0 : slot + 1;
+    this.#next = slot + 1 === n ? 0 : slot + 1;
     return value;
   }
 }

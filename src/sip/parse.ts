@@ -137,39 +137,28 @@ function parseUnsafe(bytes: Uint8Array, options: ParseOptions): ParseResult {
   const head = Buffer.from(bytes.buffer, bytes.byteOffset + start, headerEnd - start).toString(
     'latin1',
   );
-  // Lines end at LF or CRLF; a bare CR inside a line is not a line end (RFC 3261 §7): it
-  // becomes a space, as folding does (a CR ending the text stays).
-  const lines: string[] = [];
-  for (let pos = 0; ;) {
-    const nl = head.indexOf('\n', pos);
-    let line: string;
-    if (nl < 0) line = head.slice(pos);
-    else line = head.slice(pos, nl > pos && head.charCodeAt(nl - 1) === 0x0d ? nl - 1 : nl);
-    lines.push(line.includes('\r') ? line.replace(/\r(?!$)/g, ' ') : line);
-    if (nl < 0) break;
-    pos = nl + 1;
-  }
-  while (lines.length > 0 && lines[lines.length - 1] === '') lines.pop();
-  const first = (lines.shift() ?? '').replace(/\r$/, '');
-
-  const headers: SipHeader[] = [];
-  for (const line of lines) {
-    const c0 = line.charCodeAt(0);
-    if (c0 === 0x20 || c0 === 0x09) {
-      // RFC 3261 §7.3.1 folding: continuation of the previous header.
-      const prev = headers.pop();
-      if (!prev) return fail('bad_header_line', 'continuation line before any header');
-      headers.push({ ...prev, value: `${prev.value} ${line.trim()}`.trim() });
-      continue;
+  const lines = hasBareCr(head) ? splitLines(head) : null;
+  let headers: SipHeader[];
+  let first: string;
+  if (lines === null) {
+    // Common case: lines end at LF or CRLF and no other CR appears. Names and values are
+    // cut straight from the head, without a string per line.
+    let end = head.length;
+    while (end > 0 && head.charCodeAt(end - 1) === 0x0a) {
+      end--;
+      if (end > 0 && head.charCodeAt(end - 1) === 0x0d) end--;
     }
-    const colon = line.indexOf(':');
-    if (colon <= 0) return fail('bad_header_line', `no colon: ${line.slice(0, 40)}`);
-    let nameEnd = colon;
-    while (nameEnd > 0 && isTrimmable(line.charCodeAt(nameEnd - 1))) nameEnd--;
-    const rawName = line.slice(0, nameEnd);
-    if (!isToken(rawName)) return fail('bad_header_line', `bad name: ${rawName.slice(0, 40)}`);
-    if (headers.length >= maxHeaders) return fail('too_many_headers', `more than ${maxHeaders}`);
-    headers.push({ name: canonicalName(rawName), rawName, value: line.slice(colon + 1).trim() });
+    let nl = head.indexOf('\n');
+    if (nl < 0 || nl > end) nl = end;
+    first = head.slice(0, lineEnd(head, 0, nl));
+    const result = scanHeaders(head, nl + 1, end, maxHeaders);
+    if (!Array.isArray(result)) return result;
+    headers = result;
+  } else {
+    first = (lines.shift() ?? '').replace(/\r$/, '');
+    const result = readHeaderLines(lines, maxHeaders);
+    if (!Array.isArray(result)) return result;
+    headers = result;
   }
 
   // Content-Length: every value must agree (RFC 4475 mcl01).
@@ -202,6 +191,110 @@ function parseUnsafe(bytes: Uint8Array, options: ParseOptions): ParseResult {
       ? { ...startLine, headers, body }
       : { ...startLine, headers, body };
   return { ok: true, message, consumed, truncatedBody };
+}
+
+/** End of the line [start, nl) without the CR of a CRLF. */
+function lineEnd(head: string, start: number, nl: number): number {
+  return nl > start && head.charCodeAt(nl - 1) === 0x0d ? nl - 1 : nl;
+}
+
+/** true when `head` holds a CR that is not followed by LF. */
+function hasBareCr(head: string): boolean {
+  for (let i = head.indexOf('\r'); i >= 0; i = head.indexOf('\r', i + 1)) {
+    if (head.charCodeAt(i + 1) !== 0x0a) return true;
+  }
+  return false;
+}
+
+/**
+ * The lines of a head with bare CRs: lines end at LF or CRLF; a bare CR inside a line is
+ * not a line end (RFC 3261 §7) and becomes a space, as folding does (a CR ending the text
+ * stays). Trailing empty lines are dropped.
+ */
+function splitLines(head: string): string[] {
+  const lines: string[] = [];
+  for (let pos = 0; ;) {
+    const nl = head.indexOf('\n', pos);
+    const line = nl < 0 ? head.slice(pos) : head.slice(pos, lineEnd(head, pos, nl));
+    lines.push(line.includes('\r') ? line.replace(/\r(?!$)/g, ' ') : line);
+    if (nl < 0) break;
+    pos = nl + 1;
+  }
+  while (lines.length > 0 && lines[lines.length - 1] === '') lines.pop();
+  return lines;
+}
+
+/** Index of the first character of [from, to) that trim() keeps, or `to`. */
+function skipWs(text: string, from: number, to: number): number {
+  while (from < to && isTrimmable(text.charCodeAt(from))) from++;
+  return from;
+}
+
+/** Index after the last character of [from, to) that trim() keeps, or `from`. */
+function backWs(text: string, from: number, to: number): number {
+  while (to > from && isTrimmable(text.charCodeAt(to - 1))) to--;
+  return to;
+}
+
+/** One header line [ls, le) of `text`; a failure, or the header (null: a folded continuation). */
+function headerAt(
+  text: string,
+  ls: number,
+  le: number,
+  headers: SipHeader[],
+  maxHeaders: number,
+): ParseResult | null {
+  const c0 = text.charCodeAt(ls);
+  if (ls < le && (c0 === 0x20 || c0 === 0x09)) {
+    // RFC 3261 §7.3.1 folding: continuation of the previous header.
+    const prev = headers.pop();
+    if (!prev) return fail('bad_header_line', 'continuation line before any header');
+    const more = text.slice(skipWs(text, ls, le), backWs(text, ls, le));
+    headers.push({ ...prev, value: `${prev.value} ${more}`.trim() });
+    return null;
+  }
+  let colon = text.indexOf(':', ls);
+  if (colon >= le) colon = -1;
+  if (colon <= ls)
+    return fail('bad_header_line', `no colon: ${text.slice(ls, Math.min(le, ls + 40))}`);
+  const rawName = text.slice(ls, backWs(text, ls, colon));
+  if (!isToken(rawName)) return fail('bad_header_line', `bad name: ${rawName.slice(0, 40)}`);
+  if (headers.length >= maxHeaders) return fail('too_many_headers', `more than ${maxHeaders}`);
+  const vs = skipWs(text, colon + 1, le);
+  headers.push({
+    name: canonicalName(rawName),
+    rawName,
+    value: text.slice(vs, backWs(text, vs, le)),
+  });
+  return null;
+}
+
+/** The header lines of `head` from `pos` to `end` (no bare CR in it). */
+function scanHeaders(
+  head: string,
+  pos: number,
+  end: number,
+  maxHeaders: number,
+): SipHeader[] | ParseResult {
+  const headers: SipHeader[] = [];
+  while (pos < end) {
+    let nl = head.indexOf('\n', pos);
+    if (nl < 0 || nl > end) nl = end;
+    const failed = headerAt(head, pos, lineEnd(head, pos, nl), headers, maxHeaders);
+    if (failed) return failed;
+    pos = nl + 1;
+  }
+  return headers;
+}
+
+/** The header lines already split (the rare heads with bare CRs). */
+function readHeaderLines(lines: readonly string[], maxHeaders: number): SipHeader[] | ParseResult {
+  const headers: SipHeader[] = [];
+  for (const line of lines) {
+    const failed = headerAt(line, 0, line.length, headers, maxHeaders);
+    if (failed) return failed;
+  }
+  return headers;
 }
 
 type StartLine =

@@ -11,6 +11,8 @@ export type HeaderLine = readonly [name: string, value: string];
 
 /** Removes CR and LF from a value, so no echoed attacker text can forge a header line. */
 export function sanitizeHeaderValue(value: string): string {
+  // Native searches first: parsed values almost never hold a CR or LF.
+  if (!value.includes('\r') && !value.includes('\n')) return value;
   return value.replace(/[\r\n]+/g, ' ');
 }
 
@@ -22,10 +24,13 @@ export function serializeParts(
 ): Buffer {
   let head = `${sanitizeHeaderValue(startLine)}\r\n`;
   for (const h of headers) {
-    const [name, value] = Array.isArray(h)
-      ? (h as HeaderLine)
-      : [(h as SipHeader).name, (h as SipHeader).value];
-    head += `${name}: ${sanitizeHeaderValue(value)}\r\n`;
+    if (Array.isArray(h)) {
+      const line = h as HeaderLine;
+      head += `${line[0]}: ${sanitizeHeaderValue(line[1])}\r\n`;
+    } else {
+      const header = h as SipHeader;
+      head += `${header.name}: ${sanitizeHeaderValue(header.value)}\r\n`;
+    }
   }
   head += '\r\n';
   const headBytes = Buffer.from(head, 'latin1');

@@ -41,7 +41,7 @@ export function unescapeUriPart(text: string): string {
 
 const SCHEME_RE = /^([A-Za-z][A-Za-z0-9+.-]*):(.*)$/s;
 
-const URI_MEMO = new Memo<SipUri | null>(8);
+const URI_MEMO = new Memo<SipUri | null>(6);
 
 /** Parses a URI; null when `text` has no scheme or a sip/sips URI has no host. */
 export function parseUri(text: string): SipUri | null {

@@ -5,7 +5,13 @@
  * matching the method, Via readable. A failure names what a UAS answers
  * (400 and friends); this module only reports, it never answers.
  */
-import { getHeader, getHeaders, getHeaderValues, splitHeaderValues } from './headers.js';
+import {
+  countHeaders,
+  getHeader,
+  getHeaders,
+  getHeaderValues,
+  splitHeaderValues,
+} from './headers.js';
 import type { SipMessage } from './message.js';
 import { parseNameAddr } from './address.js';
 import { Memo } from './memo.js';
@@ -38,7 +44,7 @@ export function parseCSeq(value: string): CSeq | null {
   return CSEQ_MEMO.get(value, parseCSeqUncached);
 }
 
-const CSEQ_MEMO = new Memo<CSeq | null>(8);
+const CSEQ_MEMO = new Memo<CSeq | null>(2);
 
 function parseCSeqUncached(value: string): CSeq | null {
   const m = /^(\d{1,10})\s+([A-Za-z0-9\-.!%*_+`'~]+)$/.exec(value.trim());
@@ -75,6 +81,7 @@ export function validateMessage(message: SipMessage): ValidationProblem[] {
       problems.push({ reason: 'missing_header', header: name, detail: '' });
   }
   for (const name of SINGLE_VALUED) {
+    if (countHeaders(message.headers, name) < 2) continue;
     const hs = getHeaders(message.headers, name);
     if (hs.length > 1 && new Set(hs.map((h) => h.value)).size > 1)
       problems.push({ reason: 'duplicate_header', header: name, detail: `${hs.length} values` });

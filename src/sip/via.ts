@@ -35,7 +35,7 @@ export function parseVia(value: string): Via | null {
   return VIA_MEMO.get(value, parseViaUncached);
 }
 
-const VIA_MEMO = new Memo<Via | null>(8);
+const VIA_MEMO = new Memo<Via | null>(4);
 
 function parseViaUncached(value: string): Via | null {
   const parts = splitOutsideQuotes(value.trim(), ';');

@@ -232,15 +232,9 @@ export class AsteriskPersona implements Persona {
     });
     const cseq = parseCSeq(getHeader(scope.req, 'CSeq') ?? '');
     const retransmit = isFinal && cseq?.method === 'INVITE' && scope.ctx.transport === 'udp';
-    const key = this.retransmitKey(
-      scope.ctx,
-      getHeader(scope.req, 'Call-ID') ?? '',
-      cseq?.seq ?? 0,
-    );
-    return {
-      replies: [retransmit ? { data, retransmitKey: key } : { data }],
-      response: spec.status,
-    };
+    if (!retransmit) return { replies: [{ data }], response: spec.status };
+    const key = this.retransmitKey(scope.ctx, getHeader(scope.req, 'Call-ID') ?? '', cseq.seq);
+    return { replies: [{ data, retransmitKey: key }], response: spec.status };
   }
 
   /** The final answer the dial plan gives a dialed string (first matching rule, else the default). */

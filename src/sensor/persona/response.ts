@@ -9,7 +9,7 @@
  */
 import { getHeaders, getHeader } from '../../sip/headers.js';
 import type { SipRequest } from '../../sip/message.js';
-import { serializeParts, type HeaderLine } from '../../sip/serialize.js';
+import { sanitizeHeaderValue, type HeaderLine } from '../../sip/serialize.js';
 import type { PersonaProfile } from './profile.js';
 
 export interface ResponseSpec {
@@ -35,6 +35,10 @@ export function addressForVia(ip: string): string {
   return ip.includes(':') && !ip.startsWith('[') ? `[${ip}]` : ip;
 }
 
+/** A `;rport` without a value. */
+const BARE_RPORT = /;\s*rport(?=\s*(;|,|$))/i;
+const TAG_PARAM = /;\s*tag\s*=/i;
+
 /**
  * Rewrites the top Via value. chan_sip (`append`) removes a bare `;rport`
  * and appends `;received=IP;rport=PORT`, or only `;received=IP` when the
@@ -48,7 +52,7 @@ export function rewriteTopVia(
   port: number,
 ): string {
   const received = addressForVia(ip);
-  const bare = /;\s*rport(?=\s*(;|,|$))/i;
+  const bare = BARE_RPORT;
   if (!bare.test(value)) return `${value};received=${received}`;
   if (style === 'inplace') return value.replace(bare, `;rport=${port};received=${received}`);
   return `${value.replace(bare, '')};received=${received};rport=${port}`;
@@ -59,39 +63,46 @@ export function tagTo(value: string, tag: string | null): string {
   if (tag === null) return value;
   // A tag parameter after the URI (outside <>) means the request is in a dialog.
   const afterUri = value.includes('>') ? value.slice(value.lastIndexOf('>')) : value;
-  if (/;\s*tag\s*=/i.test(afterUri)) return value;
+  if (TAG_PARAM.test(afterUri)) return value;
   return `${value};tag=${tag}`;
 }
 
 /** The response bytes. */
 export function buildResponse(req: SipRequest, spec: ResponseSpec, ctx: ResponseContext): Buffer {
   const { profile } = ctx;
-  const lines: HeaderLine[] = [];
+  // Written straight into one string (serializeParts' format: CRLF line ends, values
+  // sanitised so no echoed text can forge a line).
+  let head = `${sanitizeHeaderValue(`SIP/2.0 ${spec.status} ${spec.reason}`)}\r\n`;
+  const line = (name: string, value: string): void => {
+    head += `${name}: ${sanitizeHeaderValue(value)}\r\n`;
+  };
   for (const name of profile.echoOrder) {
-    const hs = getHeaders(req.headers, name);
     if (name === 'Via') {
-      hs.forEach((h, i) => {
-        const v =
-          i === 0 ? rewriteTopVia(h.value, profile.viaStyle, ctx.srcIp, ctx.srcPort) : h.value;
-        lines.push(['Via', v]);
-      });
+      let i = 0;
+      for (const h of getHeaders(req.headers, 'Via')) {
+        line(
+          'Via',
+          i++ === 0 ? rewriteTopVia(h.value, profile.viaStyle, ctx.srcIp, ctx.srcPort) : h.value,
+        );
+      }
       continue;
     }
-    const first = hs[0];
-    if (!first) continue;
-    lines.push([name, name === 'To' ? tagTo(first.value, spec.toTag) : first.value]);
+    const value = getHeader(req, name);
+    if (value === undefined) continue;
+    line(name, name === 'To' ? tagTo(value, spec.toTag) : value);
   }
   if (spec.challenge !== undefined && profile.challengeBeforeServer)
-    lines.push(['WWW-Authenticate', spec.challenge]);
-  lines.push(['Server', ctx.server]);
+    line('WWW-Authenticate', spec.challenge);
+  line('Server', ctx.server);
   const isOptions = getHeader(req, 'CSeq')?.trim().endsWith('OPTIONS') === true;
   if (profile.allowOnEveryResponse || isOptions) {
-    lines.push(['Allow', profile.allow]);
-    lines.push(['Supported', profile.supported]);
+    line('Allow', profile.allow);
+    line('Supported', profile.supported);
   }
   if (spec.challenge !== undefined && !profile.challengeBeforeServer)
-    lines.push(['WWW-Authenticate', spec.challenge]);
-  for (const h of spec.extra ?? []) lines.push(h);
-  lines.push(['Content-Length', `${profile.contentLengthSeparator.slice(1)}0`]);
-  return serializeParts(`SIP/2.0 ${spec.status} ${spec.reason}`, lines);
+    line('WWW-Authenticate', spec.challenge);
+  for (const h of spec.extra ?? []) line(h[0], h[1]);
+  line('Content-Length', `${profile.contentLengthSeparator.slice(1)}0`);
+  head += '\r\n';
+  return Buffer.from(head, 'latin1');
 }
