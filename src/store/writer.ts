@@ -75,19 +75,31 @@ const LEGACY_TO_EVENTS_TEMPLATE = `INSERT INTO events (event, event_id, ts, sens
   NEW_ONLY`;
 const LEGACY_TO_EVENTS = LEGACY_TO_EVENTS_TEMPLATE.replace('NEW_ONLY', ENRICH_JOINS);
 /** Without the stored-id check; `$1` = prefix, `$2` = sensor (DuckDB wants no gaps in the numbers). */
-const LEGACY_TO_EVENTS_FRESH = LEGACY_TO_EVENTS_TEMPLATE.replace('NEW_ONLY', ENRICH_ONLY)
+const LEGACY_TO_EVENTS_FRESH = LEGACY_TO_EVENTS_TEMPLATE.replace(
+  'NEW_ONLY',
+  `${ENRICH_ONLY} NEW_ONLY`,
+)
   .replace('$3', '$1')
   .replace('$4', '$2');
 
 /**
- * True when some stored event has this sensor within the staged time
+ * Sets aside the ids of stored events of this sensor within the staged time
  * range ($1, $2 in epoch ms, $3 = sensor). Legacy ids are md5 of a prefix
  * that holds the sensor, plus the line number, and a line's event keeps
- * its sensor and time; so when none is stored, no staged id can be, and
- * the costly anti-join (about half of the insert) is skipped.
+ * its sensor and time; so only these can equal a staged id, and the insert
+ * checks against them, not against every stored id (that anti-join was
+ * about half of the insert). Usually none or a few (a second that
+ * straddles two batches); all of a batch when an import cut short is
+ * repeated.
  */
-const SENSOR_IN_RANGE = `SELECT EXISTS (SELECT 1 FROM events
-  WHERE sensor = $3 AND ts BETWEEN epoch_ms($1::BIGINT) AND epoch_ms($2::BIGINT)) AS hit`;
+const STORED_IDS = `CREATE OR REPLACE TEMP TABLE stored_ids AS SELECT event_id FROM events
+  WHERE sensor = $3 AND ts BETWEEN epoch_ms($1::BIGINT) AND epoch_ms($2::BIGINT)`;
+
+/** Legacy insert checked against `stored_ids`; `$1` = prefix, `$2` = sensor. */
+const LEGACY_TO_EVENTS_KNOWN = LEGACY_TO_EVENTS_FRESH.replace(
+  'NEW_ONLY',
+  'WHERE NOT EXISTS (SELECT 1 FROM stored_ids k WHERE k.event_id = s.event_id)',
+);
 
 function castFor(name: string): string {
   if (name === 'cseq') return 'TRY_CAST(s.cseq AS BIGINT)';
@@ -251,8 +263,8 @@ export class StoreWriter {
   }
 
   /**
-   * `freshSql` (only `params` as parameters) is used instead of `sql` when
-   * no stored event of the sensor `params[1]` lies in the staged time range.
+   * `freshSql` (only `params` as parameters, `NEW_ONLY` to fill) is used
+   * instead of `sql` with the ids of `STORED_IDS` for the sensor `params[1]`.
    */
   private async moveStaged(
     source: StageSource,
@@ -268,15 +280,19 @@ export class StoreWriter {
     const r = range.getRowObjectsJS()[0] ?? {};
     const lo = (r['lo'] ?? 0n) as bigint;
     const hi = (r['hi'] ?? 0n) as bigint;
-    let fresh = false;
+    let res;
     if (freshSql !== undefined && params[1] !== undefined) {
-      const hit = await conn.runAndReadAll(SENSOR_IN_RANGE, [lo, hi, params[1]]);
-      fresh = hit.getRowObjectsJS()[0]?.['hit'] === false;
+      await conn.run(STORED_IDS, [lo, hi, params[1]]);
+      const known = await conn.runAndReadAll('SELECT count(*) AS n FROM stored_ids');
+      const none = Number(known.getRowObjectsJS()[0]?.['n'] ?? 0) === 0;
+      res = await conn.run(
+        none ? freshSql.replace('NEW_ONLY', '') : LEGACY_TO_EVENTS_KNOWN,
+        params,
+      );
+      await conn.run('DROP TABLE stored_ids');
+    } else {
+      res = await conn.run(sql, [lo, hi, ...params]);
     }
-    const res =
-      fresh && freshSql !== undefined
-        ? await conn.run(freshSql, params)
-        : await conn.run(sql, [lo, hi, ...params]);
     await conn.run(`DELETE FROM ${source.table}`);
     await conn.run('DELETE FROM stage_numbers');
     return res.rowsChanged;
