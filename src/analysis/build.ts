@@ -15,7 +15,7 @@ import {
   queryTopDestinations,
 } from './queries/destinations.js';
 import { querySourceGraphs } from './queries/graph.js';
-import { queryDailyPhases, querySourceActivity } from './queries/phases.js';
+import { queryPhases } from './queries/phases.js';
 import { queryCallerSpread } from './queries/rogue.js';
 import { querySourceCountries, queryTopSources } from './queries/sources.js';
 import { querySummary } from './queries/summary.js';
@@ -97,16 +97,7 @@ export async function buildReport(db: Queryable, opts: ReportOptions): Promise<R
   const graph = await timed(t, 'graph', () => querySourceGraphs(db, filter, graphIps));
   const thresholds = opts.phases ?? PHASE_DEFAULTS;
   const phases = await timed(t, 'phases', async () => {
-    const activity = await querySourceActivity(db, filter);
-    const active = activity
-      .map((a) => ({ ip: a.ip, bits: phaseBits(a, thresholds) }))
-      .filter((a) => a.bits !== 0);
-    const daily = await queryDailyPhases(
-      db,
-      filter,
-      active.map((a) => a.ip),
-      active.map((a) => a.bits),
-    );
+    const { activity, daily } = await queryPhases(db, filter, (a) => phaseBits(a, thresholds));
     return analysePhases(activity, daily, thresholds, top);
   });
   const credentials = await timed(t, 'credentials', () => queryCredentials(db, filter, top));

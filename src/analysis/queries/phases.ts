@@ -61,91 +61,141 @@ const PH_SQL = `CASE
     ELSE 4 END`;
 const PH_NAME = `CASE ph WHEN 1 THEN 'abuse' WHEN 2 THEN 'brute_force' WHEN 3 THEN 'scanning' ELSE 'enumeration' END`;
 
-/**
- * Requests in scope with their class code (1 abuse, 2 brute_force,
- * 3 scanning, 4 enumeration), a 64-bit hash of the source and of the user
- * the request aims at (the Authorization username, else To / Request-URI user).
- */
-function classified(filter: ReportFilter, p: SqlParams): string {
-  return `r AS NOT MATERIALIZED (
-    SELECT src_ip, hash(src_ip) AS hs, src_cc, ts, password_guess, method = 'REGISTER' AS reg,
-           ${PH_SQL} AS ph,
-           CASE WHEN auth_user IS NOT NULL THEN hash(auth_user)
-                ELSE hash(coalesce(nullif(to_user, ''), nullif(ruri_user, ''))) END AS hu
-    FROM events WHERE event = 'sip.request' AND ${eventsWhere(filter, p)})`;
+/** Per-source activity and the daily series, from one call of queryPhases. */
+export interface PhaseData {
+  activity: SourceActivity[];
+  daily: DailyPhase[];
 }
 
+/** Names of the per-call temporary tables: only this counter goes into the SQL text. */
+let tempSeq = 0;
+
 /**
- * Counts per source over the whole scope, in one grouping on
- * (source, class, user) hashes: several times faster than grouping on the
- * strings. A collision would need two of the store's sources, or two users
- * of one source, to share a 64-bit hash.
+ * Per-source counts and the daily series. `bitsOf` classifies a source
+ * (analysis/phases.ts phaseBits with the report's thresholds); the daily
+ * series counts only the messages of the phases a source reached.
+ *
+ * Three aggregations, none of them on strings over the whole scope:
+ *   1. (day, source hash, class) -> messages, first and last time: kept in a
+ *      temporary table of the connection, it gives the per-source totals and,
+ *      once the sources are classified, the daily series, without a second
+ *      pass over the events;
+ *   2. (source hash, class, user hash) for the two classes where users count
+ *      (brute_force: attempts per user; enumeration: distinct users and
+ *      REGISTERs per user), one count per group;
+ *   3. source addresses and countries (grouped on the address: few groups),
+ *      and distinct password guesses (rows with a guess only).
+ * A collision would need two of the store's sources, or two users of one
+ * source, to share a 64-bit hash.
  */
-export async function querySourceActivity(
+export async function queryPhases(
   db: Queryable,
   filter: ReportFilter,
-): Promise<SourceActivity[]> {
-  const p = new SqlParams();
-  const rows = await db.all(
-    `WITH ${classified(filter, p)},
-     g AS (SELECT hs, ph, hu, count(*) AS n, count(*) FILTER (WHERE reg) AS regs FROM r GROUP BY ALL),
-     gs AS (
-       SELECT hs, sum(n) AS requests,
-              coalesce(sum(n) FILTER (WHERE ph = 3), 0) AS scan_requests,
-              coalesce(sum(n) FILTER (WHERE ph = 2), 0) AS auth_attempts,
-              coalesce(sum(n) FILTER (WHERE ph = 1), 0) AS external_invites,
-              count(*) FILTER (WHERE ph = 4) AS enum_targets,
-              coalesce(max(regs) FILTER (WHERE ph = 4), 0) AS max_registers_one_user,
-              coalesce(max(n) FILTER (WHERE ph = 2), 0) AS max_attempts_one_user
-       FROM g GROUP BY hs),
-     s AS (
-       SELECT hs, any_value(src_ip) AS src_ip, any_value(src_cc) AS cc, min(ts) AS first_ts,
-              max(ts) AS last_ts, count(DISTINCT password_guess) AS password_guesses
-       FROM r GROUP BY hs)
-     SELECT s.* EXCLUDE (hs), gs.* EXCLUDE (hs) FROM s JOIN gs USING (hs) ORDER BY src_ip`,
-    p.values,
+  bitsOf: (a: SourceActivity) => number,
+): Promise<PhaseData> {
+  const days = `sipsnare_phase_days_${process.pid}_${++tempSeq}`;
+  const p0 = new SqlParams();
+  await db.all(
+    `CREATE TEMP TABLE ${days} AS
+     SELECT CAST(ts AS DATE) AS d, hash(src_ip) AS hs, ${PH_SQL} AS ph,
+            count(*) AS n, min(ts) AS f, max(ts) AS l
+     FROM events WHERE event = 'sip.request' AND ${eventsWhere(filter, p0)}
+     GROUP BY ALL`,
+    p0.values,
   );
-  return rows.map((r) => ({
-    ip: str(r, 'src_ip') ?? '',
-    cc: str(r, 'cc'),
-    requests: num(r, 'requests'),
-    scan_requests: num(r, 'scan_requests'),
-    enum_targets: num(r, 'enum_targets'),
-    auth_attempts: num(r, 'auth_attempts'),
-    max_attempts_one_user: num(r, 'max_attempts_one_user'),
-    max_registers_one_user: num(r, 'max_registers_one_user'),
-    password_guesses: num(r, 'password_guesses'),
-    external_invites: num(r, 'external_invites'),
-    first_ts: str(r, 'first_ts') ?? '',
-    last_ts: str(r, 'last_ts') ?? '',
-  }));
+  try {
+    const p = new SqlParams();
+    const w1 = eventsWhere(filter, p);
+    const w2 = eventsWhere(filter, p);
+    const w3 = eventsWhere(filter, p);
+    const rows = await db.all(
+      `WITH u AS (
+         SELECT hs, ph, hu, count_if(ph = 2 OR reg) AS c FROM (
+           SELECT hash(src_ip) AS hs, ${PH_SQL} AS ph, method = 'REGISTER' AS reg,
+                  hash(coalesce(auth_user, nullif(to_user, ''), ruri_user)) AS hu
+           FROM events WHERE event = 'sip.request' AND ${w1})
+         WHERE ph IN (2, 4) GROUP BY ALL),
+       us AS (
+         SELECT hs, count(*) FILTER (WHERE ph = 4) AS enum_targets,
+                coalesce(max(c) FILTER (WHERE ph = 4), 0) AS max_registers_one_user,
+                coalesce(max(c) FILTER (WHERE ph = 2), 0) AS max_attempts_one_user
+         FROM u GROUP BY hs),
+       ds AS (
+         SELECT hs, sum(n) AS requests,
+                coalesce(sum(n) FILTER (WHERE ph = 3), 0) AS scan_requests,
+                coalesce(sum(n) FILTER (WHERE ph = 2), 0) AS auth_attempts,
+                coalesce(sum(n) FILTER (WHERE ph = 1), 0) AS external_invites,
+                min(f) AS first_ts, max(l) AS last_ts
+         FROM ${days} GROUP BY hs),
+       nm AS (
+         SELECT hash(src_ip) AS hs, min(src_ip) AS src_ip, any_value(cc) AS cc FROM (
+           SELECT src_ip, any_value(src_cc) AS cc FROM events
+           WHERE event = 'sip.request' AND ${w2} GROUP BY src_ip)
+         GROUP BY hs),
+       pw AS (
+         SELECT hs, count(*) AS password_guesses FROM (
+           SELECT DISTINCT hash(src_ip) AS hs, password_guess FROM events
+           WHERE event = 'sip.request' AND password_guess IS NOT NULL AND ${w3})
+         GROUP BY hs)
+       SELECT nm.src_ip, nm.cc, ds.first_ts, ds.last_ts,
+              coalesce(pw.password_guesses, 0) AS password_guesses,
+              ds.requests, ds.scan_requests, ds.auth_attempts, ds.external_invites,
+              coalesce(us.enum_targets, 0) AS enum_targets,
+              coalesce(us.max_registers_one_user, 0) AS max_registers_one_user,
+              coalesce(us.max_attempts_one_user, 0) AS max_attempts_one_user
+       FROM nm JOIN ds USING (hs) LEFT JOIN us USING (hs) LEFT JOIN pw USING (hs)
+       ORDER BY nm.src_ip`,
+      p.values,
+    );
+    const activity: SourceActivity[] = rows.map((r) => ({
+      ip: str(r, 'src_ip') ?? '',
+      cc: str(r, 'cc'),
+      requests: num(r, 'requests'),
+      scan_requests: num(r, 'scan_requests'),
+      enum_targets: num(r, 'enum_targets'),
+      auth_attempts: num(r, 'auth_attempts'),
+      max_attempts_one_user: num(r, 'max_attempts_one_user'),
+      max_registers_one_user: num(r, 'max_registers_one_user'),
+      password_guesses: num(r, 'password_guesses'),
+      external_invites: num(r, 'external_invites'),
+      first_ts: str(r, 'first_ts') ?? '',
+      last_ts: str(r, 'last_ts') ?? '',
+    }));
+    const active = activity.map((a) => ({ ip: a.ip, bits: bitsOf(a) })).filter((a) => a.bits !== 0);
+    const daily = await dailyPhases(
+      db,
+      days,
+      active.map((a) => a.ip),
+      active.map((a) => a.bits),
+    );
+    return { activity, daily };
+  } finally {
+    await db.all(`DROP TABLE IF EXISTS ${days}`);
+  }
 }
 
 /**
- * Daily series for the classified sources: the classification (from
- * analysis/phases.ts) travels as two bound lists, addresses and phase bits,
- * so the day x source detail never leaves the database.
+ * Daily series for the classified sources, from the (day, source, class)
+ * table: the classification travels as two bound lists, addresses and phase
+ * bits, so the day x source detail never leaves the database.
  */
-export async function queryDailyPhases(
+async function dailyPhases(
   db: Queryable,
-  filter: ReportFilter,
+  days: string,
   ips: readonly string[],
   bits: readonly number[],
 ): Promise<DailyPhase[]> {
   if (ips.length === 0) return [];
   const p = new SqlParams();
-  const cte = classified(filter, p);
   const ipList = p.add(ips);
   const bitList = p.add(bits);
   const rows = await db.all(
-    `WITH ${cte},
-     q AS (SELECT hash(ip) AS hs, bits FROM (
+    `WITH q AS (SELECT hash(ip) AS hs, bits FROM (
              SELECT unnest(${ipList}::VARCHAR[]) AS ip, unnest(${bitList}::INTEGER[]) AS bits)),
-     g AS (SELECT CAST(ts AS DATE) AS d, hs, ph, count(*) AS n FROM r GROUP BY ALL),
      x AS (
        SELECT g.d, g.hs, g.n, q.bits,
               CASE WHEN g.ph = 4 AND (q.bits & 16) <> 0 AND (q.bits & 2) = 0 THEN 2 ELSE g.ph END AS ph
-       FROM g JOIN q USING (hs))
+       FROM ${days} g JOIN q USING (hs))
      SELECT strftime(d, '%Y-%m-%d') AS day, ${PH_NAME} AS phase,
             count(DISTINCT hs) AS sources, sum(n) AS n
      FROM x
