@@ -11,8 +11,8 @@ import type { CredentialSection } from '../types.js';
 
 /**
  * Top `top` usernames and passwords, and every cracked extension. Distinct
- * sources are counted only for the top usernames (a join back), not for
- * every username tried.
+ * sources are counted only for the top usernames (a second scan keeping
+ * only their rows), not for every username tried.
  */
 export async function queryCredentials(
   db: Queryable,
@@ -23,14 +23,16 @@ export async function queryCredentials(
   const where1 = eventsWhere(filter, p1);
   const lim1 = p1.add(top);
   const users = await db.all(
-    `WITH u AS (
+    `WITH u AS NOT MATERIALIZED (
        SELECT coalesce(auth_user, from_user) AS username, src_ip FROM events
        WHERE event = 'sip.request' AND ${where1}
          AND (auth_user IS NOT NULL OR (method = 'REGISTER' AND from_user IS NOT NULL))),
      t AS (SELECT username, count(*) AS attempts FROM u GROUP BY username
-           ORDER BY attempts DESC, username LIMIT CAST(${lim1} AS BIGINT))
-     SELECT t.username, t.attempts, count(DISTINCT u.src_ip) AS sources
-     FROM t JOIN u USING (username) GROUP BY t.username, t.attempts
+           ORDER BY attempts DESC, username LIMIT CAST(${lim1} AS BIGINT)),
+     s AS (SELECT username, count(DISTINCT src_ip) AS sources FROM u
+           WHERE username IN (SELECT username FROM t) GROUP BY username)
+     SELECT t.username, t.attempts, s.sources
+     FROM t JOIN s USING (username)
      ORDER BY t.attempts DESC, t.username`,
     p1.values,
   );
