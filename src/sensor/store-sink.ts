@@ -17,7 +17,16 @@ import { loadEnricher, type Enricher } from '../store/enricher.js';
 import { openStore, type Store } from '../store/store.js';
 import { StoreWriter } from '../store/writer.js';
 
+/**
+ * DuckDB's memory bound inside a sensor: the honeypot is a long-running
+ * process on a small host, and DuckDB would otherwise take up to 80 % of
+ * the machine for its cache.
+ */
+export const SINK_MEMORY_LIMIT = '256MB';
+
 export interface StoreSinkOptions {
+  /** DuckDB memory bound (default SINK_MEMORY_LIMIT). */
+  readonly memoryLimit?: string;
   readonly batchSize?: number;
   readonly intervalMs?: number;
   readonly maxQueued?: number;
@@ -47,7 +56,9 @@ class Sink implements StoreSink {
   constructor(
     readonly store: Store,
     private readonly writer: StoreWriter,
-    private readonly opts: Required<Omit<StoreSinkOptions, 'enricher' | 'onError'>> &
+    private readonly opts: Required<
+      Omit<StoreSinkOptions, 'enricher' | 'onError' | 'memoryLimit'>
+    > &
       Pick<StoreSinkOptions, 'onError'>,
   ) {}
 
@@ -117,7 +128,7 @@ export async function openStoreSink(
   dbPath: string,
   opts: StoreSinkOptions = {},
 ): Promise<StoreSink> {
-  const store = await openStore(dbPath);
+  const store = await openStore(dbPath, { memoryLimit: opts.memoryLimit ?? SINK_MEMORY_LIMIT });
   try {
     const enricher = opts.enricher ?? (await loadEnricher());
     const gapMinutes = opts.gapMinutes ?? DEFAULT_GAP_MINUTES;

@@ -72,16 +72,29 @@ export async function migrate(
   return version;
 }
 
+export interface StoreOptions {
+  /**
+   * DuckDB's memory bound (e.g. '512MB', '4GB'): its buffer cache and
+   * operators stay under it and spill to disk beyond. Unset, DuckDB may use
+   * 80 % of the machine's memory, fine for a one-off import, not for a
+   * long-running sensor.
+   */
+  readonly memoryLimit?: string;
+}
+
 /**
  * Opens the store at `path` (`:memory:` for tests), creating the file and
  * its folder when missing, and migrates it. A file that is not a DuckDB
  * database, or is locked by another process, gives SNARE_ERR_STORE.
  */
-export async function openStore(path: string): Promise<Store> {
+export async function openStore(path: string, opts: StoreOptions = {}): Promise<Store> {
   if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true });
   let instance: DuckDBInstance;
   try {
-    instance = await DuckDBInstance.create(path);
+    instance = await DuckDBInstance.create(
+      path,
+      opts.memoryLimit === undefined ? {} : { memory_limit: opts.memoryLimit },
+    );
   } catch (err) {
     throw new SnareError('SNARE_ERR_STORE', `cannot open store ${path}`, { cause: err });
   }

@@ -14,13 +14,19 @@ import { loadEnricher } from '../../store/enricher.js';
 import { openStore } from '../../store/store.js';
 import type { Command } from '../command.js';
 
-const usage = `usage: sipsnare ingest --db FILE [--json] [--sensor-id ID] [--gap MINUTES] PATH...
+/** DuckDB's memory bound during an import unless --memory-limit says otherwise. */
+export const DEFAULT_INGEST_MEMORY = '2GB';
+
+const usage = `usage: sipsnare ingest --db FILE [--json] [--sensor-id ID] [--gap MINUTES]
+                      [--memory-limit SIZE] PATH...
 
   --db FILE         store to write (created when missing)
   --json            print the summary as one JSON object (last stdout line)
   --sensor-id ID    sensor of every imported record (default: file name
                     without extensions; JSON lines keep their own)
   --gap MINUTES     unification gap between INVITEs of one call (default ${DEFAULT_GAP_MINUTES})
+  --memory-limit S  DuckDB's memory bound, e.g. 1GB, 512MB (default ${DEFAULT_INGEST_MEMORY});
+                    larger work spills to a temporary folder beside the store
   PATH              files or directories (walked); .gz read transparently
 
 Formats are recognised by content: our JSON lines, the legacy listener log
@@ -52,7 +58,13 @@ export const command: Command = {
   summary: 'import legacy logs, JSON lines, PBX logs and captures into a store',
   usage,
   async run(argv, io) {
-    let values: { db?: string; json?: boolean; 'sensor-id'?: string; gap?: string };
+    let values: {
+      db?: string;
+      json?: boolean;
+      'sensor-id'?: string;
+      gap?: string;
+      'memory-limit'?: string;
+    };
     let positionals: string[];
     try {
       ({ values, positionals } = parseArgs({
@@ -62,6 +74,7 @@ export const command: Command = {
           json: { type: 'boolean' },
           'sensor-id': { type: 'string' },
           gap: { type: 'string' },
+          'memory-limit': { type: 'string' },
         },
         allowPositionals: true,
         strict: true,
@@ -77,7 +90,13 @@ export const command: Command = {
     if (sensorId !== undefined && (sensorId === '' || sensorId.length > 128)) {
       throw new UsageError('--sensor-id must be 1 to 128 characters');
     }
-    const store = await openStore(values.db);
+    const memoryLimit = values['memory-limit'] ?? DEFAULT_INGEST_MEMORY;
+    if (!/^\d{1,6}(?:\.\d{1,3})?\s?(?:KB|MB|GB|TB|KiB|MiB|GiB|TiB)$/i.test(memoryLimit)) {
+      throw new UsageError(
+        `--memory-limit wants a size such as 2GB or 512MB, got "${memoryLimit}"`,
+      );
+    }
+    const store = await openStore(values.db, { memoryLimit });
     const progress = progressReporter(io.stderr);
     try {
       const report = await ingestPaths(store, positionals, {
