@@ -205,7 +205,7 @@ export function renderHtml(r: Report, top: number): string {
 <title>sipsnare report</title><style>${STYLE}</style></head>
 <body><header><h1>sipsnare report</h1><div>${escapeHtml(`Generated ${r.meta.generated_at}; ${scope}. Shares are fractions of unified INVITEs unless noted.`)}</div></header>
 <main>${body.join('\n')}</main>
-<footer>${escapeHtml(`Geo-IP and ASN data ${s.geo_data_date ?? 'date unknown'}: RIR-derived, CC BY 4.0 (NRO, RouteViews, DB-IP).`)}</footer>
+<footer>${escapeHtml(`Geo-IP and ASN data ${s.geo_data_date ?? 'date unknown'}: countries from RIR data (Number Resource Organization, nro.net), AS from RouteViews (routeviews.org) and DB-IP (db-ip.com), CC BY 4.0.`)}</footer>
 </body></html>
 `;
 }
