@@ -29,8 +29,12 @@ export interface FileReport {
   readonly path: string;
   readonly format: Format | null;
   readonly sensor: string;
-  /** imported: new data read; unchanged: nothing new since the last import; skipped: unknown format; error. */
-  readonly status: 'imported' | 'unchanged' | 'skipped' | 'error';
+  /**
+   * imported: new data read; unchanged: nothing new since the last import;
+   * skipped: unknown format; stopped: the stop signal cut it short (events
+   * counts what was stored; a re-run adds the rest); error.
+   */
+  readonly status: 'imported' | 'unchanged' | 'skipped' | 'stopped' | 'error';
   readonly lines: number;
   readonly events: number;
   readonly duplicates: number;
@@ -62,6 +66,19 @@ export interface IngestOptions {
   /** Sensor id for every file; default: the file name without extensions. */
   readonly sensorId?: string;
   readonly onProgress?: (p: ProgressInfo) => void;
+  /**
+   * Stops the import at the next batch: what was flushed stays (a re-run
+   * adds only the rest), the file in progress is reported as stopped, and
+   * the unified INVITEs are rebuilt for what is in the store.
+   */
+  readonly signal?: AbortSignal;
+}
+
+/** Thrown inside a file's import when the stop signal fired. */
+class ImportStopped extends Error {
+  constructor() {
+    super('stopped before the end of the file; run the import again to add the rest');
+  }
 }
 
 interface Tally {
@@ -99,11 +116,40 @@ function handlerFor(
   }
 }
 
+/** importOne, turning a stop into a `stopped` report of what was stored. */
 async function importOne(
   store: Store,
   writer: StoreWriter,
   path: string,
   opts: IngestOptions,
+): Promise<FileReport> {
+  const tally: Tally = { added: 0, duplicates: 0 };
+  try {
+    return await importFile(store, writer, path, opts, tally);
+  } catch (err) {
+    if (!(err instanceof ImportStopped)) throw err;
+    add(tally, await writer.flush());
+    return {
+      path,
+      format: null,
+      sensor: opts.sensorId ?? sensorFromPath(path),
+      status: 'stopped',
+      lines: 0,
+      events: tally.added,
+      duplicates: tally.duplicates,
+      rejected: 0,
+      rejects: [],
+      error: err.message,
+    };
+  }
+}
+
+async function importFile(
+  store: Store,
+  writer: StoreWriter,
+  path: string,
+  opts: IngestOptions,
+  tally: Tally,
 ): Promise<FileReport> {
   const sensor = opts.sensorId ?? sensorFromPath(path);
   const base = { path, sensor, lines: 0, events: 0, duplicates: 0, rejected: 0, rejects: [] };
@@ -114,15 +160,16 @@ async function importOne(
   const headSha = prior?.headSha ?? info.headSha;
   const headBytes = prior?.headBytes ?? info.headBytes;
   const prefix = idPrefix(sensor, headSha);
-  const tally: Tally = { added: 0, duplicates: 0 };
   const isCapture = format === 'pcap' || format === 'pcapng';
   if (prior && isCapture && prior.bytesDone === info.size) {
     return { ...base, format, status: 'unchanged' };
   }
   const start = prior && !isCapture ? prior.bytesDone : 0;
   const startLine = prior && !isCapture ? prior.linesDone + 1 : 1;
-  const progress = (bytes: number, lines: number): void =>
+  const progress = (bytes: number, lines: number): void => {
+    if (opts.signal?.aborted === true) throw new ImportStopped();
     opts.onProgress?.({ path, bytes: bytes + start, totalBytes: info.size, lines });
+  };
   let run: {
     bytesDone: number;
     linesDone: number;
@@ -218,6 +265,7 @@ export async function ingestPaths(
   const reports: FileReport[] = [];
   try {
     for (const path of files) {
+      if (opts.signal?.aborted === true) break;
       try {
         reports.push(await importOne(store, writer, path, opts));
       } catch (err) {

@@ -104,10 +104,15 @@ export const command: Command = {
         gapMinutes: Number(gapText),
         ...(sensorId !== undefined ? { sensorId } : {}),
         onProgress: progress.onProgress,
+        signal: io.stopSignal,
       });
       progress.done();
       if (values.json) io.stdout.write(JSON.stringify(report) + '\n');
       else io.stdout.write(text(report));
+      if (io.stopSignal.aborted) {
+        io.stderr.write('ingest: stopped; run the same command again to import the rest\n');
+        return 130;
+      }
       return report.files.some((f) => f.status === 'error') ? 1 : 0;
     } finally {
       progress.done();
