@@ -99,6 +99,21 @@ function jsonlEvents(dir: string): SnareEvent[] {
     );
 }
 
+/** A run configuration in `dir`: UDP on `port`, events in `dir/<events>`, the shared store. */
+function writeConfig(dir: string, sensorId: string, port: number, events: string): string {
+  const path = join(dir, `${sensorId}.yaml`);
+  writeFileSync(
+    path,
+    stringify({
+      sensor_id: sensorId,
+      listen: [`udp://127.0.0.1:${String(port)}`],
+      events: { jsonl: join(dir, events) },
+      store: { db: join(dir, 'store', 'sipsnare.duckdb') },
+    }),
+  );
+  return path;
+}
+
 describe('sipsnare run writes the embedded store', () => {
   let dir: string;
   let port: number;
@@ -107,16 +122,7 @@ describe('sipsnare run writes the embedded store', () => {
   before(async () => {
     dir = mkdtempSync(join(tmpdir(), 'snare-run-'));
     port = await freePort();
-    cfgPath = join(dir, 'run.yaml');
-    writeFileSync(
-      cfgPath,
-      stringify({
-        sensor_id: 'run01',
-        listen: [`udp://127.0.0.1:${port}`],
-        events: { jsonl: join(dir, 'events') },
-        store: { db: join(dir, 'store', 'sipsnare.duckdb') },
-      }),
-    );
+    cfgPath = writeConfig(dir, 'run01', port, 'events');
   });
   after(() => {
     rmSync(dir, { recursive: true, force: true });
@@ -159,17 +165,8 @@ describe('sipsnare run writes the embedded store', () => {
 
   it('keeps recording JSON lines when the store is locked by another process', async () => {
     const first = await startRun(cfgPath);
-    const second = join(dir, 'second.yaml');
     const port2 = await freePort();
-    writeFileSync(
-      second,
-      stringify({
-        sensor_id: 'run02',
-        listen: [`udp://127.0.0.1:${port2}`],
-        events: { jsonl: join(dir, 'events2') },
-        store: { db: join(dir, 'store', 'sipsnare.duckdb') },
-      }),
-    );
+    const second = writeConfig(dir, 'run02', port2, 'events2');
     try {
       const run2 = await startRun(second);
       try {
