@@ -36,7 +36,8 @@ export function detectFormat(sample: Buffer): Format | null {
   for (const raw of lines) {
     const line = raw.endsWith('\r') ? raw.slice(0, -1) : raw;
     if (line.trim() === '' || line.startsWith('#')) continue;
-    if (line.startsWith('{')) votes.jsonl++;
+    // A JSON line is a whole object: a pretty-printed JSON file is not JSON lines.
+    if (line.startsWith('{') && line.trimEnd().endsWith('}')) votes.jsonl++;
     else if (/^Source: \S+:\d+$/.test(line) || /^Datetime: \d{4}-/.test(line)) votes.honeynet++;
     else if (typeof parseLegacyLine(line) !== 'string') votes.legacy++;
     else if (typeof parsePbxLine(line, { lastTsMs: 0, year: 2000 }) === 'object') votes.pbx++;
