@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { join, relative } from 'node:path';
 import { describe, it } from 'node:test';
 import fc from 'fast-check';
 import { emptyEvent } from '../events/catalog.js';
@@ -10,7 +10,7 @@ import { openStore } from '../store/store.js';
 import { NO_ENRICHMENT } from '../store/enricher.js';
 import { StoreWriter } from '../store/writer.js';
 import { parseLegacyLine } from './legacy.js';
-import { stageLegacyFileSql } from './legacy-sql.js';
+import { sqlReadable, stageLegacyFileSql } from './legacy-sql.js';
 import { fileInfo } from './source.js';
 
 interface Staged {
@@ -173,5 +173,22 @@ describe('stageLegacyFileSql', () => {
       null,
     );
     assert.equal(await viaSql(`${FIG1}\n${FIG1.replace('100', 'a\x01b')}\n`), null);
+  });
+
+  it('takes relative paths (resolved), but not gzip files, offsets or glob characters', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'snare-sqlpath-'));
+    try {
+      const path = join(dir, 'hp01.log');
+      writeFileSync(path, `${FIG1}\n`);
+      const info = fileInfo(relative(process.cwd(), path));
+      assert.equal(sqlReadable(info, 0), true);
+      assert.equal(sqlReadable(info, 10), false);
+      assert.equal(sqlReadable({ ...info, gzip: true }, 0), false);
+      const glob = join(dir, 'hp[1].log');
+      writeFileSync(glob, `${FIG1}\n`);
+      assert.equal(sqlReadable(fileInfo(glob), 0), false);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });

@@ -30,7 +30,7 @@
  */
 import type { DuckDBConnection } from '@duckdb/node-api';
 import { closeSync, openSync, readSync } from 'node:fs';
-import { isAbsolute } from 'node:path';
+import { resolve } from 'node:path';
 import { MAX_VALUE_CHARS } from './legacy.js';
 import { MAX_LINE_BYTES, MAX_LISTED_REJECTS, type LineHandler, type LineRun } from './lines.js';
 import type { FileInfo } from './source.js';
@@ -113,8 +113,9 @@ function num(v: unknown): number {
 
 /** True when this file can take the SQL reader at all. */
 export function sqlReadable(info: FileInfo, offset: number): boolean {
-  // A glob character would make DuckDB expand the path into other files.
-  return !info.gzip && offset === 0 && isAbsolute(info.path) && !/[*?[\]{}]/.test(info.path);
+  // Absolute, so DuckDB never reads a scheme (s3:, http:) into it; a glob
+  // character would make DuckDB expand the path into other files.
+  return !info.gzip && offset === 0 && !/[*?[\]{}]/.test(resolve(info.path));
 }
 
 /** Odd lines handed to JavaScript per query (they may be up to MAX_LINE_BYTES long). */
@@ -138,7 +139,7 @@ export async function stageLegacyFileSql(
 ): Promise<SqlLineRun | null> {
   if (!sqlReadable(info, 0)) return null;
   try {
-    await conn.run(READ_SQL, [info.path]);
+    await conn.run(READ_SQL, [resolve(info.path)]);
   } catch {
     await conn.run('DROP TABLE IF EXISTS legacy_raw');
     return null;
