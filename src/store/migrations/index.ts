@@ -1,11 +1,13 @@
 /**
  * @module
- * The store migrations, embedded so that the built program (dist/) finds them
- * without copying files: each entry is the text of `NNNN_name.sql` beside
- * this module, in order. The .sql files are the readable source; a test
- * checks that this list matches them byte for byte, so edit both together.
- * Never edit a released migration: add the next number instead.
+ * The store migrations: the `NNNN_name.sql` files of this folder, in order,
+ * read once at load. The .sql files are the only source of the schema; the
+ * path is taken from the repository root, which is three levels up both
+ * from this source file and from its build in dist/, so the built program
+ * reads the same files. Never edit a released migration: add the next
+ * number instead.
  */
+import { readdirSync, readFileSync } from 'node:fs';
 
 /** One schema step: applied once, in version order, recorded in `meta`. */
 export interface Migration {
@@ -14,116 +16,16 @@ export interface Migration {
   readonly sql: string;
 }
 
-export const MIGRATIONS: readonly Migration[] = [
-  {
-    version: 1,
-    name: '0001_init',
-    sql: `-- 0001: events with enrichment columns, unified INVITEs, import bookkeeping.
--- Column names of events up to dropped are the event schema's
--- (src/events/catalog.ts), in the same order; the enrichment columns follow.
-CREATE TABLE events (
-  event          VARCHAR NOT NULL,
-  event_id       VARCHAR NOT NULL,
-  ts             TIMESTAMP NOT NULL,      -- UTC
-  sensor         VARCHAR NOT NULL,
-  transport      VARCHAR,
-  src_ip         VARCHAR NOT NULL,
-  src_port       INTEGER,
-  dst_ip         VARCHAR,
-  dst_port       INTEGER,
-  size           INTEGER,
-  method         VARCHAR,
-  ruri           VARCHAR,
-  ruri_user      VARCHAR,
-  from_user      VARCHAR,
-  from_display   VARCHAR,
-  from_tag       VARCHAR,
-  to_user        VARCHAR,
-  call_id        VARCHAR,
-  cseq           BIGINT,
-  user_agent     VARCHAR,
-  status         INTEGER,
-  response       INTEGER,
-  auth_user      VARCHAR,
-  auth_realm     VARCHAR,
-  auth_ok        BOOLEAN,
-  password_guess VARCHAR,
-  guess_source   VARCHAR,
-  dialed         VARCHAR,
-  reason         VARCHAR,
-  excerpt        VARCHAR,
-  dropped        INTEGER,
-  -- enrichment
-  origin         VARCHAR NOT NULL,        -- sensor | jsonl | legacy | honeynet | pcap | asterisk | freeswitch
-  src_cc         VARCHAR,                 -- ISO 3166 alpha-2 from RIR data; null for masked or unknown addresses
-  src_asn        INTEGER,
-  src_as_name    VARCHAR,
-  ua_label       VARCHAR,                 -- 'undefined', 'random', or the User-Agent as sent
-  ua_family      VARCHAR,                 -- e.g. SIPVicious, Zoiper, VaxSIPUserAgent
-  ua_category    VARCHAR,                 -- scanner | sdk | softphone | pbx | custom | undefined | random
-  dialed_number  VARCHAR,                 -- normalised E.164 (+CC...), null when not an external number
-  dst_cc         VARCHAR,                 -- ISO region of dialed_number; calling code ('800', '882'...) for non-geographic numbers
-  number_type    VARCHAR,                 -- MOBILE, FIXED_LINE, TOLL_FREE, PREMIUM_RATE, ... (libphonenumber types)
-  number_kind    VARCHAR                  -- external | extension | invalid (INVITEs only)
-);
+/** The folder of the .sql files, from src/store/migrations or dist/store/migrations. */
+export const MIGRATIONS_DIR = new URL('../../../src/store/migrations/', import.meta.url);
 
--- Unified INVITEs (DESIGN.md): one source IP, one destination number,
--- consecutive INVITEs at most --gap apart. Rebuilt from events after import.
-CREATE TABLE calls (
-  src_ip         VARCHAR NOT NULL,
-  dialed_number  VARCHAR NOT NULL,
-  first_ts       TIMESTAMP NOT NULL,
-  last_ts        TIMESTAMP NOT NULL,
-  invites        INTEGER NOT NULL,
-  sensors        INTEGER NOT NULL,
-  src_cc         VARCHAR,
-  src_asn        INTEGER,
-  dst_cc         VARCHAR,
-  number_type    VARCHAR,
-  ua_label       VARCHAR,                 -- the first INVITE's label
-  ua_category    VARCHAR
-);
+const FILE = /^(\d{4})_[a-z0-9_]+\.sql$/;
 
--- One row per imported file: lets a re-import skip what it has, and a grown
--- file add only its new lines.
-CREATE TABLE imports (
-  path           VARCHAR NOT NULL,
-  sensor         VARCHAR NOT NULL,
-  format         VARCHAR NOT NULL,
-  head_sha256    VARCHAR NOT NULL,        -- hash of the first bytes: identifies the file across renames
-  head_bytes     BIGINT NOT NULL,         -- how many first bytes head_sha256 covers
-  bytes_done     BIGINT NOT NULL,         -- offset after the last complete line imported
-  lines_done     BIGINT NOT NULL,
-  events_added   BIGINT NOT NULL,         -- events this file added, over all its imports
-  rejected       BIGINT NOT NULL,         -- lines or records that did not parse, over all its imports
-  imported_at    TIMESTAMP NOT NULL
-);
-
-CREATE TABLE meta (
-  key            VARCHAR PRIMARY KEY,
-  value          VARCHAR NOT NULL
-);
-`,
-  },
-  {
-    version: 2,
-    name: '0002_enrichment_dims',
-    sql: `-- 0002: per-distinct-value enrichment results, kept so that later imports
--- and the live store sink look each source address and User-Agent up once.
--- Rebuilt freely: they are caches, the events table holds the copied values.
-CREATE TABLE dim_ip (
-  src_ip         VARCHAR PRIMARY KEY,
-  src_cc         VARCHAR,
-  src_asn        INTEGER,
-  src_as_name    VARCHAR
-);
-
-CREATE TABLE dim_ua (
-  user_agent     VARCHAR PRIMARY KEY,     -- '' stands for an absent User-Agent
-  ua_label       VARCHAR,
-  ua_family      VARCHAR,
-  ua_category    VARCHAR
-);
-`,
-  },
-];
+export const MIGRATIONS: readonly Migration[] = readdirSync(MIGRATIONS_DIR)
+  .filter((f) => FILE.test(f))
+  .sort()
+  .map((f) => ({
+    version: Number(f.slice(0, 4)),
+    name: f.slice(0, -'.sql'.length),
+    sql: readFileSync(new URL(f, MIGRATIONS_DIR), 'utf8'),
+  }));
