@@ -144,56 +144,53 @@ function attr(line: string, name: string, last: boolean): string | undefined {
   return end < 0 ? undefined : line.slice(at + key.length, end);
 }
 
-type Partial = Omit<PbxRecord, 'tsMs'>;
+type Body = Omit<PbxRecord, 'tsMs'>;
+type Known = Partial<Omit<Body, 'origin' | 'ip' | 'port'>>;
 
-function asterisk(line: string): Partial | string {
+/** A record at `address` (ip[:port]) where only `known` is known; 'bad_address' when unreadable. */
+function at(origin: Body['origin'], address: string, known: Known): Body | string {
+  const a = splitAddress(address);
+  if (!a) return 'bad_address';
+  return {
+    origin,
+    ...a,
+    transport: null,
+    method: null,
+    fromUser: null,
+    authUser: null,
+    dialed: null,
+    response: null,
+    ...known,
+  };
+}
+
+function asterisk(line: string): Body | string {
   let m = RE.registration.exec(line);
   if (m) {
-    const a = splitAddress(m[2] ?? '');
-    if (!a) return 'bad_address';
-    const user = sipUser(m[1] ?? '');
-    return {
-      origin: 'asterisk',
-      ...a,
-      transport: null,
+    return at('asterisk', m[2] ?? '', {
       method: 'REGISTER',
-      fromUser: user,
-      authUser: null,
-      dialed: null,
+      fromUser: sipUser(m[1] ?? ''),
       response: regResponse(m[3] ?? ''),
-    };
+    });
   }
   m = RE.callFrom.exec(line);
   const anon = m ? null : RE.callAnon.exec(line);
   if (m || anon) {
     const [tr, addr, ext] = m ? [m[2], m[3], m[4]] : [anon?.[1], anon?.[2], anon?.[3]];
-    const a = splitAddress(addr ?? '');
-    if (!a) return 'bad_address';
-    return {
-      origin: 'asterisk',
-      ...a,
+    return at('asterisk', addr ?? '', {
       transport: transportOf(tr),
       method: 'INVITE',
-      fromUser: null,
-      authUser: null,
       dialed: clip(ext),
       response: 404,
-    };
+    });
   }
   m = RE.request.exec(line);
   if (m) {
-    const a = splitAddress(m[3] ?? '');
-    if (!a) return 'bad_address';
-    return {
-      origin: 'asterisk',
-      ...a,
-      transport: null,
+    return at('asterisk', m[3] ?? '', {
       method: m[1] ?? null,
       fromUser: sipUser(m[2] ?? ''),
-      authUser: null,
-      dialed: null,
       response: regResponse(m[4] ?? ''),
-    };
+    });
   }
   m = RE.security.exec(line);
   if (m) {
@@ -218,92 +215,40 @@ function asterisk(line: string): Partial | string {
     };
   }
   m = RE.hacking.exec(line);
-  if (m) {
-    const a = splitAddress(m[1] ?? '');
-    if (!a) return 'bad_address';
-    return {
-      origin: 'asterisk',
-      ...a,
-      transport: null,
-      method: null,
-      fromUser: null,
-      authUser: null,
-      dialed: null,
-      response: null,
-    };
-  }
+  if (m) return at('asterisk', m[1] ?? '', {});
   m = RE.unknownConn.exec(line);
-  if (m) {
-    const a = splitAddress(m[1] ?? '');
-    if (!a) return 'bad_address';
-    return {
-      origin: 'asterisk',
-      ...a,
-      transport: null,
-      method: 'INVITE',
-      fromUser: null,
-      authUser: null,
-      dialed: null,
-      response: null,
-    };
-  }
+  if (m) return at('asterisk', m[1] ?? '', { method: 'INVITE' });
   return 'skip';
 }
 
 function userOf(target: string): string | null {
-  const at = target.indexOf('@');
-  return clip(at >= 0 ? target.slice(0, at) : target);
+  const i = target.indexOf('@');
+  return clip(i >= 0 ? target.slice(0, i) : target);
 }
 
-function freeswitch(line: string): Partial | string {
+function freeswitch(line: string): Body | string {
   let m = RE.fsAuth.exec(line);
   if (m) {
-    const a = splitAddress(m[4] ?? '');
-    if (!a) return 'bad_address';
     const method = m[2] ?? null;
     const user = userOf(m[3] ?? '');
-    const challenge = m[1] === 'challenge';
-    return {
-      origin: 'freeswitch',
-      ...a,
-      transport: null,
+    const invite = method === 'INVITE';
+    return at('freeswitch', m[4] ?? '', {
       method,
-      fromUser: method === 'INVITE' ? null : user,
-      authUser: null,
-      dialed: method === 'INVITE' ? user : null,
-      response: challenge ? (method === 'REGISTER' ? 401 : 407) : 403,
-    };
+      fromUser: invite ? null : user,
+      dialed: invite ? user : null,
+      response: m[1] === 'challenge' ? (method === 'REGISTER' ? 401 : 407) : 403,
+    });
   }
   m = RE.fsUser.exec(line);
   if (m) {
-    const a = splitAddress(m[2] ?? '');
-    if (!a) return 'bad_address';
-    return {
-      origin: 'freeswitch',
-      ...a,
-      transport: null,
+    return at('freeswitch', m[2] ?? '', {
       method: 'REGISTER',
       fromUser: userOf(m[1] ?? ''),
-      authUser: null,
-      dialed: null,
       response: 404,
-    };
+    });
   }
   m = RE.fsAcl.exec(line);
-  if (m) {
-    const a = splitAddress(m[1] ?? '');
-    if (!a) return 'bad_address';
-    return {
-      origin: 'freeswitch',
-      ...a,
-      transport: null,
-      method: 'REGISTER',
-      fromUser: null,
-      authUser: null,
-      dialed: null,
-      response: 403,
-    };
-  }
+  if (m) return at('freeswitch', m[1] ?? '', { method: 'REGISTER', response: 403 });
   return 'skip';
 }
 
