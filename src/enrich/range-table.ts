@@ -17,12 +17,6 @@ export interface Ranges4 {
   readonly values: Int32Array;
 }
 
-/**
- * Turns the text after `start,end,` into a row code (an interned index, an
- * ASN...). Returns -1 for rows to skip.
- */
-export type ValueParser = (rest: string) => number;
-
 /** Splits one CSV field list honouring double quotes (`"LLC ""X"""`). */
 export function splitCsv(line: string): string[] {
   if (!line.includes('"')) return line.split(',');
@@ -65,8 +59,8 @@ export async function readRangeBytes(path: string): Promise<Uint8Array> {
 }
 
 /**
- * Parses an IPv4 "-num" CSV given as bytes; same rules as parseRanges4 (bad
- * rows skipped, unsorted input sorted).
+ * Parses an IPv4 "-num" CSV (`start,end,value...`, decimal addresses) given
+ * as bytes. Rows with bad numbers are skipped; unsorted input is sorted.
  */
 export function parseRanges4Bytes(bytes: Uint8Array, parseValue: ByteValueParser): Ranges4 {
   let cap = 1024;
@@ -123,15 +117,6 @@ export function parseRanges4Bytes(bytes: Uint8Array, parseValue: ByteValueParser
   return sorted ? table : sort4(table);
 }
 
-/** Reads a range file; an unreadable file is an operational error naming the path. */
-export async function readRangeFile(path: string): Promise<string> {
-  try {
-    return await readFile(path, 'utf8');
-  } catch (err) {
-    throw new SnareError('SNARE_ERR_IO', `enrich: cannot read range file ${path}`, { cause: err });
-  }
-}
-
 /** Synchronous byte reader, for lazily loaded tables (IPv6) read inside a lookup. */
 export function readRangeBytesSync(path: string): Uint8Array {
   try {
@@ -139,51 +124,6 @@ export function readRangeBytesSync(path: string): Uint8Array {
   } catch (err) {
     throw new SnareError('SNARE_ERR_IO', `enrich: cannot read range file ${path}`, { cause: err });
   }
-}
-
-/** Parses an IPv4 "-num" CSV text. Rows with bad numbers are skipped; unsorted input is sorted. */
-export function parseRanges4(text: string, parseValue: ValueParser): Ranges4 {
-  let cap = 1024;
-  let starts = new Uint32Array(cap);
-  let ends = new Uint32Array(cap);
-  let values = new Int32Array(cap);
-  let n = 0;
-  let sorted = true;
-  let pos = 0;
-  while (pos < text.length) {
-    let nl = text.indexOf('\n', pos);
-    if (nl < 0) nl = text.length;
-    const c1 = text.indexOf(',', pos);
-    const c2 = c1 < 0 ? -1 : text.indexOf(',', c1 + 1);
-    if (c1 > pos && c2 > c1 + 1 && c2 < nl) {
-      const start = Number(text.slice(pos, c1));
-      const end = Number(text.slice(c1 + 1, c2));
-      const restEnd = text.charCodeAt(nl - 1) === 13 ? nl - 1 : nl;
-      const value = parseValue(text.slice(c2 + 1, restEnd));
-      if (
-        Number.isInteger(start) &&
-        Number.isInteger(end) &&
-        start <= end &&
-        end <= 0xffffffff &&
-        value >= 0
-      ) {
-        if (n === cap) {
-          cap *= 2;
-          starts = grow(starts, cap);
-          ends = grow(ends, cap);
-          values = grow(values, cap);
-        }
-        if (n > 0 && start < (starts[n - 1] ?? 0)) sorted = false;
-        starts[n] = start;
-        ends[n] = end;
-        values[n] = value;
-        n++;
-      }
-    }
-    pos = nl + 1;
-  }
-  const table = { starts: starts.slice(0, n), ends: ends.slice(0, n), values: values.slice(0, n) };
-  return sorted ? table : sort4(table);
 }
 
 export function grow<T extends Uint32Array | Int32Array>(a: T, cap: number): T {
