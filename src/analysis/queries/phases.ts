@@ -12,31 +12,13 @@
  */
 import { num, str, type Queryable } from '../db.js';
 import { eventsWhere, SqlParams, type ReportFilter } from '../filter.js';
-import type { Phase } from '../types.js';
+import type { Phase, PhaseDay, SourcePhases } from '../types.js';
 
-/** Per-source counts, before thresholds. */
-export interface SourceActivity {
-  ip: string;
-  cc: string | null;
-  requests: number;
-  scan_requests: number;
-  enum_targets: number;
-  auth_attempts: number;
-  max_attempts_one_user: number;
-  max_registers_one_user: number;
-  password_guesses: number;
-  external_invites: number;
-  first_ts: string;
-  last_ts: string;
-}
+/** Per-source counts, before thresholds: the report's SourcePhases without its phases. */
+export type SourceActivity = Omit<SourcePhases, 'phases'>;
 
 /** Per UTC day and phase: sources in that phase that sent its messages that day, and those messages. */
-export interface DailyPhase {
-  day: string;
-  phase: Phase;
-  sources: number;
-  messages: number;
-}
+export type DailyPhase = PhaseDay;
 
 /**
  * Which phases a source reached, as bits (scanning 1, enumeration 2,
