@@ -8,6 +8,7 @@
 import { num, str, type Queryable } from '../db.js';
 import { callsCte, SqlParams, type ReportFilter } from '../filter.js';
 import { share } from '../shares.js';
+import { queryCountryShares } from './sources.js';
 import type { CountryShare, Destination, TypeCount } from '../types.js';
 
 /** The `top` numbers by unified INVITEs, with raw INVITE and distinct source counts. */
@@ -37,22 +38,11 @@ export async function queryTopDestinations(
 }
 
 /** Calls per destination country (the number's ISO region or non-geographic calling code). */
-export async function queryDestinationCountries(
+export function queryDestinationCountries(
   db: Queryable,
   filter: ReportFilter,
 ): Promise<CountryShare[]> {
-  const p = new SqlParams();
-  const rows = await db.all(
-    `WITH ${callsCte(filter, p)}
-     SELECT dst_cc AS cc, count(*) AS n FROM c GROUP BY dst_cc ORDER BY n DESC, cc NULLS LAST`,
-    p.values,
-  );
-  const total = rows.reduce((a, r) => a + num(r, 'n'), 0);
-  return rows.map((r) => ({
-    cc: str(r, 'cc'),
-    count: num(r, 'n'),
-    share: share(num(r, 'n'), total),
-  }));
+  return queryCountryShares(db, filter, 'dst_cc');
 }
 
 /** Calls per number type (MOBILE, FIXED_LINE, TOLL_FREE, PREMIUM_RATE...). */

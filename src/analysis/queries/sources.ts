@@ -9,15 +9,21 @@ import { callsCte, SqlParams, type ReportFilter } from '../filter.js';
 import { share } from '../shares.js';
 import type { CountryShare, TopSource } from '../types.js';
 
-/** Calls per source country (RIR data); `cc` null for unknown or masked addresses. */
-export async function querySourceCountries(
+/**
+ * Calls per country of one side: `src_cc` (RIR data of the source address)
+ * or `dst_cc` (the number's ISO region or non-geographic calling code); `cc`
+ * null for unknown or masked values. The column is one of two literals,
+ * never caller text.
+ */
+export async function queryCountryShares(
   db: Queryable,
   filter: ReportFilter,
+  column: 'src_cc' | 'dst_cc',
 ): Promise<CountryShare[]> {
   const p = new SqlParams();
   const rows = await db.all(
     `WITH ${callsCte(filter, p)}
-     SELECT src_cc AS cc, count(*) AS n FROM c GROUP BY src_cc ORDER BY n DESC, cc NULLS LAST`,
+     SELECT ${column} AS cc, count(*) AS n FROM c GROUP BY ${column} ORDER BY n DESC, cc NULLS LAST`,
     p.values,
   );
   const total = rows.reduce((a, r) => a + num(r, 'n'), 0);
@@ -26,6 +32,11 @@ export async function querySourceCountries(
     count: num(r, 'n'),
     share: share(num(r, 'n'), total),
   }));
+}
+
+/** Calls per source country (RIR data); `cc` null for unknown or masked addresses. */
+export function querySourceCountries(db: Queryable, filter: ReportFilter): Promise<CountryShare[]> {
+  return queryCountryShares(db, filter, 'src_cc');
 }
 
 /**
