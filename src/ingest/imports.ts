@@ -13,15 +13,8 @@ import type { DuckDBConnection } from '@duckdb/node-api';
 import { createHash } from 'node:crypto';
 import { readHead, sha256, type FileInfo } from './source.js';
 
-export interface PriorImport {
-  readonly path: string;
-  readonly headSha: string;
-  readonly headBytes: number;
-  readonly bytesDone: number;
-  readonly linesDone: number;
-  readonly eventsAdded: number;
-  readonly rejected: number;
-}
+/** What an earlier import of a file recorded (its sensor and format are the lookup key). */
+export type PriorImport = Omit<ImportRecord, 'sensor' | 'format'>;
 
 /** Rows looked at when searching for a renamed file. */
 const MAX_CANDIDATES = 10_000;
