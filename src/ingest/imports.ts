@@ -13,7 +13,7 @@ import type { DuckDBConnection } from '@duckdb/node-api';
 import { createHash } from 'node:crypto';
 import { readHead, sha256, type FileInfo } from './source.js';
 
-/** What an earlier import of a file recorded (its sensor and format are the lookup key). */
+/** What an earlier import of a file recorded (found by sensor and file identity). */
 export type PriorImport = Omit<ImportRecord, 'sensor' | 'format'>;
 
 /** Rows looked at when searching for a renamed file. */
