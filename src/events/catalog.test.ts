@@ -17,6 +17,9 @@ describe('event catalog', () => {
     assert.equal(validateEvent({ ...ev, bogus: 1 }).ok, false);
     assert.equal(validateEvent({ ...ev, cseq: '1' }).ok, false);
     assert.equal(validateEvent({ ...ev, event: 'sip.nope' }).ok, false);
+    const hostile = validateEvent({ ...ev, '\u001b[2J\nforged: line': 1 });
+    assert.ok(!hostile.ok);
+    assert.equal(hostile.error, 'unknown field "\\u001b[2J\\nforged: line"');
     const { sensor: _s, ...noSensor } = ev;
     assert.equal(validateEvent(noSensor).ok, false);
   });

@@ -189,7 +189,9 @@ export function validateEvent(
   }
   const rec = value as Record<string, unknown>;
   for (const key of Object.keys(rec)) {
-    if (!(key in FIELDS)) return { ok: false, error: `unknown field "${key.slice(0, 40)}"` };
+    // The key is attacker text: quoted and escaped, so it cannot break a line of output.
+    if (!(key in FIELDS))
+      return { ok: false, error: `unknown field ${JSON.stringify(key.slice(0, 40))}` };
   }
   const out = emptyEvent() as Record<string, unknown>;
   for (const name of FIELD_NAMES) {
