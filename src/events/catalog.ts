@@ -46,7 +46,7 @@ export const FIELDS = {
   event_id: {
     kind: 'string',
     nullable: false,
-    doc: 'Unique, time-ordered id (UUID version 7 for live events; a stable hash for imported records). The idempotency key.',
+    doc: 'Unique, time-ordered id (UUID version 7 for live events; for imported records a stable key of the file and the record number). The idempotency key.',
   },
   ts: {
     kind: 'timestamp',

@@ -95,17 +95,22 @@ export async function saveImport(conn: DuckDBConnection, rec: ImportRecord): Pro
   );
 }
 
-/** Prefix of deterministic event ids for records of one file: sensor and file identity. */
+/**
+ * Prefix of the deterministic event ids of one file's records: a hash of
+ * the sensor and the file identity (24 hex characters of md5), then `-`.
+ * Computed once per file; the record number completes the id.
+ */
 export function idPrefix(sensor: string, headSha: string): string {
-  return `${sensor.length}:${sensor}:${headSha}:`;
+  const key = createHash('md5').update(`${sensor.length}:${sensor}:${headSha}`).digest('hex');
+  return `${key.slice(0, 24)}-`;
 }
 
 /**
- * Deterministic event id of record `seq` of a file: md5(prefix + seq) in
- * hex, the same value the store computes in SQL for legacy lines.
+ * Deterministic event id of record `seq` of a file: the file's prefix and
+ * the record number, the same value the store computes in SQL for legacy
+ * lines (`prefix || line`). Unique per sensor, file and record, and cheap
+ * to store: the ids of one file share their first 25 characters.
  */
 export function importEventId(prefix: string, seq: number | string): string {
-  return createHash('md5')
-    .update(prefix + String(seq))
-    .digest('hex');
+  return prefix + String(seq);
 }

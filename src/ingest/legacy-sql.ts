@@ -72,7 +72,10 @@ const PLAIN = `coalesce(strlen(line) <= ${MAX_PLAIN_BYTES} AND strpos(line, '\\'
     AND try_strptime(substr(line, 1, 19), '%Y-%m-%d %H:%M:%S') IS NOT NULL, false)`;
 
 /**
- * Plain lines cut into `stage_legacy`. The fields are cut at the quotes,
+ * Plain lines of the batch ($1, $2) cut into `stage_legacy`. ODD_FILTER
+ * keeps the plain lines when the batch has odd ones; when it has none
+ * (usual), every line is cut without testing the shape again, which
+ * halves the cost of this step. The fields are cut at the quotes,
  * since no part before a value and no value of a plain line holds one:
  * parts 2, 4 and 6 are from, to and user-agent, part 5 is
  * `, resp: R, user-agent: `.
@@ -90,7 +93,16 @@ const CUT_SQL = `INSERT INTO stage_legacy
     TRY_CAST(substr(resp, 9, strlen(resp) - 22) AS DOUBLE) AS response,
     nullif(split_part(line, '"', 6), '') AS user_agent
   FROM (SELECT n, line, split_part(line, '"', 1) AS head, split_part(line, '"', 5) AS resp
-    FROM legacy_raw WHERE n BETWEEN $1 AND $2 AND ${PLAIN})`;
+    FROM legacy_raw WHERE n BETWEEN $1 AND $2 ODD_FILTER)`;
+
+/**
+ * The cut when the batch has odd lines: only plain ones are cut. (A
+ * function as replacement: the pattern holds `$'`, which a replacement
+ * string would expand.)
+ */
+const CUT_PLAIN_SQL = CUT_SQL.replace('ODD_FILTER', () => `AND ${PLAIN}`);
+/** The cut when every line of the batch is plain (the usual case): no second regular expression. */
+const CUT_ALL_SQL = CUT_SQL.replace('ODD_FILTER', '');
 
 /** Results of the SQL reader: the same figures the line reader gives. */
 export type SqlLineRun = LineRun;
@@ -169,6 +181,7 @@ export async function stageLegacyFileSql(
         [lo, hi],
       );
       let after = lo - 1;
+      let odd = 0;
       for (;;) {
         const page = await conn.runAndReadAll(
           `SELECT n, raw FROM legacy_odd WHERE n > $1 ORDER BY n LIMIT ${ODD_PAGE}`,
@@ -186,10 +199,12 @@ export async function stageLegacyFileSql(
             if (rejects.length < MAX_LISTED_REJECTS) rejects.push({ line: n, reason: out });
           }
           after = n;
+          odd++;
         }
         if (rows.length < ODD_PAGE) break;
       }
-      const sqlRows = (await conn.run(CUT_SQL, [lo, hi])).rowsChanged;
+      const sqlRows = (await conn.run(odd === 0 ? CUT_ALL_SQL : CUT_PLAIN_SQL, [lo, hi]))
+        .rowsChanged;
       records += sqlRows;
       await afterBatch(sqlRows, hi, lines);
     }

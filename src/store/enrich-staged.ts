@@ -9,12 +9,11 @@
  * Must never pass a value through SQL text: results go in by appender.
  */
 import type { DuckDBConnection } from '@duckdb/node-api';
-import { createHash } from 'node:crypto';
 import { isLookupAddress, type Enricher, type NumberEnrichment } from './enricher.js';
 
 /**
  * Which staging table to enrich: `stage_events` (ids staged) or
- * `stage_legacy` (ids are md5(prefix + line), computed here for INVITEs
+ * `stage_legacy` (ids are prefix + line number, computed here for INVITEs
  * exactly as the SQL does for every row).
  */
 export type StageSource =
@@ -142,12 +141,7 @@ async function enrichNumbers(
          WHERE method = 'INVITE' AND to_user IS NOT NULL ORDER BY src_ip, ts_ms, line`,
   );
   const prefix = source.table === 'stage_legacy' ? source.prefix : null;
-  const idOf = (v: unknown): string =>
-    prefix === null
-      ? text(v)
-      : createHash('md5')
-          .update(prefix + text(v))
-          .digest('hex');
+  const idOf = (v: unknown): string => (prefix === null ? text(v) : prefix + text(v));
   const invites = res.getRowObjectsJS().map((r) => ({
     id: idOf(r['event_id']),
     src: text(r['src_ip']),

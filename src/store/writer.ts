@@ -70,7 +70,7 @@ const LEGACY_TO_EVENTS_TEMPLATE = `INSERT INTO events (event, event_id, ts, sens
     ua_category, dialed_number, dst_cc, number_type, number_kind)
   SELECT 'sip.request', s.event_id, epoch_ms(CAST(s.ts_ms AS BIGINT)), $4, s.src_ip, s.method, s.from_user,
     s.to_user, TRY_CAST(s.response AS INTEGER), s.user_agent, s.dialed, s.dialed, 'legacy', ${ENRICH_COLUMNS}
-  FROM (SELECT *, md5($3 || line::VARCHAR) AS event_id,
+  FROM (SELECT *, $3 || line::VARCHAR AS event_id,
       CASE WHEN method = 'INVITE' THEN to_user END AS dialed FROM stage_legacy) s
   NEW_ONLY`;
 const LEGACY_TO_EVENTS = LEGACY_TO_EVENTS_TEMPLATE.replace('NEW_ONLY', ENRICH_JOINS);
@@ -84,8 +84,8 @@ const LEGACY_TO_EVENTS_FRESH = LEGACY_TO_EVENTS_TEMPLATE.replace(
 
 /**
  * Sets aside the ids of stored events of this sensor within the staged time
- * range ($1, $2 in epoch ms, $3 = sensor). Legacy ids are md5 of a prefix
- * that holds the sensor, plus the line number, and a line's event keeps
+ * range ($1, $2 in epoch ms, $3 = sensor). Legacy ids are a prefix
+ * derived from the sensor and the file, plus the line number, and a line's event keeps
  * its sensor and time; so only these can equal a staged id, and the insert
  * checks against them, not against every stored id (that anti-join was
  * about half of the insert). Usually none or a few (a second that
@@ -184,7 +184,7 @@ export class StoreWriter {
 
   /**
    * Starts staging legacy lines of one file: their event ids are
-   * md5(prefix + line number). Flushes first when the context changes.
+   * prefix + line number (ingest/imports.ts importEventId). Flushes first when the context changes.
    */
   async beginLegacy(prefix: string, sensor: string): Promise<void> {
     if (this.legacyCtx && (this.legacyCtx.prefix !== prefix || this.legacyCtx.sensor !== sensor)) {
