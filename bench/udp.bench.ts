@@ -6,7 +6,9 @@
  * the kernel's UDP InErrors/RcvbufErrors (/proc/net/snmp) do not move.
  * Steps the rate up until loss, three rounds, and reports medians, with the
  * sensor's CPU and peak RSS; then the same for a bare Node receive loop (the
- * ceiling). Every response budget is raised so every message is answered.
+ * ceiling), and once more with the loop answering every datagram (what Node
+ * and the kernel alone cost per answered message). Every response budget is
+ * raised so every message is answered.
  *
  * usage: npm run bench -- udp     (BENCH_UDP_RATES=10000,20000 BENCH_UDP_ROUNDS=1 to shorten)
  */
@@ -218,10 +220,10 @@ async function sensorRound(label: string): Promise<Run | null> {
   return best;
 }
 
-async function runBare(rate: number): Promise<Run> {
+async function runBare(rate: number, echo = false): Promise<Run> {
   const child = spawn(
     process.execPath,
-    ['--import', 'tsx', join(REPO_ROOT, 'bench', 'udp-bare.ts'), '0'],
+    ['--import', 'tsx', join(REPO_ROOT, 'bench', 'udp-bare.ts'), '0', ...(echo ? ['echo'] : [])],
     { stdio: ['ignore', 'pipe', 'inherit'] },
   );
   let out = '';
@@ -229,21 +231,29 @@ async function runBare(rate: number): Promise<Run> {
   try {
     await waitFor(child, 'ready', () => out);
     const port = Number(/ready (\d+)/.exec(out)?.[1]);
+    const pid = child.pid ?? 0;
+    // The echo loop is warmed up like the sensor; its datagrams are not counted below.
+    const warm = echo ? (await runLoad(port, WARMUP_RATE)).sent : 0;
+    const cpu0 = cpuTicks(pid);
     const errs0 = udpErrors();
     const load = await runLoad(port, rate);
     await sleep(300);
     const kernelErrors = udpErrors() - errs0;
+    const cpuPercent = Math.round(
+      (((cpuTicks(pid) - cpu0) / CLK_TCK) * 100 * 1000) / (load.elapsed_ms + 600),
+    );
+    const rss = peakRssMb(pid);
     child.kill('SIGTERM');
     await new Promise((r) => child.once('exit', r));
-    const received = Number(/count (\d+)/.exec(out)?.[1] ?? 0);
+    const received = Number(/count (\d+)/.exec(out)?.[1] ?? 0) - warm;
     return {
       rate,
       sent: load.sent,
       received,
       kernelErrors,
       achievedRate: Math.round((load.sent * 1000) / load.elapsed_ms),
-      cpuPercent: null,
-      peakRssMb: null,
+      cpuPercent,
+      peakRssMb: rss,
     };
   } finally {
     if (child.exitCode === null) child.kill('SIGKILL');
@@ -288,14 +298,29 @@ async function main(): Promise<void> {
     const b = await bareRound(`round ${i + 1} bare  `);
     if (b) bareBest.push(b);
   }
+  // What Node and the kernel alone spend per answered message, at the sensor's best rate.
+  const echoRate = sensorBest.length > 0 ? median(sensorBest.map((r) => r.rate)) : RATES[0];
+  const echo = echoRate === undefined ? null : await runBare(echoRate, true);
+  if (echo) report('bare echo loop', echo);
   const fmt = (runs: Run[]) =>
     runs.length === 0 ? 'none' : `${median(runs.map((r) => r.rate))} msgs/s`;
   process.stdout.write(
     `\nmax zero-loss rate (median of ${ROUNDS} rounds): sensor ${fmt(sensorBest)}, bare Node receive loop ${fmt(bareBest)}\n` +
       (sensorBest.length > 0
         ? `sensor at its max: cpu ${median(sensorBest.map((r) => r.cpuPercent ?? NaN))}%, peak RSS ${median(sensorBest.map((r) => r.peakRssMb ?? NaN))} MB\n`
+        : '') +
+      (echo && sensorBest.length > 0
+        ? `CPU per message at ${echo.rate}/s (the same 3 s step plus 600 ms): sensor ${cpuPerMessage(median(sensorBest.map((r) => r.cpuPercent ?? NaN)), echo.rate)} µs, bare echo loop ${cpuPerMessage(echo.cpuPercent ?? NaN, echo.rate)} µs\n`
         : ''),
   );
+}
+
+/** Microseconds of CPU per paced message, from a CPU share measured over the step plus 600 ms. */
+function cpuPerMessage(cpuPercent: number, rate: number): string {
+  return (
+    ((((cpuPercent / 100) * (DURATION_MS + 600)) / ((rate * DURATION_MS) / 1000)) * 1e6) /
+    1000
+  ).toFixed(1);
 }
 
 await main();
