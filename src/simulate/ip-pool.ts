@@ -212,14 +212,19 @@ export class SourcePool {
       return true;
     };
     let total = 0;
-    for (const [cc, w] of live) {
+    live.forEach(([cc, w], i) => {
       const all = [...(v4.get(cc) ?? new Map<number, AsnSegments>()).values()];
       all.sort((a, b) => a.asn - b.asn);
       rest.set(cc, all);
       this.asnsByCc.set(cc, []);
-      const quota = Math.max(1, Math.round((asnBudget * w) / totalWeight));
-      for (let k = 0; k < quota && total < asnBudget && takeOne(cc); k++) total++;
-    }
+      // Every country keeps at least one ASN: the named actors need theirs.
+      const later = live.length - 1 - i;
+      const quota = Math.max(
+        1,
+        Math.min(Math.round((asnBudget * w) / totalWeight), asnBudget - total - later),
+      );
+      for (let k = 0; k < quota && takeOne(cc); k++) total++;
+    });
     // Rounding and small countries leave the budget short: top up by weight.
     for (let round = 0; total < asnBudget && round < 1000; round++) {
       let grew = false;

@@ -216,6 +216,19 @@ describe('sipsnare simulate', () => {
     assert.equal(readFileSync(join(dir, 'hp01.log'), 'utf8'), '');
   });
 
+  it('runs at small scales, with the countries of its named sources among the sources', async () => {
+    for (const scale of ['0.01', '0.2']) {
+      const dir = join(root, `small-${scale}`);
+      const code = await command.run(['--out', dir, '--days', '1', '--scale', scale], io());
+      assert.equal(code, 0, `scale ${scale}`);
+      const truth = JSON.parse(readFileSync(join(dir, 'truth.json'), 'utf8')) as Truth;
+      const ccs = new Set(truth.source_countries.map((c) => c.cc));
+      // Table 3's top sources and Table 4's pairs come from these.
+      for (const cc of ['US', 'CN', 'NL', 'TH', 'FR', 'CA', 'MD', 'ID', 'PS', 'EG', 'DE'])
+        assert.ok(ccs.has(cc), `scale ${scale}: no source in ${cc}`);
+    }
+  });
+
   it('refuses a command line without --out', async () => {
     await assert.rejects(command.run(['--days', '1'], io()), /--out/);
   });
