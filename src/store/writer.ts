@@ -14,7 +14,13 @@
 import type { DuckDBAppender } from '@duckdb/node-api';
 import { FIELDS, FIELD_NAMES, type SnareEvent } from '../events/catalog.js';
 import type { Enricher } from './enricher.js';
-import { enrichStaged, type StageSource } from './enrich-staged.js';
+import {
+  appendNumbers,
+  enrichDimensions,
+  resolveNumbers,
+  stagedInvites,
+  type StageSource,
+} from './enrich-staged.js';
 import type { Store } from './store.js';
 
 /** Where a stored event came from (the `origin` column). */
@@ -116,8 +122,13 @@ const STAGE_TO_EVENTS = `INSERT INTO events
         : `s.${c.name}`,
   ).join(', ')},
     s.origin, ${ENRICH_COLUMNS}
-  FROM STAGE s
+  FROM stage_events s
   ${ENRICH_JOINS}`;
+
+/** Removes all but one staged row of each event id (ids from files may repeat). */
+const DEDUPLICATE_STAGED = `DELETE FROM stage_events WHERE rowid IN (
+  SELECT rowid FROM (SELECT rowid, row_number() OVER (PARTITION BY event_id ORDER BY rowid) AS k
+    FROM stage_events) WHERE k > 1)`;
 
 export interface FlushResult {
   /** Events added to the store. */
@@ -249,15 +260,10 @@ export class StoreWriter {
       this.events.flushSync();
       staged += this.eventsCount;
       this.eventsCount = 0;
-      const stage = this.ownIds
-        ? '(SELECT * FROM stage_events QUALIFY row_number() OVER (PARTITION BY event_id) = 1)'
-        : 'stage_events';
+      // Once per id before enrichment, so an INVITE staged twice gets one number row.
+      if (this.ownIds) await this.store.conn.run(DEDUPLICATE_STAGED);
       this.ownIds = false;
-      added += await this.moveStaged(
-        { table: 'stage_events' },
-        STAGE_TO_EVENTS.replace('STAGE', stage),
-        [],
-      );
+      added += await this.moveStaged({ table: 'stage_events' }, STAGE_TO_EVENTS, []);
     }
     return { added, duplicates: staged - added };
   }
@@ -273,7 +279,10 @@ export class StoreWriter {
     freshSql?: string,
   ): Promise<number> {
     const conn = this.store.conn;
-    await enrichStaged(conn, this.opts.enricher, this.opts.gapMinutes, source);
+    const enricher = this.opts.enricher;
+    await enrichDimensions(conn, enricher, source);
+    const invites = await stagedInvites(conn, enricher, source);
+    await appendNumbers(conn, resolveNumbers(enricher, invites, this.opts.gapMinutes));
     const range = await conn.runAndReadAll(
       `SELECT CAST(min(ts_ms) AS BIGINT) AS lo, CAST(max(ts_ms) AS BIGINT) AS hi FROM ${source.table}`,
     );

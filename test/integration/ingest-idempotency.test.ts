@@ -162,6 +162,42 @@ describe('ingest: idempotency, growth, rejects, hostile strings', () => {
     assert.deepEqual(rows, [{ src_port: 5060, origin: 'jsonl' }]);
   });
 
+  it('stores an INVITE repeated within one file once, with its number', async () => {
+    const invite = request(40, {
+      sensor: 'rep',
+      method: 'INVITE',
+      ruri_user: '00972598285108',
+      dialed: '00972598285108',
+      response: 401,
+    });
+    const path = join(s.dir, 'repeated.jsonl');
+    writeFileSync(
+      path,
+      [invite, request(41, { sensor: 'rep' }), invite].map((e) => JSON.stringify(e)).join('\n') +
+        '\n',
+    );
+    const r = await s.ingest([path], {
+      enricher: {
+        dataDate: null,
+        burst: (d) =>
+          d.map(() => ({
+            dialed_number: '+972598285108',
+            dst_cc: 'IL',
+            number_type: 'MOBILE',
+            number_kind: 'external',
+          })),
+      },
+    });
+    assert.deepEqual([r.events, r.duplicates], [2, 1]);
+    const rows = await s.rows(
+      "SELECT method, dialed_number, dst_cc FROM events WHERE sensor = 'rep' ORDER BY method",
+    );
+    assert.deepEqual(rows, [
+      { method: 'INVITE', dialed_number: '+972598285108', dst_cc: 'IL' },
+      { method: 'REGISTER', dialed_number: null, dst_cc: null },
+    ]);
+  });
+
   it('honours timezone offsets and unifies INVITE bursts from legacy lines into calls', async () => {
     const path = join(s.dir, 'tz.log');
     const line = (t: string, to: string): string =>
