@@ -113,18 +113,28 @@ export function sensorFromPath(path: string): string {
   return dot > 0 ? name.slice(0, dot) : name;
 }
 
-/** Files named on the command line, directories walked (sorted, hidden entries skipped). */
+/**
+ * Files named on the command line, directories walked (sorted, hidden
+ * entries skipped). A path that cannot be read (missing, no permission) is
+ * kept, so the import reports it as an error and goes on with the others.
+ */
 export async function expandPaths(paths: readonly string[]): Promise<string[]> {
   const out: string[] = [];
   async function walk(p: string): Promise<void> {
-    const st = await stat(p);
-    if (st.isFile()) {
+    let names: string[];
+    try {
+      const st = await stat(p);
+      if (st.isFile()) {
+        out.push(p);
+        return;
+      }
+      if (!st.isDirectory()) return;
+      names = await readdir(p);
+    } catch {
       out.push(p);
       return;
     }
-    if (!st.isDirectory()) return;
-    const names = (await readdir(p)).filter((n) => !n.startsWith('.')).sort();
-    for (const n of names) await walk(join(p, n));
+    for (const n of names.filter((x) => !x.startsWith('.')).sort()) await walk(join(p, n));
   }
   for (const p of paths) await walk(p);
   return out;

@@ -162,6 +162,20 @@ describe('ingest: idempotency, growth, rejects, hostile strings', () => {
     assert.deepEqual(rows, [{ src_port: 5060, origin: 'jsonl' }]);
   });
 
+  it('reports a missing path as an error and imports the other paths', async () => {
+    const path = join(s.dir, 'present.log');
+    writeFileSync(path, legacy(request(50, { sensor: 'present' })));
+    const r = await s.ingest([join(s.dir, 'no-such-file.log'), path]);
+    assert.deepEqual(
+      r.files.map((f) => [f.status, f.events]),
+      [
+        ['error', 0],
+        ['imported', 1],
+      ],
+    );
+    assert.match(r.files[0]?.error ?? '', /ENOENT/);
+  });
+
   it('stores an INVITE repeated within one file once, with its number', async () => {
     const invite = request(40, {
       sensor: 'rep',
