@@ -232,4 +232,9 @@ describe('sipsnare simulate', () => {
   it('refuses a command line without --out', async () => {
     await assert.rejects(command.run(['--days', '1'], io()), /--out/);
   });
+
+  it('refuses a start date that is not on the calendar', async () => {
+    const out = join(root, 'bad-start');
+    await assert.rejects(command.run(['--out', out, '--start', '2011-02-30'], io()), /--start/);
+  });
 });

@@ -87,7 +87,13 @@ export const command: Command = {
     if (values.year === true && values.days !== undefined)
       throw new UsageError('--days and --year exclude each other');
     const start = values.start ?? '2011-09-01';
-    if (!/^\d{4}-\d{2}-\d{2}$/.test(start) || Number.isNaN(Date.parse(`${start}T00:00:00Z`))) {
+    // A calendar date: JavaScript would roll 2011-02-30 over to March.
+    const parsed = new Date(`${start}T00:00:00Z`);
+    if (
+      !/^\d{4}-\d{2}-\d{2}$/.test(start) ||
+      Number.isNaN(parsed.getTime()) ||
+      parsed.toISOString().slice(0, 10) !== start
+    ) {
       throw new UsageError('--start must be a date YYYY-MM-DD');
     }
     const format = values.format ?? 'legacy';
