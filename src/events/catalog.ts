@@ -107,14 +107,14 @@ export const FIELDS = {
   response: {
     kind: 'int',
     nullable: true,
-    doc: 'Final status code the sensor sent (the last one, after any 100 Trying); null when it stayed silent.',
+    doc: 'Final status code the sensor sent (the last one, after any 100 Trying); null when it stayed silent. Imported captures: the answer the capture holds.',
   },
   auth_user: { kind: 'string', nullable: true, doc: 'Digest username of an Authorization header.' },
   auth_realm: { kind: 'string', nullable: true, doc: 'Digest realm of an Authorization header.' },
   auth_ok: {
     kind: 'bool',
     nullable: true,
-    doc: 'Digest checked against the configured password: true when right, false when wrong; null when no Authorization or unknown user.',
+    doc: 'Digest checked against the configured password: true when right, false when wrong; null when no Authorization or unknown user. Imported captures: true on a 2xx answer, false on 401/403/407.',
   },
   password_guess: {
     kind: 'string',

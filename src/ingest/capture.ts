@@ -3,16 +3,22 @@
  * SIP messages from packet captures: every UDP payload that starts like SIP
  * is one message; TCP payloads are gathered per flow, put in sequence
  * order, joined and cut into messages by Content-Length. Requests become
- * sip.request events, responses sip.response (status = the code). Event ids
- * come from the file identity and the packet (or flow) position, so a
- * re-import adds nothing.
+ * sip.request events, responses sip.response (status = the code). A
+ * request's `response` is the answer to it in the capture (see
+ * `AnswerMatcher`), and a request with credentials gets `auth_ok` from that
+ * answer. Event ids come from the file identity and the packet (or flow)
+ * position, so a re-import adds nothing.
  *
- * Must never hold unbounded data: flows and their bytes are capped.
+ * Must never hold unbounded data: flows, their bytes and the requests
+ * waiting for an answer are capped.
  */
 import { emptyEvent, type SnareEvent } from '../events/catalog.js';
 
 import { SipFramer } from '../sip/framing.js';
+import { getHeader } from '../sip/headers.js';
+import type { SipMessage, SipRequest, SipResponse } from '../sip/message.js';
 import { parse } from '../sip/parse.js';
+import { parseCSeq } from '../sip/validate.js';
 import type { StoreWriter } from '../store/writer.js';
 import { importEventId } from './imports.js';
 import { recordedFields } from './recorded.js';
@@ -24,6 +30,81 @@ import { readChunks, type FileInfo } from './source.js';
 /** TCP flows followed at once, and bytes kept per flow. */
 export const MAX_FLOWS = 10_000;
 export const MAX_FLOW_BYTES = 4 * 1024 * 1024;
+/** Requests kept waiting for their answer; beyond this the oldest is stored unanswered. */
+export const MAX_UNANSWERED = 10_000;
+
+/** A challenge that says the credentials were right but the nonce stale. */
+const STALE = /\bstale\s*=\s*"?true/i;
+
+/**
+ * Pairs requests with the answers to them: same Call-ID, CSeq number and
+ * method, sent back from the request's destination to its source. A
+ * request is held (bounded) until its final answer, then stored with
+ * `response` = that code (else the last provisional one); with
+ * credentials, `auth_ok` is true on a 2xx and false on 401, 403 or 407
+ * unless the new challenge says `stale=true` (right password, old nonce).
+ * Retransmitted requests share the answer. What never gets a final answer
+ * is stored when it falls out of the bound or at the end of the capture.
+ */
+class AnswerMatcher {
+  private readonly waiting = new Map<string, SnareEvent[]>();
+  private held = 0;
+
+  constructor(private readonly store: (ev: SnareEvent) => void) {}
+
+  private static key(msg: SipMessage, ip: string, port: number | null): string | null {
+    const callId = getHeader(msg, 'Call-ID');
+    const cseq = parseCSeq(getHeader(msg, 'CSeq') ?? '');
+    if (callId === undefined || cseq === null) return null;
+    return `${ip}|${port ?? ''}|${callId}|${cseq.seq}|${cseq.method}`;
+  }
+
+  request(msg: SipRequest, ev: SnareEvent): void {
+    const key = msg.method === 'ACK' ? null : AnswerMatcher.key(msg, ev.src_ip, ev.src_port);
+    if (key === null) {
+      this.store(ev);
+      return;
+    }
+    const list = this.waiting.get(key);
+    if (list) list.push(ev);
+    else this.waiting.set(key, [ev]);
+    this.held++;
+    while (this.held > MAX_UNANSWERED) {
+      const oldest = this.waiting.keys().next();
+      if (oldest.done === true) break;
+      this.release(oldest.value);
+    }
+  }
+
+  response(msg: SipResponse, dstIp: string, dstPort: number | null): void {
+    const key = AnswerMatcher.key(msg, dstIp, dstPort);
+    const list = key === null ? undefined : this.waiting.get(key);
+    if (key === null || list === undefined) return;
+    const final = msg.status >= 200;
+    const challenge =
+      getHeader(msg, 'WWW-Authenticate') ?? getHeader(msg, 'Proxy-Authenticate') ?? '';
+    for (const ev of list) {
+      if (!final && ev.response !== null) continue;
+      ev.response = msg.status;
+      if (!final || ev.auth_user === null) continue;
+      if (msg.status >= 200 && msg.status < 300) ev.auth_ok = true;
+      else if ([401, 403, 407].includes(msg.status) && !STALE.test(challenge)) ev.auth_ok = false;
+    }
+    if (final) this.release(key);
+  }
+
+  private release(key: string): void {
+    const list = this.waiting.get(key) ?? [];
+    this.waiting.delete(key);
+    this.held -= list.length;
+    for (const ev of list) this.store(ev);
+  }
+
+  /** Stores every request still waiting. */
+  end(): void {
+    for (const key of [...this.waiting.keys()]) this.release(key);
+  }
+}
 
 /**
  * A request line (any RFC 3261 token as method, any version, loose spacing),
@@ -67,6 +148,9 @@ export async function importCapture(
     rejected++;
     if (rejects.length < MAX_LISTED_REJECTS) rejects.push({ line: where, reason });
   };
+  const answers = new AnswerMatcher((ev) => {
+    writer.appendEvent(ev, 'pcap', false);
+  });
   const emit = (p: Packet, bytes: Buffer, id: string, frame: number, tsMs: number): void => {
     const res = parse(bytes);
     if (!res.ok) {
@@ -86,8 +170,13 @@ export async function importCapture(
       dst_ip: p.dstIp,
       dst_port: p.dstPort,
     };
-    writer.appendEvent(ev, 'pcap', false);
     messages++;
+    if (res.message.kind === 'request') answers.request(res.message, ev);
+    else {
+      writer.appendEvent(ev, 'pcap', false);
+      // The answer goes back to where the request came from.
+      answers.response(res.message, p.dstIp, p.dstPort);
+    }
   };
 
   const flows = new Map<string, Flow>();
@@ -125,6 +214,7 @@ export async function importCapture(
     }
   }
   for (const f of flows.values()) emitFlow(f, emit, reject);
+  answers.end();
   if (status.damaged) reject(status.frames + 1, 'damaged_capture');
   progress(read, messages);
   return { messages, rejected, rejects };

@@ -4,8 +4,9 @@
  * capture): the fields the sensor reads from any message, plus what a
  * recorded request tells about authentication: the digest username and
  * realm, and the plaintext guess when an svcrack From tag carries it.
- * Whether the digest was right is unknown (no password to check against),
- * so `auth_ok` stays null.
+ * Whether the digest was right is unknown here (no password to check
+ * against): `auth_ok` stays null unless a capture holds the answer
+ * (capture.ts).
  *
  * Must never throw on a hostile message.
  */

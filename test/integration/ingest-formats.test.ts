@@ -194,4 +194,44 @@ describe('ingest of the shared real-world files', () => {
     );
     assert.deepEqual(resp, [{ n: 14 }]);
   });
+
+  it('pairs requests in a capture with the answers to them: response codes and cracked passwords', async () => {
+    const sensor = 'cap-answers';
+    await s.ingest([testdata('asterisk-reference', 'alwaysauthreject_no', 'sipvicious.pcap')], {
+      sensorId: sensor,
+    });
+    // The real Asterisk answered every request svmap, svwar and svcrack sent.
+    const unanswered = await s.rows(
+      "SELECT count(*)::INTEGER AS n FROM events WHERE sensor = $1 AND event = 'sip.request' AND response IS NULL",
+      [sensor],
+    );
+    assert.deepEqual(unanswered, [{ n: 0 }]);
+    const byCode = await s.rows(
+      `SELECT method, response, count(*)::INTEGER AS n FROM events
+       WHERE sensor = $1 AND event = 'sip.request' GROUP BY ALL ORDER BY method, response`,
+      [sensor],
+    );
+    assert.deepEqual(byCode, [
+      { method: 'INVITE', response: 403, n: 1 },
+      { method: 'OPTIONS', response: 404, n: 34 },
+      { method: 'REGISTER', response: 200, n: 1 },
+      { method: 'REGISTER', response: 401, n: 11 },
+      { method: 'REGISTER', response: 403, n: 7 },
+      { method: 'REGISTER', response: 404, n: 30 },
+    ]);
+    // svcrack's right guess got 200 (auth_ok), its wrong ones 403.
+    const auth = await s.rows(
+      `SELECT auth_ok, password_guess, count(*)::INTEGER AS n FROM events
+       WHERE sensor = $1 AND auth_user = '100' GROUP BY ALL ORDER BY auth_ok, password_guess`,
+      [sensor],
+    );
+    assert.deepEqual(
+      auth.filter((r) => r['auth_ok'] === true),
+      [{ auth_ok: true, password_guess: 'qwerty12', n: 1 }],
+    );
+    assert.equal(
+      auth.filter((r) => r['auth_ok'] === false).reduce((a, r) => a + Number(r['n']), 0),
+      7,
+    );
+  });
 });
