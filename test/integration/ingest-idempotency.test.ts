@@ -5,6 +5,7 @@ import { gzipSync } from 'node:zlib';
 import { after, before, describe, it } from 'node:test';
 import { emptyEvent, type SnareEvent } from '../../src/events/catalog.js';
 import { formatLegacyLine } from '../../src/events/legacy-log.js';
+import type { Enricher } from '../../src/store/enricher.js';
 import { scratch, type Scratch } from './ingest-helpers.js';
 
 const HOSTILE = [
@@ -32,6 +33,18 @@ function request(i: number, over: Partial<SnareEvent> = {}): SnareEvent {
     ...over,
   };
 }
+
+/** Resolves every dialed string to one Israeli mobile number. */
+const ISRAELI_MOBILE: Enricher = {
+  dataDate: null,
+  burst: (d) =>
+    d.map(() => ({
+      dialed_number: '+972598285108',
+      dst_cc: 'IL',
+      number_type: 'MOBILE',
+      number_kind: 'external',
+    })),
+};
 
 function legacy(ev: SnareEvent): string {
   const line = formatLegacyLine(ev, 4429);
@@ -190,18 +203,7 @@ describe('ingest: idempotency, growth, rejects, hostile strings', () => {
       [invite, request(41, { sensor: 'rep' }), invite].map((e) => JSON.stringify(e)).join('\n') +
         '\n',
     );
-    const r = await s.ingest([path], {
-      enricher: {
-        dataDate: null,
-        burst: (d) =>
-          d.map(() => ({
-            dialed_number: '+972598285108',
-            dst_cc: 'IL',
-            number_type: 'MOBILE',
-            number_kind: 'external',
-          })),
-      },
-    });
+    const r = await s.ingest([path], { enricher: ISRAELI_MOBILE });
     assert.deepEqual([r.events, r.duplicates], [2, 1]);
     const rows = await s.rows(
       "SELECT method, dialed_number, dst_cc FROM events WHERE sensor = 'rep' ORDER BY method",
@@ -221,18 +223,7 @@ describe('ingest: idempotency, growth, rejects, hostile strings', () => {
       line('2011-12-27 16:00:00 -0300', '00972598285108') +
         line('2011-12-27 19:30:00 +0000', '900972598285108'),
     );
-    await s.ingest([path], {
-      enricher: {
-        dataDate: null,
-        burst: (d) =>
-          d.map(() => ({
-            dialed_number: '+972598285108',
-            dst_cc: 'IL',
-            number_type: 'MOBILE',
-            number_kind: 'external',
-          })),
-      },
-    });
+    await s.ingest([path], { enricher: ISRAELI_MOBILE });
     const ev = await s.rows(
       "SELECT ts, dialed, ruri_user, user_agent, ua_label FROM events WHERE sensor = 'tz' ORDER BY ts",
     );
