@@ -134,6 +134,26 @@ describe('resolveBurst', () => {
     assert.ok(first.steps.some((s) => s.startsWith('burst:')));
   });
 
+  it('reads a string with an unknown prefix by the number its burst resolves to', () => {
+    const alone = resolveDialed('100972598285108');
+    assert.equal(alone.kind, 'invalid');
+    const out = resolveBurst(['00972598285108', '100972598285108', '9011972598285108']);
+    assert.deepEqual(
+      out.map((r) => [r.e164, r.cc, r.prefix]),
+      [
+        ['+972598285108', 'IL', '00'],
+        ['+972598285108', 'IL', '100'],
+        ['+972598285108', 'IL', '9011'],
+      ],
+    );
+    // Only a short unknown prefix, only a number the burst holds, never an extension.
+    const apart = resolveBurst(['00972598285108', '1234567972598285108', '100442037690237', '105']);
+    assert.deepEqual(
+      apart.map((r) => r.kind),
+      ['external', 'invalid', 'invalid', 'extension'],
+    );
+  });
+
   it('keeps distinct numbers of one burst apart, in input order', () => {
     const out = resolveBurst(['00442037690237', '100', `0021${TAIL}`]);
     assert.deepEqual(

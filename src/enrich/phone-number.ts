@@ -90,12 +90,17 @@ export class NumberResolver {
   resolveBurst(dialed: readonly string[]): DialedResolution[] {
     const analyses = dialed.map((d) => this.analyse(d));
     const support = new Map<string, number>();
+    const known = new Map<string, Candidate>();
     for (const a of analyses) {
+      for (const c of a.candidates) if (!known.has(c.e164)) known.set(c.e164, c);
       for (const e164 of new Set(a.candidates.map((c) => c.e164))) {
         support.set(e164, (support.get(e164) ?? 0) + 1);
       }
     }
     return analyses.map((a) => {
+      if (a.alone.kind === 'invalid' && analyses.length > 1) {
+        return adoptTail(a, known, support) ?? a.alone;
+      }
       if (a.candidates.length < 2 || analyses.length < 2) return a.alone;
       let best = a.candidates[0];
       let bestSupport = best === undefined ? 0 : (support.get(best.e164) ?? 0);
@@ -161,6 +166,43 @@ export class NumberResolver {
     if (others.length > 0) steps.push(`other valid readings: ${others.join(', ')}`);
     return { clean, candidates, alone: { ...external(best), steps } };
   }
+}
+
+/** Longest run of unknown digits in front of a number that a burst may explain. */
+export const MAX_UNKNOWN_PREFIX_DIGITS = 6;
+
+/**
+ * A string no prefix rule explains (a routing prefix of some provider,
+ * `100` + 00972...) that ends with a number other strings of its burst
+ * resolve to: that number, the leading digits taken as an unknown prefix.
+ * The most supported number wins, then the longest.
+ */
+function adoptTail(
+  a: Analysis,
+  known: ReadonlyMap<string, Candidate>,
+  support: ReadonlyMap<string, number>,
+): DialedResolution | null {
+  if (a.clean.junk) return null;
+  const digits = a.clean.digits;
+  let best: Candidate | null = null;
+  let bestSupport = 0;
+  for (const [e164, c] of known) {
+    const tail = e164.slice(1);
+    const extra = digits.length - tail.length;
+    if (extra < 1 || extra > MAX_UNKNOWN_PREFIX_DIGITS || !digits.endsWith(tail)) continue;
+    const n = support.get(e164) ?? 0;
+    if (
+      n > bestSupport ||
+      (n === bestSupport && best !== null && tail.length > best.e164.length - 1)
+    ) {
+      best = c;
+      bestSupport = n;
+    }
+  }
+  if (best === null) return null;
+  const prefix = digits.slice(0, digits.length - (best.e164.length - 1));
+  const why = `burst: ends with ${best.e164}, which ${bestSupport} other string(s) of the burst resolve to; "${prefix}" taken as an unknown prefix`;
+  return { ...external(best), prefix, steps: [...a.alone.steps, why] };
 }
 
 function external(c: Candidate): Omit<DialedResolution, 'steps'> {
