@@ -4,7 +4,8 @@
  *
  *   2011-12-27 19:48:38 +0000: sip-honeyd.pl[4429]: IP: 41.1.2.19, method: REGISTER, from: "100", to: "100", resp: 200, user-agent: "X-Lite release 1006e stamp 34025"
  *
- * Any program name, any timezone offset (converted to UTC), `resp:` optional
+ * Any program name, with or without `[pid]`, any timezone offset
+ * (converted to UTC), `resp:` optional
  * or `-`, the user-agent optional (empty = absent = null). Values written by
  * our sensor are escaped (\" \\ \n \r \t \xNN \uNNNN) and are unescaped here.
  * This is the hot path of a large import: plain `indexOf` and char codes, no
@@ -104,6 +105,27 @@ function endsWithQuote(s: string): boolean {
   return s.charCodeAt(s.length - 1) === 34 && !escapedAt(s, s.length - 1);
 }
 
+/**
+ * True when [from, to) is a program name as a logger writes it: 1 to 64
+ * characters without spaces or colons, optionally followed by `[pid]`.
+ */
+function programName(s: string, from: number, to: number): boolean {
+  let end = to;
+  if (s.charCodeAt(to - 1) === 93) {
+    const open = s.lastIndexOf('[', to - 1);
+    if (open < from || digits(s, open + 1, to - 1 - open - 1) < 0 || open + 2 > to - 1) {
+      return false;
+    }
+    end = open;
+  }
+  if (end <= from || end - from > 64) return false;
+  for (let i = from; i < end; i++) {
+    const c = s.charCodeAt(i);
+    if (c <= 32 || c === 58 || c === 91 || c === 93 || c === 127) return false;
+  }
+  return true;
+}
+
 const IP = ': IP: ';
 const METHOD = ', method: ';
 const FROM = ', from: "';
@@ -118,7 +140,9 @@ export function parseLegacyLine(line: string): LegacyRecord | string {
   if (Number.isNaN(tsMs)) return 'bad_time';
   if (line.charCodeAt(25) !== 58) return 'not_legacy_line';
   const ipAt = line.indexOf(IP, 26);
-  if (ipAt < 0 || line.charCodeAt(ipAt - 1) !== 93) return 'not_legacy_line';
+  if (ipAt < 0 || line.charCodeAt(26) !== 32 || !programName(line, 27, ipAt)) {
+    return 'not_legacy_line';
+  }
   const mAt = line.indexOf(METHOD, ipAt + IP.length);
   if (mAt < 0) return 'no_method';
   const ip = line.slice(ipAt + IP.length, mAt);
