@@ -22,6 +22,23 @@ describe('event catalog', () => {
     assert.equal(hostile.error, 'unknown field "\\u001b[2J\\nforged: line"');
     const { sensor: _s, ...noSensor } = ev;
     assert.equal(validateEvent(noSensor).ok, false);
+    // Names of Object.prototype are no fields either.
+    for (const key of ['toString', 'constructor', '__proto__']) {
+      const line = JSON.stringify(ev).replace(/}$/, `,"${key}":1}`);
+      assert.equal(validateEvent(JSON.parse(line)).ok, false, key);
+    }
+  });
+  it('completes a valid event with null for every absent field', () => {
+    const v = validateEvent({
+      event: 'sip.request',
+      event_id: 'x',
+      ts: '2026-01-01T00:00:00.000Z',
+      sensor: 's',
+      src_ip: '192.0.2.1',
+    });
+    assert.ok(v.ok);
+    assert.deepEqual(Object.keys(v.event).sort(), [...FIELD_NAMES].sort());
+    assert.equal(v.event.method, null);
   });
   it('an empty event has every field and only null values', () => {
     const ev = emptyEvent();
