@@ -27,13 +27,13 @@ describe('parseLegacyLine', () => {
     });
   });
 
-  it('takes the program name with or without [pid], and nothing else there', () => {
+  it('takes the program name with or without [pid]', () => {
     const line = (program: string): string =>
       `2011-12-27 19:48:38 +0000: ${program}: IP: 1.2.3.4, method: REGISTER, from: "a", to: "b", resp: 401`;
-    for (const p of ['sip-honeyd.pl[4429]', 'sip-honeyd.pl', 'x[1]', 'listener'])
+    for (const p of ['sip-honeyd.pl[4429]', 'sip-honeyd.pl', 'x[1]', 'host listener[7]'])
       assert.equal(ok(line(p)).ip, '1.2.3.4', p);
-    for (const p of ['sip-honeyd.pl[]', 'two words[1]', 'a[1x]', '[1]', 'x'.repeat(65)])
-      assert.equal(parseLegacyLine(line(p)), 'not_legacy_line', p);
+    for (const p of ['', 'x'.repeat(129), 'tab\there'])
+      assert.equal(parseLegacyLine(line(p)), 'not_legacy_line', JSON.stringify(p));
   });
 
   it('honours timezone offsets', () => {

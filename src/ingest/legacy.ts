@@ -106,22 +106,14 @@ function endsWithQuote(s: string): boolean {
 }
 
 /**
- * True when [from, to) is a program name as a logger writes it: 1 to 64
- * characters without spaces or colons, optionally followed by `[pid]`.
+ * True when [from, to) can be the logger's tag: the program name, usually
+ * with `[pid]` (1 to 128 characters, no control characters).
  */
 function programName(s: string, from: number, to: number): boolean {
-  let end = to;
-  if (s.charCodeAt(to - 1) === 93) {
-    const open = s.lastIndexOf('[', to - 1);
-    if (open < from || digits(s, open + 1, to - 1 - open - 1) < 0 || open + 2 > to - 1) {
-      return false;
-    }
-    end = open;
-  }
-  if (end <= from || end - from > 64) return false;
-  for (let i = from; i < end; i++) {
+  if (to <= from || to - from > 128) return false;
+  for (let i = from; i < to; i++) {
     const c = s.charCodeAt(i);
-    if (c <= 32 || c === 58 || c === 91 || c === 93 || c === 127) return false;
+    if (c < 32 || c === 127) return false;
   }
   return true;
 }
