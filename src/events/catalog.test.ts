@@ -2,17 +2,18 @@ import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { emptyEvent, FIELD_NAMES, validateEvent } from './catalog.js';
 
+/** The fields every event must have. */
+const REQUIRED = {
+  event: 'sip.request',
+  event_id: 'x',
+  ts: '2026-01-01T00:00:00.000Z',
+  sensor: 's',
+  src_ip: '192.0.2.1',
+};
+
 describe('event catalog', () => {
   it('accepts a complete event and rejects unknown keys and wrong types', () => {
-    const ev = {
-      ...emptyEvent(),
-      event: 'sip.request',
-      event_id: 'x',
-      ts: '2026-01-01T00:00:00.000Z',
-      sensor: 's',
-      src_ip: '192.0.2.1',
-      cseq: 1,
-    };
+    const ev = { ...emptyEvent(), ...REQUIRED, cseq: 1 };
     assert.equal(validateEvent(ev).ok, true);
     assert.equal(validateEvent({ ...ev, bogus: 1 }).ok, false);
     assert.equal(validateEvent({ ...ev, cseq: '1' }).ok, false);
@@ -29,13 +30,7 @@ describe('event catalog', () => {
     }
   });
   it('completes a valid event with null for every absent field', () => {
-    const v = validateEvent({
-      event: 'sip.request',
-      event_id: 'x',
-      ts: '2026-01-01T00:00:00.000Z',
-      sensor: 's',
-      src_ip: '192.0.2.1',
-    });
+    const v = validateEvent({ ...REQUIRED });
     assert.ok(v.ok);
     assert.deepEqual(Object.keys(v.event).sort(), [...FIELD_NAMES].sort());
     assert.equal(v.event.method, null);
