@@ -52,15 +52,20 @@ export const PLAIN_LINE_RE =
   'user-agent: "([^"\\\\]*)"$';
 
 /**
- * Reads the file into the temporary table legacy_raw (path = $1): line
- * number and text. Numbering the lines keeps this step on one thread, so
- * the cutting below runs separately, in parallel over the table.
+ * Reads the file into the temporary table legacy_lines (path = $1), in
+ * parallel. DuckDB keeps the file's order when it fills a table (insertion
+ * order is preserved by default), so a row's id is its line number minus
+ * one: the view legacy_raw gives line number `n` and text. (Numbering in
+ * the read itself, `WITH ORDINALITY`, kept it on one thread: 1.8-2.6 s
+ * against 1.0-1.2 s for 2 M lines.)
  */
-const READ_SQL = `CREATE OR REPLACE TEMP TABLE legacy_raw AS
-  SELECT ordinality AS n, line
+const READ_SQL = `CREATE OR REPLACE TEMP TABLE legacy_lines AS
+  SELECT line
   FROM read_csv($1, columns = {'line': 'VARCHAR'}, delim = chr(1), quote = '', escape = '',
     header = false, auto_detect = false, new_line = '\\n', strict_mode = true,
-    compression = 'none', max_line_size = ${MAX_LINE_BYTES}) WITH ORDINALITY`;
+    compression = 'none', max_line_size = ${MAX_LINE_BYTES})`;
+const RAW_VIEW_SQL = `CREATE OR REPLACE TEMP VIEW legacy_raw AS SELECT rowid + 1 AS n, line FROM legacy_lines`;
+const DROP_RAW = ['DROP VIEW IF EXISTS legacy_raw', 'DROP TABLE IF EXISTS legacy_lines'];
 
 /**
  * True for a line of the plain shape with a valid calendar time. The
@@ -152,8 +157,9 @@ export async function stageLegacyFileSql(
   if (!sqlReadable(info, 0)) return null;
   try {
     await conn.run(READ_SQL, [resolve(info.path)]);
+    await conn.run(RAW_VIEW_SQL);
   } catch {
-    await conn.run('DROP TABLE IF EXISTS legacy_raw');
+    for (const sql of DROP_RAW) await conn.run(sql);
     return null;
   }
   try {
@@ -219,6 +225,6 @@ export async function stageLegacyFileSql(
     };
   } finally {
     await conn.run('DROP TABLE IF EXISTS legacy_odd');
-    await conn.run('DROP TABLE IF EXISTS legacy_raw');
+    for (const sql of DROP_RAW) await conn.run(sql);
   }
 }
