@@ -2,13 +2,15 @@
  * @module
  * Import benchmark: generates a year of realistic legacy-log lines and JSON
  * lines in a temp dir, imports each into a fresh store with enrichment on,
- * and reports lines/s, store size and peak RSS. Sizes from the environment:
+ * and reports lines/s, store size and peak RSS, with DuckDB's memory bounded
+ * as `sipsnare ingest` bounds it. Sizes from the environment:
  * SNARE_BENCH_LEGACY (default 10,000,000) and SNARE_BENCH_JSONL (default
  * 10,000,000) lines. Run: npm run bench -- ingest
  */
 import { mkdtempSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { DEFAULT_INGEST_MEMORY } from '../src/cli/commands/ingest.js';
 import { ingestPaths } from '../src/ingest/import.js';
 import { loadEnricher } from '../src/store/enricher.js';
 import { openStore } from '../src/store/store.js';
@@ -25,7 +27,8 @@ async function run(format: 'legacy' | 'jsonl', lines: number): Promise<void> {
   const gen = generateLog(file, lines, format);
   const genS = (performance.now() - g0) / 1000;
   const db = join(dir, `${format}.duckdb`);
-  const store = await openStore(db);
+  // DuckDB bounded as `sipsnare ingest` bounds it.
+  const store = await openStore(db, { memoryLimit: DEFAULT_INGEST_MEMORY });
   const enricher = await loadEnricher();
   const t0 = performance.now();
   const r = await ingestPaths(store, [file], { enricher, gapMinutes: 60 });
