@@ -2,7 +2,7 @@
  * @module
  * The fast path of a legacy-log import: DuckDB reads the whole file itself
  * (`read_csv` of one VARCHAR column, no quoting, a delimiter our sensor
- * never writes) in parallel C++, numbers the lines (`WITH ORDINALITY`), and
+ * never writes) in parallel C++, numbers the lines by row id, and
  * cuts the fields of every line that has the plain sensor shape with one
  * regular expression straight into the legacy staging table. Only lines
  * that do not have that shape (escapes, missing fields, odd times, long
