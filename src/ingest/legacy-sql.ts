@@ -156,6 +156,8 @@ export async function stageLegacyFileSql(
 ): Promise<SqlLineRun | null> {
   if (!sqlReadable(info, 0)) return null;
   try {
+    // The line numbers depend on it (the default; stated so nothing turns it off).
+    await conn.run('SET preserve_insertion_order = true');
     await conn.run(READ_SQL, [resolve(info.path)]);
     await conn.run(RAW_VIEW_SQL);
   } catch {
