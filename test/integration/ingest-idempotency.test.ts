@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { appendFileSync, mkdirSync, writeFileSync } from 'node:fs';
+import { appendFileSync, closeSync, mkdirSync, openSync, writeFileSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { after, before, describe, it } from 'node:test';
@@ -33,6 +33,14 @@ function request(i: number, over: Partial<SnareEvent> = {}): SnareEvent {
     ...over,
   };
 }
+
+/**
+ * Lines of the large file: about 100 MB, several of DuckDB's CSV read
+ * buffers, so the fast reader reads it in parallel and must still number
+ * each line by its place (the event id's tail), or a grown file would be
+ * re-imported under other ids.
+ */
+const LARGE_LINES = 650_000;
 
 /** Resolves every dialed string to one Israeli mobile number. */
 const ISRAELI_MOBILE: Enricher = {
@@ -247,5 +255,30 @@ describe('ingest: idempotency, growth, rejects, hostile strings', () => {
       "SELECT invites, dialed_number FROM calls WHERE src_ip = '203.0.113.9'",
     );
     assert.deepEqual(calls, [{ invites: 2, dialed_number: '+972598285108' }]);
+  });
+
+  it('numbers every line of a large legacy file read in parallel by its place in the file', async () => {
+    const path = join(s.dir, 'big.log');
+    const fd = openSync(path, 'w');
+    const chunk: string[] = [];
+    for (let i = 1; i <= LARGE_LINES; i++) {
+      const sec = String(i % 60).padStart(2, '0');
+      const min = String(Math.floor(i / 60) % 60).padStart(2, '0');
+      chunk.push(
+        `2011-12-27 19:${min}:${sec} +0000: sip-honeyd.pl[4429]: IP: 198.51.100.${i % 250}, method: REGISTER, ` +
+          `from: "${i}", to: "100", resp: 401, user-agent: "friendly-scanner padding padding padding"\n`,
+      );
+      if (chunk.length === 10_000) writeSync(fd, chunk.splice(0).join(''));
+    }
+    writeSync(fd, chunk.join(''));
+    closeSync(fd);
+    const r = await s.ingest([path]);
+    assert.deepEqual([r.events, r.rejected], [LARGE_LINES, 0]);
+    // The line number is the event id's tail; each line carries its own number in `from`.
+    const bad = await s.rows(
+      `SELECT count(*)::INTEGER AS n FROM events
+       WHERE sensor = 'big' AND split_part(event_id, '-', 2) <> from_user`,
+    );
+    assert.deepEqual(bad, [{ n: 0 }]);
   });
 });
