@@ -1,7 +1,8 @@
 import assert from 'node:assert/strict';
-import { readFileSync } from 'node:fs';
-import { basename } from 'node:path';
+import { readFileSync, writeFileSync } from 'node:fs';
+import { basename, join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
+import { MAX_UNANSWERED } from '../../src/ingest/capture.js';
 import { idPrefix, importEventId } from '../../src/ingest/imports.js';
 import { fileInfo, sensorFromPath } from '../../src/ingest/source.js';
 import { testdata } from '../helpers/shared.js';
@@ -14,6 +15,38 @@ function idOf(path: string, line: number): string {
 
 /** Lines of Asterisk logs from services that are not SIP: documented as not imported. */
 const NOT_SIP = /chan_iax2|manager\.c|Service="AMI"/;
+
+/** A little-endian pcap of raw IPv4 UDP datagrams (link type 101), one second apart. */
+function udpCapture(
+  packets: readonly { src: number[]; sport: number; dst: number[]; dport: number; data: string }[],
+): Buffer {
+  const head = Buffer.alloc(24);
+  head.writeUInt32LE(0xa1b2c3d4, 0);
+  head.writeUInt16LE(2, 4);
+  head.writeUInt16LE(4, 6);
+  head.writeUInt32LE(262144, 16);
+  head.writeUInt32LE(101, 20);
+  const parts = [head];
+  packets.forEach((p, i) => {
+    const payload = Buffer.from(p.data, 'latin1');
+    const ip = Buffer.alloc(28);
+    ip.writeUInt8(0x45, 0);
+    ip.writeUInt16BE(28 + payload.length, 2);
+    ip.writeUInt8(64, 8);
+    ip.writeUInt8(17, 9);
+    Buffer.from(p.src).copy(ip, 12);
+    Buffer.from(p.dst).copy(ip, 16);
+    ip.writeUInt16BE(p.sport, 20);
+    ip.writeUInt16BE(p.dport, 22);
+    ip.writeUInt16BE(8 + payload.length, 24);
+    const rec = Buffer.alloc(16);
+    rec.writeUInt32LE(1_700_000_000 + i, 0);
+    rec.writeUInt32LE(28 + payload.length, 8);
+    rec.writeUInt32LE(28 + payload.length, 12);
+    parts.push(rec, ip, payload);
+  });
+  return Buffer.concat(parts);
+}
 
 describe('ingest of the shared real-world files', () => {
   let s: Scratch;
@@ -193,6 +226,47 @@ describe('ingest of the shared real-world files', () => {
       "SELECT count(*)::INTEGER AS n FROM events WHERE sensor = 'cap-ndpi-sip.pcap' AND event = 'sip.response' AND status = 401",
     );
     assert.deepEqual(resp, [{ n: 14 }]);
+  });
+
+  it('stores every request of a capture, answered or not, past the bound on waiting requests', async () => {
+    const attacker = [203, 0, 113, 7];
+    const pbx = [192, 0, 2, 1];
+    const register = (n: number): string =>
+      `REGISTER sip:192.0.2.1 SIP/2.0\r\nVia: SIP/2.0/UDP 203.0.113.7:5060;branch=z9hG4bK${n}\r\n` +
+      `From: <sip:${n}@192.0.2.1>;tag=${n}\r\nTo: <sip:${n}@192.0.2.1>\r\nCall-ID: c${n}\r\n` +
+      `CSeq: 1 REGISTER\r\nContent-Length: 0\r\n\r\n`;
+    const n = MAX_UNANSWERED + 50;
+    const packets = Array.from({ length: n }, (_, i) => ({
+      src: attacker,
+      sport: 5060,
+      dst: pbx,
+      dport: 5060,
+      data: register(i),
+    }));
+    // The last request is answered; the first one's answer comes after it fell out of the bound.
+    for (const k of [n - 1, 0])
+      packets.push({
+        src: pbx,
+        sport: 5060,
+        dst: attacker,
+        dport: 5060,
+        data:
+          `SIP/2.0 404 Not found\r\nVia: SIP/2.0/UDP 203.0.113.7:5060;branch=z9hG4bK${k}\r\n` +
+          `From: <sip:${k}@192.0.2.1>;tag=${k}\r\nTo: <sip:${k}@192.0.2.1>;tag=as1\r\n` +
+          `Call-ID: c${k}\r\nCSeq: 1 REGISTER\r\nContent-Length: 0\r\n\r\n`,
+      });
+    const path = join(s.dir, 'unanswered.pcap');
+    writeFileSync(path, udpCapture(packets));
+    const r = await s.ingest([path], { sensorId: 'unanswered' });
+    assert.deepEqual([r.events, r.rejected], [n + 2, 0]);
+    const rows = await s.rows(
+      `SELECT response, count(*)::INTEGER AS n FROM events
+       WHERE sensor = 'unanswered' AND event = 'sip.request' GROUP BY ALL ORDER BY response`,
+    );
+    assert.deepEqual(rows, [
+      { response: 404, n: 1 },
+      { response: null, n: n - 1 },
+    ]);
   });
 
   it('pairs requests in a capture with the answers to them: response codes and cracked passwords', async () => {
