@@ -6,7 +6,7 @@ import { MAX_UNANSWERED } from '../../src/ingest/capture.js';
 import { idPrefix, importEventId } from '../../src/ingest/imports.js';
 import { fileInfo, sensorFromPath } from '../../src/ingest/source.js';
 import { testdata } from '../helpers/shared.js';
-import { scratch, type Scratch } from './ingest-helpers.js';
+import { ipv4Udp, rawIpPcap, scratch, type Scratch } from './ingest-helpers.js';
 
 /** The event id the importer gives line `line` of a file imported under its own name. */
 function idOf(path: string, line: number): string {
@@ -15,38 +15,6 @@ function idOf(path: string, line: number): string {
 
 /** Lines of Asterisk logs from services that are not SIP: documented as not imported. */
 const NOT_SIP = /chan_iax2|manager\.c|Service="AMI"/;
-
-/** A little-endian pcap of raw IPv4 UDP datagrams (link type 101), one second apart. */
-function udpCapture(
-  packets: readonly { src: number[]; sport: number; dst: number[]; dport: number; data: string }[],
-): Buffer {
-  const head = Buffer.alloc(24);
-  head.writeUInt32LE(0xa1b2c3d4, 0);
-  head.writeUInt16LE(2, 4);
-  head.writeUInt16LE(4, 6);
-  head.writeUInt32LE(262144, 16);
-  head.writeUInt32LE(101, 20);
-  const parts = [head];
-  packets.forEach((p, i) => {
-    const payload = Buffer.from(p.data, 'latin1');
-    const ip = Buffer.alloc(28);
-    ip.writeUInt8(0x45, 0);
-    ip.writeUInt16BE(28 + payload.length, 2);
-    ip.writeUInt8(64, 8);
-    ip.writeUInt8(17, 9);
-    Buffer.from(p.src).copy(ip, 12);
-    Buffer.from(p.dst).copy(ip, 16);
-    ip.writeUInt16BE(p.sport, 20);
-    ip.writeUInt16BE(p.dport, 22);
-    ip.writeUInt16BE(8 + payload.length, 24);
-    const rec = Buffer.alloc(16);
-    rec.writeUInt32LE(1_700_000_000 + i, 0);
-    rec.writeUInt32LE(28 + payload.length, 8);
-    rec.writeUInt32LE(28 + payload.length, 12);
-    parts.push(rec, ip, payload);
-  });
-  return Buffer.concat(parts);
-}
 
 describe('ingest of the shared real-world files', () => {
   let s: Scratch;
@@ -256,7 +224,12 @@ describe('ingest of the shared real-world files', () => {
           `Call-ID: c${k}\r\nCSeq: 1 REGISTER\r\nContent-Length: 0\r\n\r\n`,
       });
     const path = join(s.dir, 'unanswered.pcap');
-    writeFileSync(path, udpCapture(packets));
+    writeFileSync(
+      path,
+      rawIpPcap(
+        packets.map((p) => ipv4Udp(p.src, p.sport, p.dst, p.dport, Buffer.from(p.data, 'latin1'))),
+      ),
+    );
     const r = await s.ingest([path], { sensorId: 'unanswered' });
     assert.deepEqual([r.events, r.rejected], [n + 2, 0]);
     const rows = await s.rows(

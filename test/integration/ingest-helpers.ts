@@ -44,3 +44,46 @@ export async function scratch(): Promise<Scratch> {
     },
   };
 }
+
+/** One IPv4/UDP datagram (checksums left zero; `id` is the IP identification). */
+export function ipv4Udp(
+  src: readonly number[],
+  sport: number,
+  dst: readonly number[],
+  dport: number,
+  payload: Buffer,
+  id = 0,
+): Buffer {
+  const udp = Buffer.alloc(8);
+  udp.writeUInt16BE(sport, 0);
+  udp.writeUInt16BE(dport, 2);
+  udp.writeUInt16BE(8 + payload.length, 4);
+  const ip = Buffer.alloc(20);
+  ip.writeUInt8(0x45, 0);
+  ip.writeUInt16BE(20 + 8 + payload.length, 2);
+  ip.writeUInt16BE(id & 0xffff, 4);
+  ip.writeUInt8(64, 8);
+  ip.writeUInt8(17, 9);
+  Buffer.from(src).copy(ip, 12);
+  Buffer.from(dst).copy(ip, 16);
+  return Buffer.concat([ip, udp, payload]);
+}
+
+/** A classic little-endian pcap, link type 101 (raw IP), one packet per second. */
+export function rawIpPcap(packets: readonly Buffer[]): Buffer {
+  const head = Buffer.alloc(24);
+  head.writeUInt32LE(0xa1b2c3d4, 0);
+  head.writeUInt16LE(2, 4);
+  head.writeUInt16LE(4, 6);
+  head.writeUInt32LE(262144, 16);
+  head.writeUInt32LE(101, 20);
+  const parts: Buffer[] = [head];
+  packets.forEach((pkt, i) => {
+    const rec = Buffer.alloc(16);
+    rec.writeUInt32LE(1_700_000_000 + i, 0);
+    rec.writeUInt32LE(pkt.length, 8);
+    rec.writeUInt32LE(pkt.length, 12);
+    parts.push(rec, pkt);
+  });
+  return Buffer.concat(parts);
+}

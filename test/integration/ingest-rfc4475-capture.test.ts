@@ -11,7 +11,7 @@ import assert from 'node:assert/strict';
 import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { testdata } from '../helpers/shared.js';
-import { scratch, type Scratch } from './ingest-helpers.js';
+import { ipv4Udp, rawIpPcap, scratch, type Scratch } from './ingest-helpers.js';
 
 interface Row {
   readonly file: string;
@@ -28,42 +28,11 @@ const manifest: Row[] = readFileSync(join(DIR, 'MANIFEST.tsv'), 'utf8')
     return { file: c[0] ?? '', category: c[3] ?? '' };
   });
 
-/** One IPv4/UDP datagram from 192.0.2.(10+i):5060 to 198.51.100.1:5060. */
-function ipv4Udp(i: number, payload: Buffer): Buffer {
-  const udp = Buffer.alloc(8);
-  udp.writeUInt16BE(5060, 0);
-  udp.writeUInt16BE(5060, 2);
-  udp.writeUInt16BE(8 + payload.length, 4);
-  const ip = Buffer.alloc(20);
-  ip.writeUInt8(0x45, 0);
-  ip.writeUInt16BE(20 + 8 + payload.length, 2);
-  ip.writeUInt16BE(i, 4);
-  ip.writeUInt8(64, 8);
-  ip.writeUInt8(17, 9);
-  Buffer.from([192, 0, 2, 10 + i]).copy(ip, 12);
-  Buffer.from([198, 51, 100, 1]).copy(ip, 16);
-  return Buffer.concat([ip, udp, payload]);
-}
-
-/** A classic little-endian pcap, link type 101 (raw IP), one packet per payload. */
+/** A pcap of the payloads as datagrams from 192.0.2.(10+i):5060 to 198.51.100.1:5060. */
 function pcapOf(payloads: readonly Buffer[]): Buffer {
-  const head = Buffer.alloc(24);
-  head.writeUInt32LE(0xa1b2c3d4, 0);
-  head.writeUInt16LE(2, 4);
-  head.writeUInt16LE(4, 6);
-  head.writeUInt32LE(262144, 16);
-  head.writeUInt32LE(101, 20);
-  const parts: Buffer[] = [head];
-  payloads.forEach((p, i) => {
-    const pkt = ipv4Udp(i, p);
-    const rec = Buffer.alloc(16);
-    rec.writeUInt32LE(1_700_000_000 + i, 0);
-    rec.writeUInt32LE(0, 4);
-    rec.writeUInt32LE(pkt.length, 8);
-    rec.writeUInt32LE(pkt.length, 12);
-    parts.push(rec, pkt);
-  });
-  return Buffer.concat(parts);
+  return rawIpPcap(
+    payloads.map((p, i) => ipv4Udp([192, 0, 2, 10 + i], 5060, [198, 51, 100, 1], 5060, p, i)),
+  );
 }
 
 describe('ingest of the RFC 4475 torture messages as a capture', () => {
