@@ -68,6 +68,11 @@ function cpuTicks(pid: number): number {
   return Number(f[11]) + Number(f[12]); // utime + stime
 }
 
+/** CPU share of `pid` since `ticks0`, over a load step of `elapsedMs` plus the 600 ms it settles. */
+function cpuPercentSince(pid: number, ticks0: number, elapsedMs: number): number {
+  return Math.round((((cpuTicks(pid) - ticks0) / CLK_TCK) * 100 * 1000) / (elapsedMs + 600));
+}
+
 function peakRssMb(pid: number): number {
   const m = /VmHWM:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
   return m ? Math.round(Number(m[1]) / 1024) : NaN;
@@ -202,9 +207,7 @@ async function sensorRound(label: string): Promise<Run | null> {
         received: after.lines - after.reports - (before.lines - before.reports),
         kernelErrors: udpErrors() - errs0,
         achievedRate: Math.round((load.paced * 1000) / load.elapsed_ms),
-        cpuPercent: Math.round(
-          (((cpuTicks(pid) - cpu0) / CLK_TCK) * 100 * 1000) / (load.elapsed_ms + 600),
-        ),
+        cpuPercent: cpuPercentSince(pid, cpu0, load.elapsed_ms),
         peakRssMb: peakRssMb(pid),
       };
       report(label, r);
@@ -239,9 +242,7 @@ async function runBare(rate: number, echo = false): Promise<Run> {
     const load = await runLoad(port, rate);
     await sleep(300);
     const kernelErrors = udpErrors() - errs0;
-    const cpuPercent = Math.round(
-      (((cpuTicks(pid) - cpu0) / CLK_TCK) * 100 * 1000) / (load.elapsed_ms + 600),
-    );
+    const cpuPercent = cpuPercentSince(pid, cpu0, load.elapsed_ms);
     const rss = peakRssMb(pid);
     child.kill('SIGTERM');
     await new Promise((r) => child.once('exit', r));
@@ -317,10 +318,9 @@ async function main(): Promise<void> {
 
 /** Microseconds of CPU per paced message, from a CPU share measured over the step plus 600 ms. */
 function cpuPerMessage(cpuPercent: number, rate: number): string {
-  return (
-    ((((cpuPercent / 100) * (DURATION_MS + 600)) / ((rate * DURATION_MS) / 1000)) * 1e6) /
-    1000
-  ).toFixed(1);
+  const cpuUs = (cpuPercent / 100) * (DURATION_MS + 600) * 1000;
+  const messages = (rate * DURATION_MS) / 1000;
+  return (cpuUs / messages).toFixed(1);
 }
 
 await main();

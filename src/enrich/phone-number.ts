@@ -90,15 +90,16 @@ export class NumberResolver {
   resolveBurst(dialed: readonly string[]): DialedResolution[] {
     const analyses = dialed.map((d) => this.analyse(d));
     const support = new Map<string, number>();
-    const known = new Map<string, Candidate>();
     for (const a of analyses) {
-      for (const c of a.candidates) if (!known.has(c.e164)) known.set(c.e164, c);
       for (const e164 of new Set(a.candidates.map((c) => c.e164))) {
         support.set(e164, (support.get(e164) ?? 0) + 1);
       }
     }
+    // The burst's readings by number, made when a string needs them.
+    let known: Map<string, Candidate> | null = null;
     return analyses.map((a) => {
       if (a.alone.kind === 'invalid' && analyses.length > 1) {
+        known ??= new Map(analyses.flatMap((b) => b.candidates.map((c) => [c.e164, c] as const)));
         return adoptTail(a, known, support) ?? a.alone;
       }
       if (a.candidates.length < 2 || analyses.length < 2) return a.alone;
@@ -175,7 +176,7 @@ export const MAX_UNKNOWN_PREFIX_DIGITS = 6;
  * A string no prefix rule explains (a routing prefix of some provider,
  * `100` + 00972...) that ends with a number other strings of its burst
  * resolve to: that number, the leading digits taken as an unknown prefix.
- * The most supported number wins, then the longest.
+ * The most supported number wins, then the longest (the shortest prefix).
  */
 function adoptTail(
   a: Analysis,
@@ -184,22 +185,14 @@ function adoptTail(
 ): DialedResolution | null {
   if (a.clean.junk) return null;
   const digits = a.clean.digits;
-  let best: Candidate | null = null;
+  let best: Candidate | undefined;
   let bestSupport = 0;
-  for (const [e164, c] of known) {
-    const tail = e164.slice(1);
-    const extra = digits.length - tail.length;
-    if (extra < 1 || extra > MAX_UNKNOWN_PREFIX_DIGITS || !digits.endsWith(tail)) continue;
-    const n = support.get(e164) ?? 0;
-    if (
-      n > bestSupport ||
-      (n === bestSupport && best !== null && tail.length > best.e164.length - 1)
-    ) {
-      best = c;
-      bestSupport = n;
-    }
+  for (let extra = 1; extra <= MAX_UNKNOWN_PREFIX_DIGITS && extra < digits.length; extra++) {
+    const c = known.get(`+${digits.slice(extra)}`);
+    const n = c === undefined ? 0 : (support.get(c.e164) ?? 0);
+    if (c !== undefined && n > bestSupport) [best, bestSupport] = [c, n];
   }
-  if (best === null) return null;
+  if (best === undefined) return null;
   const prefix = digits.slice(0, digits.length - (best.e164.length - 1));
   const why = `burst: ends with ${best.e164}, which ${bestSupport} other string(s) of the burst resolve to; "${prefix}" taken as an unknown prefix`;
   return { ...external(best), prefix, steps: [...a.alone.steps, why] };

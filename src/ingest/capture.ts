@@ -16,9 +16,8 @@ import { emptyEvent, type SnareEvent } from '../events/catalog.js';
 
 import { SipFramer } from '../sip/framing.js';
 import { getHeader } from '../sip/headers.js';
-import type { SipMessage, SipRequest, SipResponse } from '../sip/message.js';
+import type { SipResponse } from '../sip/message.js';
 import { parse } from '../sip/parse.js';
-import { parseCSeq } from '../sip/validate.js';
 import type { StoreWriter } from '../store/writer.js';
 import { importEventId } from './imports.js';
 import { recordedFields } from './recorded.js';
@@ -35,16 +34,19 @@ export const MAX_UNANSWERED = 10_000;
 
 /** A challenge that says the credentials were right but the nonce stale. */
 const STALE = /\bstale\s*=\s*"?true/i;
+/** Answers that refuse the credentials of a request. */
+const REFUSED = new Set([401, 403, 407]);
 
 /**
  * Pairs requests with the answers to them: same Call-ID, CSeq number and
- * method, sent back from the request's destination to its source. A
- * request is held (bounded) until its final answer, then stored with
- * `response` = that code (else the last provisional one); with
- * credentials, `auth_ok` is true on a 2xx and false on 401, 403 or 407
- * unless the new challenge says `stale=true` (right password, old nonce).
- * Retransmitted requests share the answer. What never gets a final answer
- * is stored when it falls out of the bound or at the end of the capture.
+ * method (the event fields, already cut to their bound), sent back from the
+ * request's destination to its source. A request is held (bounded) until
+ * its final answer, then stored with `response` = that code (else the last
+ * provisional one); with credentials, `auth_ok` is true on a 2xx and false
+ * on 401, 403 or 407 unless the new challenge says `stale=true` (right
+ * password, old nonce). Retransmitted requests share the answer. What
+ * never gets a final answer is stored when it falls out of the bound or at
+ * the end of the capture.
  */
 class AnswerMatcher {
   private readonly waiting = new Map<string, SnareEvent[]>();
@@ -52,15 +54,13 @@ class AnswerMatcher {
 
   constructor(private readonly store: (ev: SnareEvent) => void) {}
 
-  private static key(msg: SipMessage, ip: string, port: number | null): string | null {
-    const callId = getHeader(msg, 'Call-ID');
-    const cseq = parseCSeq(getHeader(msg, 'CSeq') ?? '');
-    if (callId === undefined || cseq === null) return null;
-    return `${ip}|${port ?? ''}|${callId}|${cseq.seq}|${cseq.method}`;
+  private static key(ev: SnareEvent, ip: string | null, port: number | null): string | null {
+    if (ev.call_id === null || ev.cseq === null || ev.method === null) return null;
+    return `${ip ?? ''}|${port ?? ''}|${ev.call_id}|${ev.cseq}|${ev.method}`;
   }
 
-  request(msg: SipRequest, ev: SnareEvent): void {
-    const key = msg.method === 'ACK' ? null : AnswerMatcher.key(msg, ev.src_ip, ev.src_port);
+  request(ev: SnareEvent): void {
+    const key = ev.method === 'ACK' ? null : AnswerMatcher.key(ev, ev.src_ip, ev.src_port);
     if (key === null) {
       this.store(ev);
       return;
@@ -76,19 +76,23 @@ class AnswerMatcher {
     }
   }
 
-  response(msg: SipResponse, dstIp: string, dstPort: number | null): void {
-    const key = AnswerMatcher.key(msg, dstIp, dstPort);
+  /** `answer` is a sip.response event; `msg` its message, for the challenge. */
+  response(answer: SnareEvent, msg: SipResponse): void {
+    // The answer goes back to where the request came from.
+    const key = AnswerMatcher.key(answer, answer.dst_ip, answer.dst_port);
     const list = key === null ? undefined : this.waiting.get(key);
     if (key === null || list === undefined) return;
-    const final = msg.status >= 200;
-    const challenge =
-      getHeader(msg, 'WWW-Authenticate') ?? getHeader(msg, 'Proxy-Authenticate') ?? '';
+    const status = msg.status;
+    const final = status >= 200;
+    const refused =
+      REFUSED.has(status) &&
+      !STALE.test(getHeader(msg, 'WWW-Authenticate') ?? getHeader(msg, 'Proxy-Authenticate') ?? '');
     for (const ev of list) {
       if (!final && ev.response !== null) continue;
-      ev.response = msg.status;
+      ev.response = status;
       if (!final || ev.auth_user === null) continue;
-      if (msg.status >= 200 && msg.status < 300) ev.auth_ok = true;
-      else if ([401, 403, 407].includes(msg.status) && !STALE.test(challenge)) ev.auth_ok = false;
+      if (status < 300) ev.auth_ok = true;
+      else if (refused) ev.auth_ok = false;
     }
     if (final) this.release(key);
   }
@@ -171,11 +175,10 @@ export async function importCapture(
       dst_port: p.dstPort,
     };
     messages++;
-    if (res.message.kind === 'request') answers.request(res.message, ev);
+    if (res.message.kind === 'request') answers.request(ev);
     else {
       writer.appendEvent(ev, 'pcap', false);
-      // The answer goes back to where the request came from.
-      answers.response(res.message, p.dstIp, p.dstPort);
+      answers.response(ev, res.message);
     }
   };
 

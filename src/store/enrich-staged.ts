@@ -125,31 +125,14 @@ export function splitBursts<T extends { readonly src: string; readonly tsMs: num
   return bursts;
 }
 
-/** One staged INVITE with a dialed string: its event id, source and time. */
-export interface StagedInvite {
-  readonly id: string;
-  readonly src: string;
-  readonly tsMs: number;
-  readonly dialed: string;
-}
-
-/** The number columns of one staged INVITE, for `stage_numbers`. */
-export interface ResolvedNumber {
-  readonly id: string;
-  readonly n: NumberEnrichment | undefined;
-}
-
-/**
- * The staged INVITEs with a dialed string, by source and time (the order
- * bursts are cut in); none when the enricher resolves no numbers. Each
- * staged event id appears once (the caller removed repeated ids).
- */
-export async function stagedInvites(
+async function enrichNumbers(
   conn: DuckDBConnection,
   enricher: Enricher,
+  gapMinutes: number,
   source: StageSource,
-): Promise<StagedInvite[]> {
-  if (!enricher.burst) return [];
+): Promise<void> {
+  const resolve = enricher.burst;
+  if (!resolve) return;
   const res = await conn.runAndReadAll(
     source.table === 'stage_events'
       ? `SELECT event_id, src_ip, ts_ms, dialed FROM stage_events
@@ -159,65 +142,45 @@ export async function stagedInvites(
   );
   const prefix = source.table === 'stage_legacy' ? source.prefix : null;
   const idOf = (v: unknown): string => (prefix === null ? text(v) : prefix + text(v));
-  return res.getRowObjectsJS().map((r) => ({
+  const invites = res.getRowObjectsJS().map((r) => ({
     id: idOf(r['event_id']),
     src: text(r['src_ip']),
     tsMs: typeof r['ts_ms'] === 'number' ? r['ts_ms'] : 0,
     dialed: text(r['dialed']),
   }));
-}
-
-/**
- * Resolves the dialed strings burst by burst (pure JavaScript, no store
- * access). A burst the resolver fails on gets null columns.
- */
-export function resolveNumbers(
-  enricher: Enricher,
-  invites: readonly StagedInvite[],
-  gapMinutes: number,
-): ResolvedNumber[] {
-  const resolve = enricher.burst;
-  const out: ResolvedNumber[] = [];
-  if (!resolve) return out;
-  for (const burst of splitBursts(invites, gapMinutes * 60_000)) {
-    let got: readonly NumberEnrichment[] = [];
-    try {
-      got = resolve(burst.map((b) => b.dialed));
-    } catch {
-      got = [];
-    }
-    burst.forEach((inv, i) => out.push({ id: inv.id, n: got[i] }));
-  }
-  return out;
-}
-
-/** Writes resolved numbers into `stage_numbers`. */
-export async function appendNumbers(
-  conn: DuckDBConnection,
-  rows: readonly ResolvedNumber[],
-): Promise<void> {
-  if (rows.length === 0) return;
+  if (invites.length === 0) return;
   const a = await conn.createAppender('stage_numbers');
   try {
-    for (const { id, n } of rows) {
-      a.appendVarchar(id);
-      appendNullable(a, n?.dialed_number ?? null);
-      appendNullable(a, n?.dst_cc ?? null);
-      appendNullable(a, n?.number_type ?? null);
-      appendNullable(a, n?.number_kind ?? null);
-      a.endRow();
+    for (const burst of splitBursts(invites, gapMinutes * 60_000)) {
+      let out: readonly NumberEnrichment[] = [];
+      try {
+        out = resolve(burst.map((b) => b.dialed));
+      } catch {
+        out = [];
+      }
+      burst.forEach((inv, i) => {
+        const n = out[i];
+        a.appendVarchar(inv.id);
+        appendNullable(a, n?.dialed_number ?? null);
+        appendNullable(a, n?.dst_cc ?? null);
+        appendNullable(a, n?.number_type ?? null);
+        appendNullable(a, n?.number_kind ?? null);
+        a.endRow();
+      });
     }
   } finally {
     a.closeSync();
   }
 }
 
-/** Fills dim_ip and dim_ua for the addresses and User-Agents of one staging table. */
-export async function enrichDimensions(
+/** Fills dim_ip, dim_ua and stage_numbers for what is in one staging table. */
+export async function enrichStaged(
   conn: DuckDBConnection,
   enricher: Enricher,
-  source: StageSource,
+  gapMinutes: number,
+  source: StageSource = { table: 'stage_events' },
 ): Promise<void> {
   await enrichIps(conn, enricher, source.table);
   await enrichUserAgents(conn, enricher, source.table);
+  await enrichNumbers(conn, enricher, gapMinutes, source);
 }

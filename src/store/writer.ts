@@ -14,13 +14,7 @@
 import type { DuckDBAppender } from '@duckdb/node-api';
 import { FIELDS, FIELD_NAMES, type SnareEvent } from '../events/catalog.js';
 import type { Enricher } from './enricher.js';
-import {
-  appendNumbers,
-  enrichDimensions,
-  resolveNumbers,
-  stagedInvites,
-  type StageSource,
-} from './enrich-staged.js';
+import { enrichStaged, type StageSource } from './enrich-staged.js';
 import type { Store } from './store.js';
 
 /** Where a stored event came from (the `origin` column). */
@@ -279,10 +273,7 @@ export class StoreWriter {
     freshSql?: string,
   ): Promise<number> {
     const conn = this.store.conn;
-    const enricher = this.opts.enricher;
-    await enrichDimensions(conn, enricher, source);
-    const invites = await stagedInvites(conn, enricher, source);
-    await appendNumbers(conn, resolveNumbers(enricher, invites, this.opts.gapMinutes));
+    await enrichStaged(conn, this.opts.enricher, this.opts.gapMinutes, source);
     const range = await conn.runAndReadAll(
       `SELECT CAST(min(ts_ms) AS BIGINT) AS lo, CAST(max(ts_ms) AS BIGINT) AS hi FROM ${source.table}`,
     );
