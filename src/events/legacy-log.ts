@@ -10,9 +10,10 @@
  * end the line, close its quotes early or forge another record. `resp: -`
  * when the sensor stayed silent. Only sip.request events are written.
  */
-import { closeSync, mkdirSync, openSync, writeSync } from 'node:fs';
+import { closeSync, mkdirSync, openSync } from 'node:fs';
 import { dirname } from 'node:path';
 import type { SnareEvent } from './catalog.js';
+import { FileAppender } from './file-appender.js';
 import type { EventSink } from './sink.js';
 
 /** Program name in the line (the article's was `sip-honeyd.pl`). */
@@ -81,66 +82,38 @@ export interface LegacyLogSinkOptions {
   readonly onError?: (err: unknown) => void;
 }
 
-/** Pending text kept while the disk refuses writes; beyond it lines are dropped. */
-const MAX_PENDING_CHARS = 8 * 1024 * 1024;
+/** Bytes kept waiting for a slow or refusing disk; beyond it new lines are dropped. */
+const MAX_PENDING_BYTES = 8 * 1024 * 1024;
 
-/** Appends Figure 1 lines to one file, batched like the JSON lines. */
+/** Appends Figure 1 lines to one file, batched and asynchronous like the JSON lines. */
 export class LegacyLogSink implements EventSink {
   readonly name = 'legacy_log';
-  private pending = '';
-  private timer: NodeJS.Timeout | null = null;
-  private fd: number | null;
+  private readonly out: FileAppender;
   private readonly pid: number;
 
   constructor(private readonly opts: LegacyLogSinkOptions) {
     mkdirSync(dirname(opts.path), { recursive: true });
-    this.fd = openSync(opts.path, 'a');
+    // A path that cannot be appended to fails here, at start, not at the first event.
+    closeSync(openSync(opts.path, 'a'));
     this.pid = opts.pid ?? process.pid;
+    this.out = new FileAppender({
+      flushIntervalMs: opts.flushIntervalMs ?? 50,
+      batchBytes: 64 * 1024,
+      maxPendingBytes: MAX_PENDING_BYTES,
+      ...(opts.onError ? { onError: opts.onError } : {}),
+    });
   }
 
   write(event: SnareEvent): void {
-    if (this.fd === null) return;
     const line = formatLegacyLine(event, this.pid);
-    if (line === null) return;
-    if (this.pending.length + line.length > MAX_PENDING_CHARS) return;
-    this.pending += line;
-    if (this.pending.length >= 64 * 1024) this.drain();
-    else if (this.timer === null) {
-      this.timer = setTimeout(() => {
-        this.timer = null;
-        this.drain();
-      }, this.opts.flushIntervalMs ?? 50);
-      this.timer.unref();
-    }
+    if (line !== null) this.out.append(this.opts.path, line);
   }
 
   flush(): Promise<void> {
-    this.drain();
-    return Promise.resolve();
+    return this.out.flush();
   }
 
   close(): Promise<void> {
-    this.drain();
-    if (this.timer) clearTimeout(this.timer);
-    this.timer = null;
-    if (this.fd !== null) closeSync(this.fd);
-    this.fd = null;
-    return Promise.resolve();
-  }
-
-  private drain(): void {
-    if (this.timer) {
-      clearTimeout(this.timer);
-      this.timer = null;
-    }
-    if (this.fd === null || this.pending === '') return;
-    const buf = Buffer.from(this.pending, 'utf8');
-    try {
-      let off = 0;
-      while (off < buf.length) off += writeSync(this.fd, buf, off, buf.length - off);
-      this.pending = '';
-    } catch (err) {
-      this.opts.onError?.(err);
-    }
+    return this.out.close();
   }
 }

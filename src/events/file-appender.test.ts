@@ -1,0 +1,110 @@
+import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
+import { createReadStream, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, beforeEach, describe, it } from 'node:test';
+import { FileAppender } from './file-appender.js';
+
+let dir = '';
+beforeEach(() => {
+  dir = mkdtempSync(join(tmpdir(), 'snare-appender-'));
+});
+afterEach(() => {
+  rmSync(dir, { recursive: true, force: true });
+});
+
+const line = (i: number) => `line ${i} ${'é'.repeat(i % 5)}\n`;
+
+describe('FileAppender', () => {
+  it('writes every line to its file in order, and flush waits for them', async () => {
+    const errors: unknown[] = [];
+    const out = new FileAppender({
+      flushIntervalMs: 1000,
+      batchBytes: 4096,
+      maxPendingBytes: 1 << 20,
+      onError: (e) => errors.push(e),
+    });
+    const a = join(dir, 'a');
+    const b = join(dir, 'b');
+    const want = new Map([
+      [a, ''],
+      [b, ''],
+    ]);
+    for (let i = 0; i < 5000; i++) {
+      const path = i % 3 === 0 ? b : a;
+      assert.ok(out.append(path, line(i)));
+      want.set(path, (want.get(path) ?? '') + line(i));
+    }
+    await out.flush();
+    assert.equal(out.backlog, 0);
+    assert.equal(readFileSync(a, 'utf8'), want.get(a));
+    assert.equal(readFileSync(b, 'utf8'), want.get(b));
+    await out.close();
+    assert.deepEqual(errors, []);
+    assert.equal(out.append(a, 'late\n'), false);
+  });
+
+  it('keeps the event loop running while the file blocks, bounds what waits, and loses nothing it accepted', async () => {
+    // A FIFO without a reader: opening it for writing blocks (in the thread pool) like a stalled disk.
+    const fifo = join(dir, 'fifo');
+    execFileSync('mkfifo', [fifo]);
+    const errors: unknown[] = [];
+    const out = new FileAppender({
+      flushIntervalMs: 5,
+      batchBytes: 1024,
+      maxPendingBytes: 64 * 1024,
+      onError: (e) => errors.push(e),
+    });
+    let expected = '';
+    let reader: ReturnType<typeof createReadStream> | null = null;
+    try {
+      for (let i = 0; i < 20_000; i++) {
+        if (out.append(fifo, line(i))) expected += line(i);
+        if (i % 1000 === 0) {
+          const t0 = performance.now();
+          await new Promise((r) => setTimeout(r, 1));
+          assert.ok(performance.now() - t0 < 500, 'the event loop stalled');
+        }
+      }
+      assert.ok(out.dropped > 0);
+      assert.ok(out.backlog <= 2 * 64 * 1024, `backlog ${out.backlog}`);
+      assert.equal(errors.length, 1, 'one report per stretch of drops');
+      assert.match(String(errors[0]), /dropping lines/);
+    } finally {
+      reader = createReadStream(fifo, { encoding: 'utf8' });
+    }
+    let got = '';
+    reader.on('data', (d) => (got += String(d)));
+    await out.close();
+    await new Promise((r) => reader.once('close', r));
+    assert.equal(got.length, expected.length);
+    assert.equal(got, expected);
+  });
+
+  it('resumes after a failed write where it stopped, without writing a line twice', async () => {
+    const errors: unknown[] = [];
+    const out = new FileAppender({
+      flushIntervalMs: 1000,
+      batchBytes: 1 << 20,
+      maxPendingBytes: 1 << 20,
+      onError: (e) => errors.push(e),
+    });
+    const path = join(dir, 'missing', 'f');
+    for (let i = 0; i < 10; i++) out.append(path, line(i));
+    await out.flush();
+    assert.equal(errors.length, 1);
+    assert.match(String(errors[0]), /ENOENT/);
+    assert.equal(
+      out.backlog,
+      Buffer.byteLength(Array.from({ length: 10 }, (_, i) => line(i)).join('')),
+    );
+    mkdirSync(join(dir, 'missing'));
+    for (let i = 10; i < 20; i++) out.append(path, line(i));
+    await out.close();
+    assert.equal(
+      readFileSync(path, 'utf8'),
+      Array.from({ length: 20 }, (_, i) => line(i)).join(''),
+    );
+  });
+});

@@ -1,0 +1,228 @@
+/**
+ * @module
+ * Bounded, asynchronous appending of text lines to files, for the event
+ * file sinks. Lines are encoded one after the other into a buffer, each
+ * with the file it goes to. At most one write is in flight, on libuv's
+ * thread pool, so a slow or busy disk never stalls the event loop: the
+ * sensor keeps reading its sockets while the kernel flushes pages. Lines
+ * wait at most `flushIntervalMs`, or until `batchBytes` are pending.
+ *
+ * Memory is bounded whatever the disk does: at most `maxPendingBytes` wait
+ * behind the batch being written (itself at most that size); beyond, new
+ * lines are dropped and counted, and `onError` hears of it once per
+ * stretch of drops. A failed write keeps what it did not write and resumes
+ * there at the next flush, before any newer line: no line is split across
+ * files, written twice or reordered.
+ */
+import { close, open, write } from 'node:fs';
+
+export interface FileAppenderOptions {
+  /** Longest wait (ms) between an append and its write. */
+  readonly flushIntervalMs: number;
+  /** Pending bytes that start a write at once. */
+  readonly batchBytes: number;
+  /** Pending bytes beyond which new lines are dropped. */
+  readonly maxPendingBytes: number;
+  /** Hears of a failed write or of lines dropped; the appender keeps going. */
+  readonly onError?: (err: unknown) => void;
+}
+
+/** Lines waiting or being written: their bytes, and runs of consecutive lines of one file. */
+interface Batch {
+  buf: Buffer;
+  used: number;
+  /** Each run ends at byte `end` of `buf` and goes to `path`. */
+  runs: { path: string; end: number }[];
+  /** Bytes already written (a failed batch resumes here). */
+  done: number;
+}
+
+const emptyBatch = (size: number): Batch => ({
+  buf: Buffer.allocUnsafe(size),
+  used: 0,
+  runs: [],
+  done: 0,
+});
+
+function writeAsync(fd: number, buf: Buffer, offset: number, length: number): Promise<number> {
+  return new Promise((resolve, reject) => {
+    write(fd, buf, offset, length, null, (err, n) => {
+      if (err) reject(err);
+      else resolve(n);
+    });
+  });
+}
+
+function openAppend(path: string): Promise<number> {
+  return new Promise((resolve, reject) => {
+    open(path, 'a', (err, fd) => {
+      if (err) reject(err);
+      else resolve(fd);
+    });
+  });
+}
+
+function closeQuietly(fd: number): Promise<void> {
+  return new Promise((resolve) => {
+    close(fd, () => {
+      resolve();
+    });
+  });
+}
+
+export class FileAppender {
+  private pending: Batch = emptyBatch(64 * 1024);
+  /** The batch being written, or one whose write failed (resumed first). */
+  private writing: Batch | null = null;
+  /** A written batch's buffer, reused for the next pending one. */
+  private spare: Batch | null = null;
+  private inflight: Promise<void> | null = null;
+  private timer: NodeJS.Timeout | null = null;
+  private fd: number | null = null;
+  private fdPath = '';
+  private closed = false;
+  private dropping = false;
+  /** Bytes accepted, and bytes written, since the start. */
+  private accepted = 0;
+  private written = 0;
+  /** Count of failed writes, so a flush stops at a failure instead of spinning. */
+  private failures = 0;
+  /** Lines dropped because too much was pending. */
+  dropped = 0;
+
+  constructor(private readonly opts: FileAppenderOptions) {}
+
+  /** Bytes waiting to be written (pending and in flight). */
+  get backlog(): number {
+    return this.accepted - this.written;
+  }
+
+  /** Queues `line` (with its newline) for `path`; false when it was dropped. */
+  append(path: string, line: string): boolean {
+    if (this.closed) return false;
+    const p = this.pending;
+    // UTF-8 takes at most 3 bytes per UTF-16 code unit; the exact size only near the bound.
+    const room = line.length * 3;
+    const max = this.opts.maxPendingBytes;
+    if (p.used + room > max && p.used + Buffer.byteLength(line) > max) {
+      this.dropped++;
+      if (!this.dropping) {
+        this.dropping = true;
+        this.opts.onError?.(
+          new Error(
+            `more than ${this.opts.maxPendingBytes} bytes wait for the disk: dropping lines`,
+          ),
+        );
+      }
+      return false;
+    }
+    if (p.used + room > p.buf.length) {
+      const next = Buffer.allocUnsafe(Math.max(p.buf.length * 2, p.used + room));
+      p.buf.copy(next, 0, 0, p.used);
+      p.buf = next;
+    }
+    const n = p.buf.write(line, p.used, 'utf8');
+    p.used += n;
+    this.accepted += n;
+    const last = p.runs[p.runs.length - 1];
+    if (last?.path === path) last.end = p.used;
+    else p.runs.push({ path, end: p.used });
+    if (p.used >= this.opts.batchBytes) this.drain();
+    else if (this.timer === null) {
+      this.timer = setTimeout(() => {
+        this.timer = null;
+        this.drain();
+      }, this.opts.flushIntervalMs);
+      this.timer.unref();
+    }
+    return true;
+  }
+
+  /**
+   * Resolves once every line appended before the call is written, or a
+   * write failed meanwhile (reported to onError; the lines stay pending).
+   */
+  async flush(): Promise<void> {
+    const target = this.accepted;
+    const failures = this.failures;
+    while (this.written < target && this.failures === failures) {
+      this.drain();
+      if (this.inflight === null) break;
+      await this.inflight;
+    }
+  }
+
+  /** Flushes, then closes the file; later appends are ignored. */
+  async close(): Promise<void> {
+    await this.flush();
+    this.closed = true;
+    if (this.timer) clearTimeout(this.timer);
+    this.timer = null;
+    if (this.inflight) await this.inflight;
+    if (this.fd !== null) await closeQuietly(this.fd);
+    this.fd = null;
+  }
+
+  /** Starts writing (a failed batch first, else what is pending) unless a write runs. */
+  private drain(): void {
+    if (this.timer) {
+      clearTimeout(this.timer);
+      this.timer = null;
+    }
+    if (this.inflight !== null) return;
+    if (this.writing === null) {
+      if (this.pending.used === 0) return;
+      this.writing = this.pending;
+      this.pending = this.spare ?? emptyBatch(64 * 1024);
+      this.spare = null;
+      this.dropping = false;
+    }
+    const batch = this.writing;
+    this.inflight = this.writeBatch(batch).then(
+      () => {
+        batch.used = 0;
+        batch.runs = [];
+        batch.done = 0;
+        this.spare = batch;
+        this.writing = null;
+        this.inflight = null;
+        // More came in while writing: keep going if a batch is full, else the timer does it.
+        if (this.pending.used >= this.opts.batchBytes) this.drain();
+        else if (this.pending.used > 0 && this.timer === null && !this.closed) {
+          this.timer = setTimeout(() => {
+            this.timer = null;
+            this.drain();
+          }, this.opts.flushIntervalMs);
+          this.timer.unref();
+        }
+      },
+      (err: unknown) => {
+        this.inflight = null;
+        this.failures++;
+        this.opts.onError?.(err);
+      },
+    );
+  }
+
+  private async writeBatch(batch: Batch): Promise<void> {
+    for (const run of batch.runs) {
+      if (batch.done >= run.end) continue;
+      const fd = await this.fdFor(run.path);
+      while (batch.done < run.end) {
+        const n = await writeAsync(fd, batch.buf, batch.done, run.end - batch.done);
+        batch.done += n;
+        this.written += n;
+      }
+    }
+  }
+
+  /** The descriptor appending to `path` (the previous file is closed). */
+  private async fdFor(path: string): Promise<number> {
+    if (this.fd !== null && this.fdPath === path) return this.fd;
+    if (this.fd !== null) await closeQuietly(this.fd);
+    this.fd = null;
+    this.fd = await openAppend(path);
+    this.fdPath = path;
+    return this.fd;
+  }
+}
