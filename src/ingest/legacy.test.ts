@@ -43,6 +43,29 @@ describe('parseLegacyLine', () => {
     assert.equal(ok(line('+0530')).tsMs, Date.parse('2011-12-27T14:18:38Z'));
   });
 
+  it('reads times without an offset as UTC, and ISO 8601 variants', () => {
+    const rest = ': x[1]: IP: 1.2.3.4, method: INVITE, from: "a", to: "b", resp: 486';
+    const at = (time: string) => ok(time + rest).tsMs;
+    const utc = Date.parse('2011-12-27T19:48:38Z');
+    assert.equal(at('2011-12-27 19:48:38'), utc);
+    assert.equal(at('2011-12-27T19:48:38Z'), utc);
+    assert.equal(at('2011-12-27T19:48:38.123Z'), utc);
+    assert.equal(at('2011-12-27 19:48:38.5'), utc);
+    assert.equal(at('2011-12-27T16:48:38-03:00'), utc);
+    assert.equal(at('2011-12-27 22:18:38+02:30'), utc);
+    assert.equal(at('2011-12-27 16:48:38 -03:00'), utc);
+    // One line after another: the cached time of a line never leaks into the next.
+    assert.equal(at('2011-12-27 19:48:38 +0100'), utc - 3_600_000);
+    assert.equal(at('2011-12-27 19:48:38'), utc);
+    for (const bad of [
+      '2011-12-27 19:48:38 ',
+      '2011-12-27 19:48:38 Z',
+      '2011-12-27 19:48:38.',
+      '2011-12-27 19:48:38+2',
+    ])
+      assert.equal(typeof parseLegacyLine(bad + rest), 'string', bad);
+  });
+
   it('treats a missing or dash resp as none and an empty or missing user-agent as absent', () => {
     const base =
       '2011-12-27 19:48:38 +0000: p[1]: IP: 1.2.3.4, method: OPTIONS, from: "a", to: "b"';
@@ -51,6 +74,11 @@ describe('parseLegacyLine', () => {
     const r = ok(base + ', user-agent: "sipcli/v1.8"');
     assert.deepEqual([r.resp, r.ua], [null, 'sipcli/v1.8']);
     assert.equal(ok(base + ', resp: 404, user-agent: ""').ua, null);
+    assert.deepEqual(
+      [ok(base + ', resp: 404, user-agent:').resp, ok(base + ', resp: 404, user-agent:').ua],
+      [404, null],
+    );
+    assert.equal(ok(base + ', user-agent: ').ua, null);
   });
 
   it('rejects lines that are not the format, with a reason', () => {

@@ -5,7 +5,7 @@
  *   2011-12-27 19:48:38 +0000: sip-honeyd.pl[4429]: IP: 41.1.2.19, method: REGISTER, from: "100", to: "100", resp: 200, user-agent: "X-Lite release 1006e stamp 34025"
  *
  * Any program name, with or without `[pid]`, any timezone offset
- * (converted to UTC), `resp:` optional
+ * (converted to UTC; none means UTC), `resp:` optional
  * or `-`, the user-agent optional (empty = absent = null). Values written by
  * our sensor are escaped (\" \\ \n \r \t \xNN \uNNNN) and are unescaped here.
  * This is the hot path of a large import: plain `indexOf` and char codes, no
@@ -44,17 +44,30 @@ function digits(s: string, at: number, n: number): number {
   return v;
 }
 
-/** Epoch ms of `YYYY-MM-DD HH:MM:SS +ZZZZ` at the start of the line, or NaN. */
+/** Where the time part of the last line read by `legacyTime` ends. */
+let timeEnd = 0;
+let cacheEnd = 0;
+
+/**
+ * Epoch ms of the time at the start of the line, or NaN: `YYYY-MM-DD
+ * HH:MM:SS` (or with `T`), optional fraction of a second (ignored: the
+ * classic log has whole seconds), then optionally ` +HHMM` (the classic
+ * log), `+HHMM`, `+HH:MM`, with or without the space, or `Z`; no offset
+ * means UTC. Sets `timeEnd` to the index after the time part.
+ */
 export function legacyTime(line: string): number {
   const key = line.slice(0, 25);
-  if (key === cacheKey) return cacheMs;
+  if (key === cacheKey) {
+    timeEnd = cacheEnd;
+    return cacheMs;
+  }
+  const sep = line.charCodeAt(10);
   if (
     line.charCodeAt(4) !== 45 ||
     line.charCodeAt(7) !== 45 ||
-    line.charCodeAt(10) !== 32 ||
+    (sep !== 32 && sep !== 84) ||
     line.charCodeAt(13) !== 58 ||
-    line.charCodeAt(16) !== 58 ||
-    line.charCodeAt(19) !== 32
+    line.charCodeAt(16) !== 58
   ) {
     return NaN;
   }
@@ -64,18 +77,39 @@ export function legacyTime(line: string): number {
   const h = digits(line, 11, 2);
   const mi = digits(line, 14, 2);
   const s = digits(line, 17, 2);
-  const sign = line.charCodeAt(20);
-  const oh = digits(line, 21, 2);
-  const om = digits(line, 23, 2);
   if (y < 1970 || mo < 1 || mo > 12 || d < 1 || d > 31 || h < 0 || h > 23) return NaN;
-  if (mi < 0 || mi > 59 || s < 0 || s > 60 || oh < 0 || oh > 23 || om < 0 || om > 59) return NaN;
-  if (sign !== 43 && sign !== 45) return NaN;
+  if (mi < 0 || mi > 59 || s < 0 || s > 60) return NaN;
+  let at = 19;
+  if (line.charCodeAt(at) === 46) {
+    // A fraction: 1 to 9 digits.
+    let k = at + 1;
+    while (k < at + 10 && digits(line, k, 1) >= 0) k++;
+    if (k === at + 1) return NaN;
+    at = k;
+  }
+  let off = 0;
+  const space = line.charCodeAt(at) === 32 ? 1 : 0;
+  const sign = line.charCodeAt(at + space);
+  if (sign === 43 || sign === 45) {
+    const o = at + space + 1;
+    const colon = line.charCodeAt(o + 2) === 58 ? 1 : 0;
+    const oh = digits(line, o, 2);
+    const om = digits(line, o + 2 + colon, 2);
+    if (oh < 0 || oh > 23 || om < 0 || om > 59) return NaN;
+    off = (sign === 43 ? 1 : -1) * (oh * 60 + om) * 60_000;
+    at = o + 4 + colon;
+  } else if (sign === 90 && space === 0) {
+    at += 1; // Z
+  }
   const local = Date.UTC(y, mo - 1, d, h, mi, s);
   if (new Date(local).getUTCDate() !== d) return NaN; // 31 February
-  const off = (oh * 60 + om) * 60_000;
-  const ms = sign === 43 ? local - off : local + off;
-  cacheKey = key;
-  cacheMs = ms;
+  const ms = local - off;
+  if (at <= 25) {
+    cacheKey = key;
+    cacheMs = ms;
+    cacheEnd = at;
+  }
+  timeEnd = at;
   return ms;
 }
 
@@ -125,14 +159,21 @@ const TO = '", to: "';
 const RESP = ', resp: ';
 const UA = ', user-agent: "';
 
+const BARE_UA = ', user-agent:';
+
 /** Parses one line; returns the record or a snake_case reason. */
-export function parseLegacyLine(line: string): LegacyRecord | string {
+export function parseLegacyLine(text: string): LegacyRecord | string {
+  // A user-agent with nothing after its name (not even quotes) is absent too.
+  let line = text;
+  if (line.endsWith(BARE_UA)) line = line.slice(0, -BARE_UA.length);
+  else if (line.endsWith(BARE_UA + ' ')) line = line.slice(0, -BARE_UA.length - 1);
   if (line.length < 40) return line.trim() === '' ? 'empty_line' : 'not_legacy_line';
   const tsMs = legacyTime(line);
   if (Number.isNaN(tsMs)) return 'bad_time';
-  if (line.charCodeAt(25) !== 58) return 'not_legacy_line';
-  const ipAt = line.indexOf(IP, 26);
-  if (ipAt < 0 || line.charCodeAt(26) !== 32 || !programName(line, 27, ipAt)) {
+  const t = timeEnd;
+  if (line.charCodeAt(t) !== 58) return 'not_legacy_line';
+  const ipAt = line.indexOf(IP, t + 1);
+  if (ipAt < 0 || line.charCodeAt(t + 1) !== 32 || !programName(line, t + 2, ipAt)) {
     return 'not_legacy_line';
   }
   const mAt = line.indexOf(METHOD, ipAt + IP.length);
