@@ -77,7 +77,11 @@ describe('FileAppender', () => {
     let got = '';
     reader.on('data', (d) => (got += String(d)));
     await out.close();
-    await new Promise((r) => reader.once('close', r));
+    await new Promise<void>((r) =>
+      reader.once('close', () => {
+        r();
+      }),
+    );
     assert.equal(got.length, expected.length);
     assert.equal(got, expected);
   });
