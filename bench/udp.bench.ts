@@ -10,6 +10,9 @@
  * and the kernel alone cost per answered message). Every response budget is
  * raised so every message is answered.
  *
+ * With BENCH_UDP_STORE=1 the sensor also writes into an embedded store, as
+ * `npm start` (`sipsnare run`) does.
+ *
  * usage: npm run bench -- udp     (BENCH_UDP_RATES=10000,20000 BENCH_UDP_ROUNDS=1 to shorten)
  */
 import { spawn, type ChildProcess } from 'node:child_process';
@@ -36,6 +39,8 @@ const RATES = (process.env['BENCH_UDP_RATES'] ?? '2500,5000,10000,15000,20000,30
 const ROUNDS = Number(process.env['BENCH_UDP_ROUNDS'] ?? 3);
 const DURATION_MS = Number(process.env['BENCH_UDP_DURATION_MS'] ?? 3000);
 const SOCKETS = 8;
+/** The sensor also writes into an embedded store (`sipsnare run`). */
+const WITH_STORE = process.env['BENCH_UDP_STORE'] === '1';
 /** Rate of the warm-up load sent before measuring. */
 const WARMUP_RATE = 2000;
 const CLK_TCK = 100;
@@ -174,7 +179,7 @@ async function sensorRound(label: string): Promise<Run | null> {
       sensor_id: 'bench',
       listen: [`udp://127.0.0.1:${port}`],
       events: { jsonl: join(dir, 'ev') },
-      store: { db: null },
+      store: { db: WITH_STORE ? join(dir, 'store.duckdb') : null },
       limits: {
         responses_per_source_per_s: big,
         responses_per_source_burst: big,
@@ -289,12 +294,12 @@ async function bareRound(label: string): Promise<Run | null> {
 async function main(): Promise<void> {
   const machine = `${cpus().length} x ${cpus()[0]?.model ?? '?'}, ${Math.round(totalmem() / 2 ** 30)} GiB, Node ${process.version}`;
   process.stdout.write(
-    `machine: ${machine}\nduration ${DURATION_MS} ms per step, ${SOCKETS} source ports, rates ${RATES.join(', ')}\n`,
+    `machine: ${machine}\nduration ${DURATION_MS} ms per step, ${SOCKETS} source ports, rates ${RATES.join(', ')}, store ${WITH_STORE ? 'on' : 'off'}\n`,
   );
   const sensorBest: Run[] = [];
   const bareBest: Run[] = [];
   for (let i = 0; i < ROUNDS; i++) {
-    const s = await sensorRound(`round ${i + 1} sensor`);
+    const s = await sensorRound(`round ${i + 1} sensor${WITH_STORE ? '+store' : ''}`);
     if (s) sensorBest.push(s);
     const b = await bareRound(`round ${i + 1} bare  `);
     if (b) bareBest.push(b);
