@@ -71,17 +71,25 @@ describe('openStoreSink', () => {
     }
   });
 
-  it('drops, and counts, events beyond its queue bound', async () => {
+  it('drops, counts and reports once per stretch events beyond its queue bound', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'snare-sink-'));
     try {
+      const errors: unknown[] = [];
       const sink = await openStoreSink(join(dir, 'x.duckdb'), {
         batchSize: 1000,
         maxQueued: 5,
         intervalMs: 10_000,
         enricher: { dataDate: null },
+        onError: (e) => errors.push(e),
       });
       for (let i = 0; i < 8; i++) sink.write(live(i));
       assert.equal(sink.dropped, 3);
+      assert.equal(errors.length, 1);
+      assert.match(String(errors[0]), /store queue full \(5 events\)/);
+      await sink.flush();
+      for (let i = 8; i < 14; i++) sink.write(live(i));
+      assert.equal(sink.dropped, 4);
+      assert.equal(errors.length, 2, 'a new stretch of drops is reported again');
       await sink.close();
     } finally {
       rmSync(dir, { recursive: true, force: true });

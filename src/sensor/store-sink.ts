@@ -52,6 +52,8 @@ class Sink implements StoreSink {
   private invitesSinceCalls = 0;
   private lastCalls = 0;
   private closed = false;
+  /** Set from the first drop until the queue drains: one report per stretch of drops. */
+  private dropping = false;
 
   constructor(
     readonly store: Store,
@@ -66,6 +68,14 @@ class Sink implements StoreSink {
     if (this.closed) return;
     if (this.queue.length >= this.opts.maxQueued) {
       this.dropped++;
+      if (!this.dropping) {
+        this.dropping = true;
+        this.opts.onError?.(
+          new Error(
+            `store queue full (${this.opts.maxQueued} events): events skip the store until it catches up (the JSON lines keep them)`,
+          ),
+        );
+      }
       return;
     }
     this.queue.push(event);
@@ -93,6 +103,7 @@ class Sink implements StoreSink {
   private async drain(): Promise<void> {
     const batch = this.queue;
     this.queue = [];
+    this.dropping = false;
     if (batch.length === 0) return;
     for (const ev of batch) {
       this.writer.appendEvent(ev, 'sensor');
