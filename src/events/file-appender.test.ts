@@ -86,7 +86,7 @@ describe('FileAppender', () => {
     assert.equal(got, expected);
   });
 
-  it('resumes after a failed write where it stopped, without writing a line twice', async () => {
+  it('resumes after a failed write where it stopped, without writing a line twice, and reports a failing disk once', async () => {
     const errors: unknown[] = [];
     const out = new FileAppender({
       flushIntervalMs: 1000,
@@ -103,8 +103,12 @@ describe('FileAppender', () => {
       out.backlog,
       Buffer.byteLength(Array.from({ length: 10 }, (_, i) => line(i)).join('')),
     );
+    // Still failing: retried, not reported again.
+    for (let i = 10; i < 15; i++) out.append(path, line(i));
+    await out.flush();
+    assert.equal(errors.length, 1);
     mkdirSync(join(dir, 'missing'));
-    for (let i = 10; i < 20; i++) out.append(path, line(i));
+    for (let i = 15; i < 20; i++) out.append(path, line(i));
     await out.close();
     assert.equal(
       readFileSync(path, 'utf8'),

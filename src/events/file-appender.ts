@@ -11,10 +11,14 @@
  * behind the batch being written (itself at most that size); beyond, new
  * lines are dropped and counted, and `onError` hears of it once per
  * stretch of drops. A failed write keeps what it did not write and resumes
- * there at the next flush, before any newer line: no line is split across
- * files, written twice or reordered.
+ * there, before any newer line, at the next flush or after RETRY_MS: no
+ * line is split across files, written twice or reordered. A disk that
+ * keeps failing is reported once, until a write succeeds again.
  */
 import { close, open, write } from 'node:fs';
+
+/** Wait before writing again after a failed write. */
+export const RETRY_MS = 1000;
 
 export interface FileAppenderOptions {
   /** Longest wait (ms) between an append and its write. */
@@ -87,6 +91,8 @@ export class FileAppender {
   private written = 0;
   /** Count of failed writes, so a flush stops at a failure instead of spinning. */
   private failures = 0;
+  /** Set from a failed write until one succeeds: retries wait RETRY_MS, and are not reported again. */
+  private failing = false;
   /** Lines dropped because too much was pending. */
   dropped = 0;
 
@@ -127,15 +133,22 @@ export class FileAppender {
     const last = p.runs[p.runs.length - 1];
     if (last?.path === path) last.end = p.used;
     else p.runs.push({ path, end: p.used });
-    if (p.used >= this.opts.batchBytes) this.drain();
-    else if (this.timer === null) {
-      this.timer = setTimeout(() => {
+    if (p.used >= this.opts.batchBytes && !this.failing) this.drain();
+    else this.schedule();
+    return true;
+  }
+
+  /** Arms the timer that drains later (RETRY_MS after a failure, else flushIntervalMs). */
+  private schedule(): void {
+    if (this.timer !== null || this.closed) return;
+    this.timer = setTimeout(
+      () => {
         this.timer = null;
         this.drain();
-      }, this.opts.flushIntervalMs);
-      this.timer.unref();
-    }
-    return true;
+      },
+      this.failing ? RETRY_MS : this.opts.flushIntervalMs,
+    );
+    this.timer.unref();
   }
 
   /**
@@ -186,20 +199,17 @@ export class FileAppender {
         this.spare = batch;
         this.writing = null;
         this.inflight = null;
+        this.failing = false;
         // More came in while writing: keep going if a batch is full, else the timer does it.
         if (this.pending.used >= this.opts.batchBytes) this.drain();
-        else if (this.pending.used > 0 && this.timer === null && !this.closed) {
-          this.timer = setTimeout(() => {
-            this.timer = null;
-            this.drain();
-          }, this.opts.flushIntervalMs);
-          this.timer.unref();
-        }
+        else if (this.pending.used > 0) this.schedule();
       },
       (err: unknown) => {
         this.inflight = null;
         this.failures++;
-        this.opts.onError?.(err);
+        if (!this.failing) this.opts.onError?.(err);
+        this.failing = true;
+        this.schedule();
       },
     );
   }
