@@ -5,8 +5,8 @@
  * suite is skipped, with the reason, for other users.
  */
 import assert from 'node:assert/strict';
-import { after, before, describe, it } from 'node:test';
-import { runTool, startSensorProcess, type SensorProcess } from './sensor-process.js';
+import { describe, it } from 'node:test';
+import { runTool, suiteSensor } from './sensor-process.js';
 
 const SERVER = 'Asterisk PBX 1.8.32.3';
 const EXTENSIONS = [
@@ -42,56 +42,48 @@ const ENUM_ARGS = [
 ];
 
 describe('nmap against the leaky persona', { skip }, () => {
-  let s: SensorProcess;
-  before(async () => {
-    s = await startSensorProcess({
-      persona: { server: SERVER, preset: 'chan_sip_leaky', always_auth_reject: false },
-      extensions: EXTENSIONS,
-    });
-  });
-  after(async () => {
-    await s.cleanup();
+  const sensor = suiteSensor({
+    persona: { server: SERVER, preset: 'chan_sip_leaky', always_auth_reject: false },
+    extensions: EXTENSIONS,
   });
 
   it('service detection names the configured Asterisk', () => {
-    const out = nmap(s.port, '-sV');
+    const out = nmap(sensor().port, '-sV');
     assert.match(out, new RegExp(`open\\s+sip\\S*\\s+${SERVER.replace(/\./g, '\\.')}`), out);
   });
 
   it('sip-methods lists the methods of the Allow header', () => {
-    const out = nmap(s.port, '--script', '+sip-methods');
+    const out = nmap(sensor().port, '--script', '+sip-methods');
     assert.match(out, /sip-methods: INVITE, ACK, CANCEL, OPTIONS, BYE, REFER/, out);
   });
 
   it('sip-enum-users finds exactly the configured extensions in the range', async () => {
-    const out = nmap(s.port, ...ENUM_ARGS);
+    const out = nmap(sensor().port, ...ENUM_ARGS);
     await settle();
     assert.deepEqual(accounts(out), ['100', '117', '129'], out);
     assert.match(out, /129: No auth/, out);
     // Every guess is an event: 46 extensions, each a REGISTER from nmap.
-    const registers = s.events().filter((e) => e.method === 'REGISTER');
+    const registers = sensor()
+      .events()
+      .filter((e) => e.method === 'REGISTER');
     assert.ok(registers.length >= 46, `${registers.length} REGISTER events`);
   });
 });
 
 describe('nmap against alwaysauthreject', { skip }, () => {
-  let s: SensorProcess;
-  before(async () => {
-    s = await startSensorProcess({
-      persona: { server: SERVER, preset: 'chan_sip', always_auth_reject: true },
-      extensions: EXTENSIONS,
-    });
-  });
-  after(async () => {
-    await s.cleanup();
+  const sensor = suiteSensor({
+    persona: { server: SERVER, preset: 'chan_sip', always_auth_reject: true },
+    extensions: EXTENSIONS,
   });
 
   it('sip-enum-users cannot tell the configured extensions from the others', async () => {
-    const out = nmap(s.port, ...ENUM_ARGS);
+    const out = nmap(sensor().port, ...ENUM_ARGS);
     await settle();
     // Its probe of a random number gets the same 401 as a real extension, so it lists nothing.
     assert.deepEqual(accounts(out), [], out);
-    const answers = s.events().map((e) => `${e.method} ${e.response}`);
+    const answers = sensor()
+      .events()
+      .map((e) => `${e.method} ${e.response}`);
     assert.ok(answers.includes('REGISTER 401'), answers.join());
   });
 });

@@ -13,6 +13,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { stringify } from 'yaml';
 import type { SnareEvent } from '../../src/events/catalog.js';
+import { after, before } from 'node:test';
 import { REPO_ROOT } from '../helpers/shared.js';
 
 /** A port free for both UDP and TCP on 127.0.0.1 (small race, acceptable in tests). */
@@ -138,6 +139,24 @@ export async function startSensorProcess(
     },
   };
   return proc;
+}
+
+/**
+ * Inside a `describe`: starts a sensor with `config` before the suite's
+ * tests and cleans it up after them. Returns the running sensor's getter.
+ */
+export function suiteSensor(config: Record<string, unknown> = {}): () => SensorProcess {
+  let running: SensorProcess | null = null;
+  before(async () => {
+    running = await startSensorProcess(config);
+  });
+  after(async () => {
+    await running?.cleanup();
+  });
+  return () => {
+    if (running === null) throw new Error('the suite sensor is not running');
+    return running;
+  };
 }
 
 /** Runs a command to completion (bounded by `timeoutMs`); returns exit status and output. */

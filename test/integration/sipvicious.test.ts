@@ -4,9 +4,9 @@
  * tool gets its own local port (-P) so nothing collides with port 5060.
  */
 import assert from 'node:assert/strict';
-import { after, before, describe, it } from 'node:test';
+import { describe, it } from 'node:test';
 import { testdata } from '../helpers/shared.js';
-import { freePort, runTool, startSensorProcess, type SensorProcess } from './sensor-process.js';
+import { freePort, runTool, suiteSensor } from './sensor-process.js';
 
 const SERVER = 'Asterisk PBX 11.25.3';
 const EXTENSIONS = [
@@ -22,34 +22,28 @@ function tableExtensions(out: string): string[] {
 }
 
 describe('sipvicious against the leaky persona (alwaysauthreject=no)', () => {
-  let s: SensorProcess;
-  before(async () => {
-    s = await startSensorProcess({
-      persona: { server: SERVER, preset: 'chan_sip_leaky', always_auth_reject: false },
-      extensions: EXTENSIONS,
-    });
-  });
-  after(async () => {
-    await s.cleanup();
+  const sensor = suiteSensor({
+    persona: { server: SERVER, preset: 'chan_sip_leaky', always_auth_reject: false },
+    extensions: EXTENSIONS,
   });
 
   it('svmap fingerprints the configured Server string', async () => {
     const r = runTool(
       'svmap',
-      ['-p', String(s.port), '-P', String(await freePort()), '127.0.0.1'],
+      ['-p', String(sensor().port), '-P', String(await freePort()), '127.0.0.1'],
       30000,
     );
     assert.equal(r.status, 0, r.out);
     assert.match(
       r.out,
-      new RegExp(`\\| 127\\.0\\.0\\.1:${s.port} \\| ${SERVER.replace(/\./g, '\\.')} \\|`),
+      new RegExp(`\\| 127\\.0\\.0\\.1:${sensor().port} \\| ${SERVER.replace(/\./g, '\\.')} \\|`),
     );
   });
 
   it('svwar finds exactly the configured extensions in 100-130', async () => {
     const r = runTool(
       'svwar',
-      ['-e100-130', '-p', String(s.port), '-P', String(await freePort()), '127.0.0.1'],
+      ['-e100-130', '-p', String(sensor().port), '-P', String(await freePort()), '127.0.0.1'],
       60000,
     );
     assert.equal(r.status, 0, r.out);
@@ -66,7 +60,7 @@ describe('sipvicious against the leaky persona (alwaysauthreject=no)', () => {
         '-d',
         WORDLIST,
         '-p',
-        String(s.port),
+        String(sensor().port),
         '-P',
         String(await freePort()),
         '127.0.0.1',
@@ -76,7 +70,9 @@ describe('sipvicious against the leaky persona (alwaysauthreject=no)', () => {
     assert.equal(r.status, 0, r.out);
     assert.match(r.out, /\|\s*100\s*\|\s*qwerty12\s*\|/, r.out);
     await new Promise((res) => setTimeout(res, 300)); // events reach the file within ~100 ms
-    const guesses = s.events().filter((e) => e.method === 'REGISTER' && e.password_guess !== null);
+    const guesses = sensor()
+      .events()
+      .filter((e) => e.method === 'REGISTER' && e.password_guess !== null);
     const words = new Set(guesses.map((e) => e.password_guess));
     for (const w of ['password', '123456', 'admin', 'qwerty12'])
       assert.ok(words.has(w), `guess ${w} recorded`);
@@ -88,11 +84,11 @@ describe('sipvicious against the leaky persona (alwaysauthreject=no)', () => {
 
   it('records every probe with the shared fields and a scanner user agent', async () => {
     await new Promise((res) => setTimeout(res, 200));
-    const evs = s.events();
+    const evs = sensor().events();
     assert.ok(evs.length > 40, String(evs.length));
     for (const e of evs) {
       assert.equal(e.sensor, 'it01');
-      assert.equal(e.dst_port, s.port);
+      assert.equal(e.dst_port, sensor().port);
       assert.equal(e.src_ip, '127.0.0.1');
     }
     assert.ok(evs.some((e) => e.method === 'OPTIONS' && e.user_agent === 'friendly-scanner'));
@@ -100,21 +96,15 @@ describe('sipvicious against the leaky persona (alwaysauthreject=no)', () => {
 });
 
 describe('sipvicious against alwaysauthreject=yes', () => {
-  let s: SensorProcess;
-  before(async () => {
-    s = await startSensorProcess({
-      persona: { server: SERVER, preset: 'chan_sip', always_auth_reject: true },
-      extensions: EXTENSIONS,
-    });
-  });
-  after(async () => {
-    await s.cleanup();
+  const sensor = suiteSensor({
+    persona: { server: SERVER, preset: 'chan_sip', always_auth_reject: true },
+    extensions: EXTENSIONS,
   });
 
   it('svwar gives up as it does against a real Asterisk', async () => {
     const r = runTool(
       'svwar',
-      ['-e100-130', '-p', String(s.port), '-P', String(await freePort()), '127.0.0.1'],
+      ['-e100-130', '-p', String(sensor().port), '-P', String(await freePort()), '127.0.0.1'],
       60000,
     );
     assert.equal(r.status, 0, r.out);
@@ -132,7 +122,7 @@ describe('sipvicious against alwaysauthreject=yes', () => {
         '-d',
         WORDLIST,
         '-p',
-        String(s.port),
+        String(sensor().port),
         '-P',
         String(await freePort()),
         '127.0.0.1',
