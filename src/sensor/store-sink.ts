@@ -24,6 +24,13 @@ import { StoreWriter } from '../store/writer.js';
  */
 export const SINK_MEMORY_LIMIT = '256MB';
 
+/**
+ * Events waiting for the store at most (about 5 s of a 10,000 msgs/s
+ * flood, some 50 MB of JavaScript objects); beyond, events skip the store
+ * and stay in the JSON lines.
+ */
+export const SINK_MAX_QUEUED = 50_000;
+
 export interface StoreSinkOptions {
   /** DuckDB memory bound (default SINK_MEMORY_LIMIT). */
   readonly memoryLimit?: string;
@@ -148,7 +155,7 @@ export async function openStoreSink(
     return new Sink(store, writer, {
       batchSize: opts.batchSize ?? 5000,
       intervalMs: opts.intervalMs ?? 1000,
-      maxQueued: opts.maxQueued ?? 200_000,
+      maxQueued: opts.maxQueued ?? SINK_MAX_QUEUED,
       callsEveryMs: opts.callsEveryMs ?? 60_000,
       gapMinutes,
       ...(opts.onError ? { onError: opts.onError } : {}),
