@@ -11,9 +11,9 @@ import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'n
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { after, before } from 'node:test';
 import { stringify } from 'yaml';
 import type { SnareEvent } from '../../src/events/catalog.js';
-import { after, before } from 'node:test';
 import { REPO_ROOT } from '../helpers/shared.js';
 
 /** A port free for both UDP and TCP on 127.0.0.1 (small race, acceptable in tests). */
