@@ -2,7 +2,7 @@
  * @module
  * Runs `bin/sipsnare sensor` as a child process on a free loopback port with
  * a temporary configuration, for the integration tests that point real
- * tools (sipvicious, sipp) at it. Cleans up after itself: the child is
+ * tools (sipvicious, sipp, nmap) at it. Cleans up after itself: the child is
  * stopped with SIGTERM (SIGKILL after 5 s) and the temporary directory removed.
  */
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
