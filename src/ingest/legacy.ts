@@ -31,36 +31,36 @@ export interface LegacyRecord {
   readonly ua: string | null;
 }
 
+/** A line's time: epoch ms, and the index after the time part. */
+interface LineTime {
+  readonly ms: number;
+  readonly end: number;
+}
+
+/** The last time read, by the line's first 25 characters (lines of one second share it). */
 let cacheKey = '';
-let cacheMs = 0;
+let cached: LineTime = { ms: 0, end: 0 };
 
 function digits(s: string, at: number, n: number): number {
   let v = 0;
   for (let i = at; i < at + n; i++) {
-    const c = s.charCodeAt(i) - 48;
-    if (c < 0 || c > 9) return -1;
+    const c = s.charCodeAt(i) - 48; // NaN past the end of the line
+    if (!(c >= 0 && c <= 9)) return -1;
     v = v * 10 + c;
   }
   return v;
 }
 
-/** Where the time part of the last line read by `legacyTime` ends. */
-let timeEnd = 0;
-let cacheEnd = 0;
-
 /**
- * Epoch ms of the time at the start of the line, or NaN: `YYYY-MM-DD
+ * The time at the start of the line (epoch ms, and where it ends): `YYYY-MM-DD
  * HH:MM:SS` (or with `T`), optional fraction of a second (ignored: the
  * classic log has whole seconds), then optionally ` +HHMM` (the classic
  * log), `+HHMM`, `+HH:MM`, with or without the space, or `Z`; no offset
- * means UTC. Sets `timeEnd` to the index after the time part.
+ * means UTC. Null when the line does not start with such a time.
  */
-export function legacyTime(line: string): number {
+function legacyTime(line: string): LineTime | null {
   const key = line.slice(0, 25);
-  if (key === cacheKey) {
-    timeEnd = cacheEnd;
-    return cacheMs;
-  }
+  if (key === cacheKey) return cached;
   const sep = line.charCodeAt(10);
   if (
     line.charCodeAt(4) !== 45 ||
@@ -69,7 +69,7 @@ export function legacyTime(line: string): number {
     line.charCodeAt(13) !== 58 ||
     line.charCodeAt(16) !== 58
   ) {
-    return NaN;
+    return null;
   }
   const y = digits(line, 0, 4);
   const mo = digits(line, 5, 2);
@@ -77,14 +77,14 @@ export function legacyTime(line: string): number {
   const h = digits(line, 11, 2);
   const mi = digits(line, 14, 2);
   const s = digits(line, 17, 2);
-  if (y < 1970 || mo < 1 || mo > 12 || d < 1 || d > 31 || h < 0 || h > 23) return NaN;
-  if (mi < 0 || mi > 59 || s < 0 || s > 60) return NaN;
+  if (y < 1970 || mo < 1 || mo > 12 || d < 1 || d > 31 || h < 0 || h > 23) return null;
+  if (mi < 0 || mi > 59 || s < 0 || s > 60) return null;
   let at = 19;
   if (line.charCodeAt(at) === 46) {
     // A fraction: 1 to 9 digits.
     let k = at + 1;
     while (k < at + 10 && digits(line, k, 1) >= 0) k++;
-    if (k === at + 1) return NaN;
+    if (k === at + 1) return null;
     at = k;
   }
   let off = 0;
@@ -95,22 +95,21 @@ export function legacyTime(line: string): number {
     const colon = line.charCodeAt(o + 2) === 58 ? 1 : 0;
     const oh = digits(line, o, 2);
     const om = digits(line, o + 2 + colon, 2);
-    if (oh < 0 || oh > 23 || om < 0 || om > 59) return NaN;
+    if (oh < 0 || oh > 23 || om < 0 || om > 59) return null;
     off = (sign === 43 ? 1 : -1) * (oh * 60 + om) * 60_000;
     at = o + 4 + colon;
   } else if (sign === 90 && space === 0) {
     at += 1; // Z
   }
   const local = Date.UTC(y, mo - 1, d, h, mi, s);
-  if (new Date(local).getUTCDate() !== d) return NaN; // 31 February
-  const ms = local - off;
+  if (new Date(local).getUTCDate() !== d) return null; // 31 February
+  const time = { ms: local - off, end: at };
+  // Cached only when the key holds the whole time part.
   if (at <= 25) {
     cacheKey = key;
-    cacheMs = ms;
-    cacheEnd = at;
+    cached = time;
   }
-  timeEnd = at;
-  return ms;
+  return time;
 }
 
 function clip(s: string): string {
@@ -168,9 +167,9 @@ export function parseLegacyLine(text: string): LegacyRecord | string {
   if (line.endsWith(BARE_UA)) line = line.slice(0, -BARE_UA.length);
   else if (line.endsWith(BARE_UA + ' ')) line = line.slice(0, -BARE_UA.length - 1);
   if (line.length < 40) return line.trim() === '' ? 'empty_line' : 'not_legacy_line';
-  const tsMs = legacyTime(line);
-  if (Number.isNaN(tsMs)) return 'bad_time';
-  const t = timeEnd;
+  const time = legacyTime(line);
+  if (time === null) return 'bad_time';
+  const t = time.end;
   if (line.charCodeAt(t) !== 58) return 'not_legacy_line';
   const ipAt = line.indexOf(IP, t + 1);
   if (ipAt < 0 || line.charCodeAt(t + 1) !== 32 || !programName(line, t + 2, ipAt)) {
@@ -219,7 +218,7 @@ export function parseLegacyLine(text: string): LegacyRecord | string {
     ua = raw === '' ? null : value(raw);
   }
   return {
-    tsMs,
+    tsMs: time.ms,
     ip,
     method,
     from: from === '' ? null : from,
