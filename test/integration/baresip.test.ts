@@ -1,0 +1,111 @@
+/**
+ * The sensor against a real SIP user agent (baresip, headless, from
+ * Debian's baresip-core): it registers with a digest, dials an
+ * international number and gets the configured busy answer, over UDP and
+ * TCP, as a fraudster's softphone would. Each run gets its own config dir
+ * and local port; baresip quits by itself after a few seconds.
+ */
+import assert from 'node:assert/strict';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, it } from 'node:test';
+import type { SnareEvent } from '../../src/events/catalog.js';
+import { freePort, runTool, suiteSensor } from './sensor-process.js';
+
+const SERVER = 'Asterisk PBX 13.38.3';
+const NUMBER = '00972501234567';
+
+/** Runs baresip once with one account; returns what it printed. */
+async function baresip(
+  sensorPort: number,
+  transport: 'udp' | 'tcp',
+  password: string,
+  dial: string | null,
+): Promise<string> {
+  const dir = mkdtempSync(join(tmpdir(), 'snare-baresip-'));
+  try {
+    const local = await freePort();
+    writeFileSync(
+      join(dir, 'config'),
+      [
+        'poll_method epoll',
+        `sip_listen 127.0.0.1:${local}`,
+        'module_path /usr/lib/baresip/modules',
+        'module g711.so',
+        'module ausine.so',
+        'module aufile.so',
+        'module_app account.so',
+        'module_app menu.so',
+        'audio_source ausine,440',
+        `audio_player aufile,${join(dir, 'out.wav')}`,
+        `audio_alert aufile,${join(dir, 'out.wav')}`,
+        '',
+      ].join('\n'),
+    );
+    writeFileSync(
+      join(dir, 'accounts'),
+      `<sip:100@127.0.0.1:${sensorPort};transport=${transport}>;auth_pass=${password};regint=600\n`,
+    );
+    const args = ['-f', dir, '-t', '4'];
+    if (dial !== null) args.push('-e', `/dial sip:${dial}@127.0.0.1:${sensorPort}`);
+    const r = runTool('baresip', args, 30000);
+    assert.equal(r.status, 0, r.out);
+    return r.out;
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+/** Lets the sensor's event lines reach their file. */
+const settle = () => new Promise((r) => setTimeout(r, 300));
+
+const from = (events: SnareEvent[], transport: string, ua = 'baresip') =>
+  events.filter((e) => e.transport === transport && (e.user_agent ?? '').startsWith(ua));
+
+describe('baresip against the sensor', () => {
+  const sensor = suiteSensor({
+    persona: { server: SERVER, preset: 'chan_sip_leaky', always_auth_reject: false },
+    extensions: [{ number: '100', password: 'qwerty12' }],
+    dial: { default: 486 },
+  });
+
+  for (const transport of ['udp', 'tcp'] as const) {
+    it(`registers with a digest and dials out, getting 486 (${transport})`, async () => {
+      const out = await baresip(sensor().port, transport, 'qwerty12', NUMBER);
+      assert.match(out, new RegExp(`200 OK \\(${SERVER.replace(/\./g, '\\.')}\\)`), out);
+      assert.match(out, /100 Trying/, out);
+      assert.match(out, /486 Busy Here/, out);
+      await settle();
+      const ev = from(sensor().events(), transport);
+      const registered = ev.filter((e) => e.method === 'REGISTER' && e.response === 200);
+      const reg = registered[0];
+      assert.ok(reg, JSON.stringify(ev));
+      assert.equal(reg.auth_user, '100');
+      assert.equal(reg.auth_ok, true);
+      assert.equal(reg.password_guess, 'qwerty12');
+      const invites = ev.filter((e) => e.method === 'INVITE');
+      assert.deepEqual(
+        invites.map((e) => [e.response, e.dialed, e.auth_ok ?? null]),
+        [
+          [401, NUMBER, null],
+          [486, NUMBER, true],
+        ],
+      );
+      // baresip ACKs both final answers; nothing was ever accepted.
+      assert.equal(ev.filter((e) => e.method === 'ACK').length, 2);
+      assert.ok(ev.every((e) => e.method !== 'INVITE' || e.response !== 200));
+    });
+  }
+
+  it('a wrong password is refused, and the guess is recovered from the wordlist', async () => {
+    const out = await baresip(sensor().port, 'udp', 'letmein', null);
+    assert.match(out, /403 Forbidden/, out);
+    await settle();
+    const refused = from(sensor().events(), 'udp').filter(
+      (e) => e.method === 'REGISTER' && e.password_guess === 'letmein',
+    );
+    assert.ok(refused.length >= 1);
+    assert.ok(refused.every((e) => e.response === 403 && e.auth_ok === false));
+  });
+});
