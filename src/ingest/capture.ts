@@ -193,6 +193,12 @@ export async function importCapture(
   })();
   let lastReport = 0;
   for await (const p of readPackets(counted, status)) {
+    if (p.incomplete) {
+      // A SIP datagram that lost a fragment: reported, not guessed at.
+      if (p.proto === 'udp' && p.payload.length > 0 && looksLikeSip(p.payload))
+        reject(p.incomplete.frame, 'ip_fragment_missing');
+      continue;
+    }
     const frame = status.frames;
     if (p.proto === 'udp') {
       if (p.payload.length > 0 && looksLikeSip(p.payload)) {

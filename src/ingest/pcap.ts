@@ -3,13 +3,16 @@
  * A small, bounded packet-capture reader: pcap (micro- and nanosecond, both
  * byte orders) and pcapng (SHB, IDB with if_tsresol, EPB, SPB), link types
  * Ethernet (with VLAN tags), Linux cooked v1/v2, raw IP and BSD loopback;
- * IPv4 and IPv6 (extension headers skipped, fragments ignored); UDP and TCP.
- * It yields transport payloads with their addresses and time; SIP is
- * recognised elsewhere.
+ * IPv4 and IPv6 (extension headers skipped, fragments reassembled within
+ * bounds: ip-fragments.ts); UDP and TCP. It yields transport payloads with
+ * their addresses and time, and what arrived of datagrams whose fragments
+ * never all came (`incomplete`); SIP is recognised elsewhere.
  *
  * Must never throw on a damaged file: it stops at the first record that
- * cannot be right, and never holds more than one chunk plus one record.
+ * cannot be right, and never holds more than one chunk plus one record
+ * (and the bounded fragments waiting for reassembly).
  */
+import { IpReassembler, type DroppedDatagram } from './ip-fragments.js';
 
 export interface Packet {
   /** Capture time, epoch milliseconds. */
@@ -23,6 +26,18 @@ export interface Packet {
   readonly seq: number;
   readonly syn: boolean;
   readonly payload: Buffer;
+  /**
+   * Set on what arrived of a fragmented datagram that never completed:
+   * the frame of its first fragment; the payload is its bytes from the
+   * start (the transport header included only when that part came).
+   */
+  readonly incomplete?: { readonly frame: number };
+}
+
+/** Reassembly state of one capture and the number of the frame being decoded. */
+export interface FragmentContext {
+  readonly table: IpReassembler;
+  readonly frame: number;
 }
 
 /** Largest record accepted; beyond it the capture is taken as damaged. */
@@ -98,8 +113,60 @@ function transport(
   return null;
 }
 
-/** An IP packet starting at `at` -> UDP/TCP packet, or null. */
-export function decodeIp(tsMs: number, b: Buffer, at: number): Packet | null {
+/** IPv6 extension headers that may precede the upper layer (hop-by-hop, routing, destination). */
+function skipIpv6Options(b: Buffer, next: number, p: number, end: number): [number, number] | null {
+  for (let hops = 0; hops < 8 && (next === 0 || next === 43 || next === 60); hops++) {
+    if (p + 2 > end) return null;
+    next = b[p] ?? 0;
+    p += ((b[p + 1] ?? 0) + 1) * 8;
+  }
+  return [next, p];
+}
+
+/**
+ * One fragment into the capture's reassembly: the packet when it completes
+ * its datagram, else null. IPv6 fragments carry the header that follows the
+ * fragment header, so options after it are skipped once whole.
+ */
+function fragment(
+  ctx: FragmentContext | undefined,
+  tsMs: number,
+  src: string,
+  dst: string,
+  proto: number,
+  id: number,
+  offset: number,
+  more: boolean,
+  data: Buffer,
+  v6: boolean,
+): Packet | null {
+  if (ctx === undefined) return null;
+  const whole = ctx.table.add(
+    `${src}|${dst}|${proto}|${id}`,
+    proto,
+    ctx.frame,
+    tsMs,
+    offset,
+    more,
+    data,
+  );
+  if (whole === null) return null;
+  if (!v6) return transport(tsMs, src, dst, proto, whole, 0, whole.length);
+  const upper = skipIpv6Options(whole, proto, 0, whole.length);
+  return upper ? transport(tsMs, src, dst, upper[0], whole, upper[1], whole.length) : null;
+}
+
+/**
+ * An IP packet starting at `at` -> UDP/TCP packet, or null. Fragments go
+ * into `frags` (when given) and come out as one packet with the fragment
+ * that completes them.
+ */
+export function decodeIp(
+  tsMs: number,
+  b: Buffer,
+  at: number,
+  frags?: FragmentContext,
+): Packet | null {
   if (b.length - at < 1) return null;
   const v = (b[at] ?? 0) >> 4;
   if (v === 4) {
@@ -107,36 +174,69 @@ export function decodeIp(tsMs: number, b: Buffer, at: number): Packet | null {
     const ihl = ((b[at] ?? 0) & 0x0f) * 4;
     const total = b.readUInt16BE(at + 2);
     const frag = b.readUInt16BE(at + 6);
-    if ((frag & 0x3fff) !== 0 || ihl < 20) return null; // fragments are not reassembled
+    if (ihl < 20) return null;
     const end = Math.min(b.length, at + (total || b.length - at));
-    return transport(
-      tsMs,
-      formatIpv4(b, at + 12),
-      formatIpv4(b, at + 16),
-      b[at + 9] ?? 0,
-      b,
-      at + ihl,
-      end,
-    );
+    const src = formatIpv4(b, at + 12);
+    const dst = formatIpv4(b, at + 16);
+    const proto = b[at + 9] ?? 0;
+    if ((frag & 0x3fff) !== 0) {
+      if (at + ihl > end) return null;
+      const id = b.readUInt16BE(at + 4);
+      const offset = (frag & 0x1fff) * 8;
+      const more = (frag & 0x2000) !== 0;
+      return fragment(
+        frags,
+        tsMs,
+        src,
+        dst,
+        proto,
+        id,
+        offset,
+        more,
+        b.subarray(at + ihl, end),
+        false,
+      );
+    }
+    return transport(tsMs, src, dst, proto, b, at + ihl, end);
   }
   if (v === 6) {
     if (b.length - at < 40) return null;
-    let next = b[at + 6] ?? 0;
     const end = Math.min(b.length, at + 40 + b.readUInt16BE(at + 4));
-    let p = at + 40;
-    for (let hops = 0; hops < 8 && (next === 0 || next === 43 || next === 60); hops++) {
-      if (p + 2 > end) return null;
-      next = b[p] ?? 0;
-      p += ((b[p + 1] ?? 0) + 1) * 8;
+    const src = formatIpv6(b, at + 8);
+    const dst = formatIpv6(b, at + 24);
+    const upper = skipIpv6Options(b, b[at + 6] ?? 0, at + 40, end);
+    if (upper === null) return null;
+    const [next, p] = upper;
+    if (next === 44) {
+      if (p + 8 > end) return null;
+      const offFlags = b.readUInt16BE(p + 2);
+      const id = b.readUInt32BE(p + 4);
+      const data = b.subarray(p + 8, end);
+      return fragment(
+        frags,
+        tsMs,
+        src,
+        dst,
+        b[p] ?? 0,
+        id,
+        offFlags & 0xfff8,
+        (offFlags & 1) !== 0,
+        data,
+        true,
+      );
     }
-    if (next === 44) return null;
-    return transport(tsMs, formatIpv6(b, at + 8), formatIpv6(b, at + 24), next, b, p, end);
+    return transport(tsMs, src, dst, next, b, p, end);
   }
   return null;
 }
 
 /** A link-layer frame -> packet, for the link types we read. */
-export function decodeFrame(linkType: number, tsMs: number, b: Buffer): Packet | null {
+export function decodeFrame(
+  linkType: number,
+  tsMs: number,
+  b: Buffer,
+  frags?: FragmentContext,
+): Packet | null {
   switch (linkType) {
     case 1: {
       let p = 12;
@@ -145,21 +245,21 @@ export function decodeFrame(linkType: number, tsMs: number, b: Buffer): Packet |
         p += 4;
         type = b.readUInt16BE(p);
       }
-      return type === 0x0800 || type === 0x86dd ? decodeIp(tsMs, b, p + 2) : null;
+      return type === 0x0800 || type === 0x86dd ? decodeIp(tsMs, b, p + 2, frags) : null;
     }
     case 113:
-      return b.length >= 16 ? decodeIp(tsMs, b, 16) : null;
+      return b.length >= 16 ? decodeIp(tsMs, b, 16, frags) : null;
     case 276:
-      return b.length >= 20 ? decodeIp(tsMs, b, 20) : null;
+      return b.length >= 20 ? decodeIp(tsMs, b, 20, frags) : null;
     case 0:
     case 108:
-      return b.length >= 4 ? decodeIp(tsMs, b, 4) : null;
+      return b.length >= 4 ? decodeIp(tsMs, b, 4, frags) : null;
     case 12:
     case 14:
     case 101:
     case 228:
     case 229:
-      return decodeIp(tsMs, b, 0);
+      return decodeIp(tsMs, b, 0, frags);
     default:
       return null;
   }
@@ -184,13 +284,47 @@ class Reader {
   }
 }
 
+/** What arrived of a datagram that never completed, as a packet marked `incomplete`. */
+function incompletePacket(d: DroppedDatagram): Packet {
+  const udp = d.proto === 17 && d.head.length >= 8;
+  return {
+    tsMs: 0,
+    proto: d.proto === 6 ? 'tcp' : 'udp',
+    srcIp: '',
+    dstIp: '',
+    srcPort: udp ? d.head.readUInt16BE(0) : 0,
+    dstPort: udp ? d.head.readUInt16BE(2) : 0,
+    seq: 0,
+    syn: false,
+    payload: udp ? d.head.subarray(8) : Buffer.alloc(0),
+    incomplete: { frame: d.frame },
+  };
+}
+
 /**
  * Reads packets from a stream of chunks of a pcap or pcapng file. `damaged`
- * is set when it stopped early.
+ * is set when it stopped early. Datagrams whose fragments never all came
+ * are yielded last (or when the reassembly drops them), marked `incomplete`.
  */
 export async function* readPackets(
   chunks: AsyncIterable<Buffer>,
   status: { damaged: boolean; frames: number } = { damaged: false, frames: 0 },
+): AsyncGenerator<Packet> {
+  const dropped: Packet[] = [];
+  const table = new IpReassembler((d) => dropped.push(incompletePacket(d)));
+  try {
+    yield* readRecords(chunks, status, table, dropped);
+  } finally {
+    table.flush();
+  }
+  yield* dropped.splice(0);
+}
+
+async function* readRecords(
+  chunks: AsyncIterable<Buffer>,
+  status: { damaged: boolean; frames: number },
+  table: IpReassembler,
+  dropped: Packet[],
 ): AsyncGenerator<Packet> {
   const r = new Reader();
   let kind: 'pcap' | 'pcapng' | null = null;
@@ -233,8 +367,12 @@ export async function* readPackets(
         const rec = r.take(16 + incl);
         status.frames++;
         const tsMs = u32(0) * 1000 + (nano ? u32(4) / 1e6 : u32(4) / 1e3);
-        const p = decodeFrame(linkType, tsMs, Buffer.from(rec.subarray(16)));
+        const p = decodeFrame(linkType, tsMs, Buffer.from(rec.subarray(16)), {
+          table,
+          frame: status.frames,
+        });
         if (p) yield p;
+        yield* dropped.splice(0);
         continue;
       }
       // pcapng block
@@ -272,15 +410,23 @@ export async function* readPackets(
         if (iface && 28 + cap <= len) {
           status.frames++;
           const ts = u32(12) * 2 ** 32 + u32(16);
-          const p = decodeFrame(iface.link, ts / iface.unitsPerMs, blk.subarray(28, 28 + cap));
+          const p = decodeFrame(iface.link, ts / iface.unitsPerMs, blk.subarray(28, 28 + cap), {
+            table,
+            frame: status.frames,
+          });
           if (p) yield p;
+          yield* dropped.splice(0);
         }
       } else if (type === 3 && len >= 16) {
         const iface = ifaces[0];
         if (iface) {
           status.frames++;
-          const p = decodeFrame(iface.link, 0, blk.subarray(12, len - 4));
+          const p = decodeFrame(iface.link, 0, blk.subarray(12, len - 4), {
+            table,
+            frame: status.frames,
+          });
           if (p) yield p;
+          yield* dropped.splice(0);
         }
       }
     }
