@@ -204,16 +204,24 @@ export async function importCapture(
       if (p.payload.length > 0 && looksLikeSip(p.payload)) {
         emit(p, Buffer.from(p.payload), `u${frame}`, frame, p.tsMs);
       }
-    } else if (p.payload.length > 0) {
+    } else {
       const key = `${p.srcIp}|${p.srcPort}|${p.dstIp}|${p.dstPort}`;
       let f = flows.get(key);
-      if (!f && flows.size < MAX_FLOWS) {
-        f = { first: p, index: frame, segs: [], bytes: 0 };
-        flows.set(key, f);
+      if (p.syn && f) {
+        // A new connection on the same addresses and ports: its own stream and sequence space.
+        emitFlow(f, emit, reject);
+        flows.delete(key);
+        f = undefined;
       }
-      if (f && f.bytes + p.payload.length <= MAX_FLOW_BYTES) {
-        f.segs.push({ seq: p.seq, data: Buffer.from(p.payload), tsMs: p.tsMs });
-        f.bytes += p.payload.length;
+      if (p.payload.length > 0) {
+        if (!f && flows.size < MAX_FLOWS) {
+          f = { first: p, index: frame, segs: [], bytes: 0 };
+          flows.set(key, f);
+        }
+        if (f && f.bytes + p.payload.length <= MAX_FLOW_BYTES) {
+          f.segs.push({ seq: p.seq, data: Buffer.from(p.payload), tsMs: p.tsMs });
+          f.bytes += p.payload.length;
+        }
       }
     }
     if (frame - lastReport >= 10_000) {

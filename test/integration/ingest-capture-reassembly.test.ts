@@ -1,9 +1,11 @@
 /**
- * Captures of fragmented SIP datagrams: an INVITE with a large SDP body
- * over a 1,500-byte MTU arrives as several IPv4 fragments (RFC 791) or
- * IPv6 fragments (RFC 8200 §4.5), possibly out of order. The import must
- * reassemble them into one message, and report a SIP datagram that lost a
- * fragment instead of dropping it silently or guessing.
+ * Captures whose messages must be put back together. Fragmented SIP
+ * datagrams: an INVITE with a large SDP body over a 1,500-byte MTU arrives
+ * as several IPv4 fragments (RFC 791) or IPv6 fragments (RFC 8200 §4.5),
+ * possibly out of order; the import must reassemble them into one message,
+ * and report a SIP datagram that lost a fragment instead of dropping it
+ * silently or guessing. TCP connections that reuse addresses and ports:
+ * each is its own stream, even with the same sequence numbers.
  */
 import assert from 'node:assert/strict';
 import { writeFileSync } from 'node:fs';
@@ -148,5 +150,72 @@ describe('ingest of fragmented SIP datagrams in a capture', () => {
     assert.equal(file.rejected, 1);
     // Frame 2 is the first fragment of the incomplete datagram.
     assert.deepEqual(file.rejects, [{ line: 2, reason: 'ip_fragment_missing' }]);
+  });
+});
+
+/** One IPv4/TCP segment (no options; checksums left zero). */
+function ipv4Tcp(seq: number, flags: number, payload: Buffer, sport = 40000): Buffer {
+  const tcp = Buffer.alloc(20);
+  tcp.writeUInt16BE(sport, 0);
+  tcp.writeUInt16BE(5060, 2);
+  tcp.writeUInt32BE(seq >>> 0, 4);
+  tcp.writeUInt8(5 << 4, 12);
+  tcp.writeUInt8(flags, 13);
+  tcp.writeUInt16BE(65535, 14);
+  const ip = Buffer.alloc(20);
+  ip.writeUInt8(0x45, 0);
+  ip.writeUInt16BE(40 + payload.length, 2);
+  ip.writeUInt8(64, 8);
+  ip.writeUInt8(6, 9);
+  Buffer.from([192, 0, 2, 60]).copy(ip, 12);
+  Buffer.from([198, 51, 100, 1]).copy(ip, 16);
+  return Buffer.concat([ip, tcp, payload]);
+}
+
+describe('ingest of TCP connections that reuse addresses and ports in a capture', () => {
+  let s: Scratch;
+  let path: string;
+  const register = (callId: string): Buffer =>
+    Buffer.from(
+      'REGISTER sip:198.51.100.1 SIP/2.0\r\nVia: SIP/2.0/TCP 192.0.2.60:40000;branch=z9hG4bK-' +
+        `${callId}\r\nFrom: <sip:100@198.51.100.1>;tag=1\r\nTo: <sip:100@198.51.100.1>\r\n` +
+        `Call-ID: ${callId}\r\nCSeq: 1 REGISTER\r\nContent-Length: 0\r\n\r\n`,
+    );
+  const SYN = 0x02;
+  const ACK_PSH = 0x18;
+  const FIN_ACK = 0x11;
+
+  before(async () => {
+    s = await scratch();
+    // A scanner that reconnects from the same port with the same initial sequence number.
+    const isn = 7_000_000;
+    const packets: Buffer[] = [];
+    for (const callId of ['conn-one', 'conn-two']) {
+      const m = register(callId);
+      packets.push(
+        ipv4Tcp(isn, SYN, Buffer.alloc(0)),
+        ipv4Tcp(isn + 1, ACK_PSH, m.subarray(0, 100)),
+        ipv4Tcp(isn + 101, ACK_PSH, m.subarray(100)),
+        ipv4Tcp(isn + 1 + m.length, FIN_ACK, Buffer.alloc(0)),
+      );
+    }
+    path = join(s.dir, 'reconnect.pcap');
+    writeFileSync(path, rawIpPcap(packets));
+  });
+  after(() => {
+    s.done();
+  });
+
+  it('reads each connection as its own stream', async () => {
+    const r = await s.ingest([path], { sensorId: 'tcp' });
+    assert.equal(r.files[0]?.rejected, 0);
+    const rows = await s.rows(`SELECT transport, method, call_id FROM events ORDER BY call_id`);
+    assert.deepEqual(
+      rows.map((x) => [x['transport'], x['method'], x['call_id']]),
+      [
+        ['tcp', 'REGISTER', 'conn-one'],
+        ['tcp', 'REGISTER', 'conn-two'],
+      ],
+    );
   });
 });
