@@ -47,7 +47,7 @@ function intIn(min: number, max: number, what: string): Check {
 }
 const positive = intIn(1, Number.MAX_SAFE_INTEGER, 'a positive integer');
 const finalStatus = intIn(200, 699, 'a SIP final status code (200-699)');
-/** A dial rule may also ring (180/183): the call then waits for a CANCEL. */
+/** A dial rule may also ring (180/183): the call then rings until dial.ring_seconds or a CANCEL. */
 const dialStatus: Check = (v) =>
   v === 180 || v === 183
     ? ok(v)
@@ -246,7 +246,15 @@ export const CONFIG_KEYS: readonly KeySpec[] = [
     default: [],
     env: 'yaml',
     check: dialRules,
-    doc: 'First rule whose regular expression matches the dialed number gives the answer: a final status, or 180/183 to ring until the caller cancels (2xx is never sent: it becomes 486).',
+    doc: 'First rule whose regular expression matches the dialed number gives the answer: a final status, or 180/183 to ring (see dial.ring_seconds) until the caller cancels (2xx is never sent: it becomes 486).',
+  },
+  {
+    key: 'dial.ring_seconds',
+    type: 'integer',
+    default: 15,
+    env: 'yaml',
+    check: intIn(0, 3600, 'an integer from 0 to 3600'),
+    doc: 'Seconds a ringing INVITE (180/183 rule) rings before it gets 486 Busy Here, as the dial plan Ringing(), Wait(15), Busy() of an Asterisk answers; 0 rings until the caller cancels.',
   },
   {
     key: 'credentials.wordlist',

@@ -70,7 +70,12 @@ export interface SensorConfig {
   readonly events: EventsConfig;
   readonly persona: PersonaConfig;
   readonly extensions: readonly ExtensionConfig[];
-  readonly dial: { readonly default: number; readonly rules: readonly DialRule[] };
+  readonly dial: {
+    readonly default: number;
+    readonly rules: readonly DialRule[];
+    /** Seconds a ringing INVITE rings before 486; 0: until CANCEL. */
+    readonly ring_seconds: number;
+  };
   readonly credentials: CredentialsConfig;
   readonly limits: LimitsConfig;
   /** Embedded store the sensor writes into (batched); null: JSON lines only. */

@@ -36,6 +36,14 @@ const testPersona: Persona = {
         replies: [{ data: ok(100) }, { data: ok(486), retransmitKey: callId }],
         stopRetransmit: [],
       };
+    if (method === 'RING')
+      return {
+        event: 'sip.request',
+        fields: { method },
+        replies: [{ data: ok(180) }],
+        stopRetransmit: [],
+        later: { afterMs: 200, run: () => [{ data: ok(486), retransmitKey: callId }] },
+      };
     if (method !== undefined)
       return {
         event: 'sip.request',
@@ -181,6 +189,26 @@ describe('Sensor', () => {
     assert.equal(ev.response, 486);
     assert.equal(ev.dialed, '0015551234');
     c.sock.close();
+  });
+
+  it('sends a deferred answer later to the same source, over UDP (retransmitted) and TCP', async () => {
+    const udp = s.sensor.addresses[0]!;
+    const c = udpClient();
+    c.sock.send(req('RING', 'ring1'), udp.port, '127.0.0.1');
+    await until(() => c.got.length === 1);
+    assert.match(c.got[0]!.toString(), /^SIP\/2.0 180 /);
+    await until(() => c.got.length === 2);
+    assert.match(c.got[1]!.toString(), /^SIP\/2.0 486 X\r\nCall-ID: ring1/);
+    await until(() => c.got.length === 3, 2000); // first resend after T1
+    c.sock.send(req('ACK', 'ring1'), udp.port, '127.0.0.1');
+    await sleep(1200);
+    assert.equal(c.got.length, 3);
+    c.sock.close();
+    const tcp = await tcpClient(s.sensor.addresses[1]!.port);
+    tcp.sock.write(req('RING', 'ring2'));
+    await until(() => tcp.data().includes('SIP/2.0 486 X\r\nCall-ID: ring2'));
+    assert.ok(tcp.data().startsWith('SIP/2.0 180 '));
+    tcp.sock.destroy();
   });
 
   it('records oversized datagrams as sip.malformed without parsing them', async () => {

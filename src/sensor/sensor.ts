@@ -19,7 +19,8 @@ import {
   withinAmplification,
   type LimitReason,
 } from './limits.js';
-import type { Persona, PersonaResult } from './persona/types.js';
+import { DeferredTasks } from './deferred.js';
+import type { OutboundMessage, Persona, PersonaResult } from './persona/types.js';
 import { Retransmitter } from './retransmit.js';
 import { ensureSelfSignedCert } from './tls-cert.js';
 import { parseListenUrl, type ListenAddress } from './transport/listen-url.js';
@@ -69,6 +70,9 @@ export function excerptOf(bytes: Uint8Array): string {
 
 const STATUS_RE = /^SIP\/2\.0 (\d{3}) /;
 
+/** Where replies to a message go. */
+type ReplyTarget = Pick<InboundMessage, 'transport' | 'srcIp' | 'srcPort' | 'reply'>;
+
 /** The status code of the last reply, when the persona did not say. */
 function lastStatus(result: PersonaResult): number | null {
   const last = result.replies[result.replies.length - 1];
@@ -83,6 +87,7 @@ export class Sensor {
   private readonly limiter: ResponseLimiter;
   private readonly connections: ConnectionLimiter;
   private readonly retransmitter: Retransmitter;
+  private readonly deferred: DeferredTasks;
   private readonly log: Logger;
   private reportTimer: NodeJS.Timeout | null = null;
   private stopped = false;
@@ -99,6 +104,7 @@ export class Sensor {
     });
     this.connections = new ConnectionLimiter(l.tcp_max_connections, l.tcp_max_per_source);
     this.retransmitter = new Retransmitter({ maxEntries: l.max_dialogs });
+    this.deferred = new DeferredTasks(l.max_dialogs);
   }
 
   /** Binds every configured listener and starts answering. Throws SnareError-free Node errors on bind failure after closing what was bound. */
@@ -134,6 +140,7 @@ export class Sensor {
     if (this.reportTimer) clearInterval(this.reportTimer);
     await Promise.all(this.listeners.map((l) => l.close()));
     this.retransmitter.close();
+    this.deferred.close();
     this.reportDrops();
     await this.opts.sink.flush();
   }
@@ -218,26 +225,53 @@ export class Sensor {
     if (result.replies.length > 0) {
       const withheld = this.budget(msg, result);
       if (withheld === null) {
-        for (const r of result.replies) {
-          msg.reply(r.data);
-          if (r.retransmitKey !== undefined && msg.transport === 'udp') {
-            const data = r.data;
-            scope ??= `${msg.transport}|${msg.srcIp}|${msg.srcPort}|`;
-            this.retransmitter.add(
-              scope + r.retransmitKey,
-              () => {
-                msg.reply(data);
-              },
-              () => this.limiter.take(msg.srcIp, performance.now()) === null,
-            );
-          }
-        }
+        this.send(msg, result.replies);
         response = result.fields.response ?? lastStatus(result);
+        const later = result.later;
+        if (later) {
+          // The timer keeps where to answer, not the message.
+          const to: ReplyTarget = {
+            transport: msg.transport,
+            srcIp: msg.srcIp,
+            srcPort: msg.srcPort,
+            reply: msg.reply,
+          };
+          this.deferred.add(later.afterMs, () => {
+            this.sendLater(to, later.run());
+          });
+        }
       } else {
         this.limiter.recordDrop(msg.srcIp, withheld);
       }
     }
     this.events.emitMessage(result.event, msg, result.fields, msg.bytes.length, response, now);
+  }
+
+  /** Sends replies to the message's source, retransmitting INVITE finals over UDP. */
+  private send(msg: ReplyTarget, replies: readonly OutboundMessage[]): void {
+    let scope: string | null = null;
+    for (const r of replies) {
+      msg.reply(r.data);
+      if (r.retransmitKey !== undefined && msg.transport === 'udp') {
+        const data = r.data;
+        scope ??= `${msg.transport}|${msg.srcIp}|${msg.srcPort}|`;
+        this.retransmitter.add(
+          scope + r.retransmitKey,
+          () => {
+            msg.reply(data);
+          },
+          () => this.limiter.take(msg.srcIp, performance.now()) === null,
+        );
+      }
+    }
+  }
+
+  /** A deferred answer: sent within the source's response budget, like any other. */
+  private sendLater(msg: ReplyTarget, replies: readonly OutboundMessage[]): void {
+    if (this.stopped || replies.length === 0) return;
+    const withheld = this.limiter.take(msg.srcIp, performance.now());
+    if (withheld === null) this.send(msg, replies);
+    else this.limiter.recordDrop(msg.srcIp, withheld);
   }
 
   /** Null when the replies may be sent, else the budget they would break. */

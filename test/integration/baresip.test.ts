@@ -2,7 +2,8 @@
  * The sensor against a real SIP user agent (baresip, headless, from
  * Debian's baresip-core): it registers with a digest, dials an
  * international number and gets the configured busy answer, over UDP and
- * TCP, as a fraudster's softphone would. Each run gets its own config dir
+ * TCP, as a fraudster's softphone would; a ringing number rings, then
+ * answers busy. Each run gets its own config dir
  * and local port; baresip quits by itself after a few seconds.
  */
 import assert from 'node:assert/strict';
@@ -47,7 +48,7 @@ async function baresip(
       join(dir, 'accounts'),
       `<sip:100@127.0.0.1:${sensorPort};transport=${transport}>;auth_pass=${password};regint=600\n`,
     );
-    const args = ['-f', dir, '-t', '4'];
+    const args = ['-f', dir, '-t', '5'];
     if (dial !== null) args.push('-e', `/dial sip:${dial}@127.0.0.1:${sensorPort}`);
     const r = runTool('baresip', args, 30000);
     assert.equal(r.status, 0, r.out);
@@ -67,7 +68,7 @@ describe('baresip against the sensor', () => {
   const sensor = suiteSensor({
     persona: { server: SERVER, preset: 'chan_sip_leaky', always_auth_reject: false },
     extensions: [{ number: '100', password: 'qwerty12' }],
-    dial: { default: 486 },
+    dial: { default: 486, rules: [{ pattern: '^0044', response: 180 }], ring_seconds: 2 },
   });
 
   for (const transport of ['udp', 'tcp'] as const) {
@@ -97,6 +98,22 @@ describe('baresip against the sensor', () => {
       assert.ok(ev.every((e) => e.method !== 'INVITE' || e.response !== 200));
     });
   }
+
+  it('a ringing call ends with 486 after dial.ring_seconds, and baresip ACKs it', async () => {
+    const before = sensor().events().length;
+    const out = await baresip(sensor().port, 'udp', 'qwerty12', '00442079460000');
+    assert.match(out, /180 Ringing/, out);
+    assert.match(out, /486 Busy Here/, out);
+    await settle();
+    const ev = from(sensor().events().slice(before), 'udp');
+    const invites = ev.filter((e) => e.method === 'INVITE' && e.auth_ok === true);
+    assert.deepEqual(
+      invites.map((e) => [e.response, e.dialed]),
+      [[180, '00442079460000']],
+    );
+    // The ACK for the 486 (baresip also ACKs the 401 of the first INVITE).
+    assert.equal(ev.filter((e) => e.method === 'ACK').length, 2);
+  });
 
   it('a wrong password is refused, and the guess is recovered from the wordlist', async () => {
     const out = await baresip(sensor().port, 'udp', 'letmein', null);

@@ -223,6 +223,7 @@ describe('Asterisk persona: INVITE', () => {
           { pattern: '^00', response: 200 },
           { pattern: '^9', response: 503 },
         ],
+        ring_seconds: 15,
       },
     });
     const p = persona(config);
@@ -288,6 +289,59 @@ describe('Asterisk persona: INVITE', () => {
     );
     assert.equal(ack.replies.length, 0);
     assert.deepEqual(ack.stopRetransmit, [cancel.replies[0]?.retransmitKey]);
+    // The ring timeout of the cancelled call sends nothing.
+    assert.deepEqual(ringing!.later?.run(), []);
+  });
+
+  it('ends a call that rang dial.ring_seconds with 486 Busy Here, as Wait() then Busy() does', () => {
+    const p = persona();
+    const ruri = 'sip:2000@192.0.2.1';
+    const callId = 'i-sip:2000@192.0.2.1-5060';
+    const first = p.handle(request({ method: 'INVITE', ruri, callId }), ctx());
+    const invite2 = request({
+      method: 'INVITE',
+      ruri,
+      callId,
+      cseq: 2,
+      branch: 'z9hG4bK-ring2',
+      extra: [authHeader('100', 'qwerty12', nonceOf(first), 'INVITE', ruri)],
+    });
+    const ringing = p.handle(invite2, ctx());
+    const later = ringing.later;
+    assert.ok(later);
+    assert.equal(later.afterMs, 15000);
+    const busy = later.run();
+    assert.equal(busy.length, 1);
+    const answer = busy[0]?.data.toString('latin1') ?? '';
+    assert.match(answer, /^SIP\/2\.0 486 Busy Here\r\n/);
+    const tag180 = /^To: .*;tag=(as[0-9a-f]{8})\r$/m.exec(text(ringing, 1))?.[1];
+    assert.ok(tag180 && answer.includes(`;tag=${tag180}\r\n`), 'the 486 keeps the tag of the 180');
+    assert.match(answer, /^CSeq: 2 INVITE\r$/m);
+    assert.ok(busy[0]?.retransmitKey, 'retransmitted until the ACK');
+    assert.deepEqual(later.run(), [], 'sent once');
+    // A retransmission of the INVITE now gets the 486, not the 180.
+    const again = p.handle(invite2, ctx());
+    assert.equal(status(again), 486);
+    // The call is over: a CANCEL now finds nothing to cancel.
+    const cancel = p.handle(
+      request({
+        method: 'CANCEL',
+        ruri: 'sip:2000@192.0.2.1',
+        callId: 'i-sip:2000@192.0.2.1-5060',
+        cseq: 2,
+      }),
+      ctx(),
+    );
+    assert.equal(status(cancel), 481);
+  });
+
+  it('rings until the caller cancels with dial.ring_seconds 0', () => {
+    const config = referenceConfig('chan_sip_leaky', false, {
+      dial: { default: 486, rules: [{ pattern: '^2000$', response: 180 }], ring_seconds: 0 },
+    });
+    const [, ringing] = invite(persona(config), 'sip:2000@192.0.2.1');
+    assert.equal(status(ringing!, 1), 180);
+    assert.equal(ringing!.later, undefined);
   });
 });
 

@@ -19,7 +19,14 @@ import { authenticate } from './peer.js';
 import { excerptOf, messageFields } from './fields.js';
 import { profileFor, type PersonaProfile } from './profile.js';
 import { buildResponse, type ResponseSpec } from './response.js';
-import { LruMap, newDialog, rememberAnswer, type DialogState, type Registration } from './state.js';
+import {
+  LruMap,
+  newDialog,
+  rememberAnswer,
+  type DialogState,
+  type PendingInvite,
+  type Registration,
+} from './state.js';
 import type {
   InboundContext,
   OutboundMessage,
@@ -29,6 +36,7 @@ import type {
 } from './types.js';
 import { handleRegister } from './register.js';
 import { handleCancel, handleInvite } from './invite.js';
+import { finalReason } from './reasons.js';
 
 export interface PersonaDeps {
   /** Uniform in [0, 1): tags, nonces. Inject a seeded source in tests. */
@@ -40,6 +48,8 @@ export interface Answer {
   readonly replies: OutboundMessage[];
   /** Final code for the event (or the last provisional one when no final was sent). */
   readonly response: number | null;
+  /** Set when the answer left an INVITE ringing: the pending INVITE a CANCEL or the ring timeout ends. */
+  readonly ringing?: PendingInvite;
 }
 
 /** Everything a handler needs for one request. */
@@ -199,6 +209,25 @@ export class AsteriskPersona implements Persona {
       answer.response,
     );
     fields.response = answer.response;
+    const pending = answer.ringing;
+    if (pending !== undefined && this.config.dial.ring_seconds > 0) {
+      // Built now, so the timer holds a few hundred bytes, not the request.
+      const busy = this.reply(
+        scope,
+        { status: 486, reason: finalReason(486), toTag: pending.toTag },
+        true,
+      ).replies;
+      return {
+        event: 'sip.request',
+        fields,
+        replies: answer.replies,
+        stopRetransmit: [],
+        later: {
+          afterMs: this.config.dial.ring_seconds * 1000,
+          run: () => ringTimeout(dialog, requestKey, pending, busy),
+        },
+      };
+    }
     return {
       event: 'sip.request',
       fields,
@@ -302,6 +331,30 @@ export class AsteriskPersona implements Persona {
         );
     }
   }
+}
+
+/**
+ * A ringing INVITE that rang `dial.ring_seconds`: `busy` (486 Busy Here with
+ * the To tag of its 180, as the dial plan's Busy() after Wait() answers),
+ * retransmitted until the ACK. Nothing when a CANCEL (or a new INVITE)
+ * ended the ringing first. A retransmitted INVITE then gets the 486.
+ */
+function ringTimeout(
+  dialog: DialogState,
+  requestKey: string,
+  pending: PendingInvite,
+  busy: readonly OutboundMessage[],
+): readonly OutboundMessage[] {
+  if (dialog.pending !== pending) return [];
+  dialog.pending = null;
+  rememberAnswer(
+    dialog,
+    requestKey,
+    busy.map((r) => r.data),
+    busy[0]?.retransmitKey ?? null,
+    486,
+  );
+  return busy;
 }
 
 function silent(event: PersonaResult['event'], fields: PersonaFields): PersonaResult {

@@ -3,7 +3,8 @@
  * INVITE and CANCEL: the calls an attacker tries to place. An INVITE is
  * challenged like chan_sip does (401, not 407), and once authenticated gets
  * 100 Trying and the dial plan's final answer (486 Busy Here by default;
- * 180 keeps it ringing until a CANCEL). Never a 200, never media.
+ * 180 keeps it ringing until a CANCEL or, after `dial.ring_seconds`, a
+ * 486 sent later: AsteriskPersona.ringTimeout). Never a 200, never media.
  */
 import { getHeader } from '../../sip/headers.js';
 import type { SipRequest } from '../../sip/message.js';
@@ -54,8 +55,9 @@ export function handleInvite(scope: RequestScope): Answer {
       false,
     );
     const seq = parseCSeq(getHeader(req, 'CSeq') ?? '')?.seq ?? 0;
-    scope.dialog.pending = { cseq: seq, branch: persona.branchOf(req), toTag: tag };
-    return { replies: [...trying.replies, ...ringing.replies], response: 180 };
+    const pending = { cseq: seq, branch: persona.branchOf(req), toTag: tag };
+    scope.dialog.pending = pending;
+    return { replies: [...trying.replies, ...ringing.replies], response: 180, ringing: pending };
   }
   const final = persona.reply(scope, { status, reason: finalReason(status), toTag: tag }, true);
   return { replies: [...trying.replies, ...final.replies], response: status };

@@ -52,6 +52,18 @@ export interface PersonaResult {
   readonly replies: readonly OutboundMessage[];
   /** Retransmission keys this message ends (an ACK, or a CANCEL). */
   readonly stopRetransmit: readonly string[];
+  /**
+   * An answer due later, without a new message: a ringing INVITE's busy
+   * signal when it rang long enough. The runtime calls `run` after
+   * `afterMs` and sends what it returns (nothing when the call was
+   * cancelled meanwhile), like the replies above.
+   */
+  readonly later?: DeferredAnswer;
+}
+
+export interface DeferredAnswer {
+  readonly afterMs: number;
+  run(): readonly OutboundMessage[];
 }
 
 export interface Persona {

@@ -19,8 +19,11 @@ export interface Peer {
 
 export interface InboundMessage extends Peer {
   readonly bytes: Buffer;
-  /** Sends bytes back to the peer; never throws (a failed send is dropped). */
-  reply(data: Buffer): void;
+  /**
+   * Sends bytes back to the peer; never throws (a failed send is dropped).
+   * A plain function (no `this`): it may be kept apart from the message.
+   */
+  readonly reply: (data: Buffer) => void;
 }
 
 /** Input a transport rejected before any parsing (becomes sip.malformed). */
