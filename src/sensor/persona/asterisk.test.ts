@@ -215,6 +215,18 @@ describe('Asterisk persona: INVITE', () => {
     return [first, second];
   };
 
+  /** CANCEL of the call `invite(p, 'sip:2000@192.0.2.1')` placed (its second INVITE, CSeq 2). */
+  const cancelRinging = (p: Persona): PersonaResult =>
+    p.handle(
+      request({
+        method: 'CANCEL',
+        ruri: 'sip:2000@192.0.2.1',
+        callId: 'i-sip:2000@192.0.2.1-5060',
+        cseq: 2,
+      }),
+      ctx(),
+    );
+
   it('challenges with 401 (not 407), then sends 100 Trying and the dial plan answer, never 200', () => {
     const config = referenceConfig('chan_sip_leaky', false, {
       dial: {
@@ -267,15 +279,7 @@ describe('Asterisk persona: INVITE', () => {
     const p = persona();
     const [, ringing] = invite(p, 'sip:2000@192.0.2.1');
     assert.deepEqual([status(ringing!, 0), status(ringing!, 1)], [100, 180]);
-    const cancel = p.handle(
-      request({
-        method: 'CANCEL',
-        ruri: 'sip:2000@192.0.2.1',
-        callId: 'i-sip:2000@192.0.2.1-5060',
-        cseq: 2,
-      }),
-      ctx(),
-    );
+    const cancel = cancelRinging(p);
     assert.deepEqual([status(cancel, 0), status(cancel, 1)], [487, 200]);
     assert.match(text(cancel, 0), /^CSeq: 2 INVITE\r$/m);
     const ack = p.handle(
@@ -323,15 +327,7 @@ describe('Asterisk persona: INVITE', () => {
     const again = p.handle(invite2, ctx());
     assert.equal(status(again), 486);
     // The call is over: a CANCEL now finds nothing to cancel.
-    const cancel = p.handle(
-      request({
-        method: 'CANCEL',
-        ruri: 'sip:2000@192.0.2.1',
-        callId: 'i-sip:2000@192.0.2.1-5060',
-        cseq: 2,
-      }),
-      ctx(),
-    );
+    const cancel = cancelRinging(p);
     assert.equal(status(cancel), 481);
   });
 
