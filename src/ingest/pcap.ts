@@ -317,7 +317,7 @@ export async function* readPackets(
   } finally {
     table.flush();
   }
-  yield* dropped.splice(0);
+  if (dropped.length > 0) yield* dropped.splice(0);
 }
 
 async function* readRecords(
@@ -372,7 +372,7 @@ async function* readRecords(
           frame: status.frames,
         });
         if (p) yield p;
-        yield* dropped.splice(0);
+        if (dropped.length > 0) yield* dropped.splice(0);
         continue;
       }
       // pcapng block
@@ -415,7 +415,7 @@ async function* readRecords(
             frame: status.frames,
           });
           if (p) yield p;
-          yield* dropped.splice(0);
+          if (dropped.length > 0) yield* dropped.splice(0);
         }
       } else if (type === 3 && len >= 16) {
         const iface = ifaces[0];
@@ -426,7 +426,7 @@ async function* readRecords(
             frame: status.frames,
           });
           if (p) yield p;
-          yield* dropped.splice(0);
+          if (dropped.length > 0) yield* dropped.splice(0);
         }
       }
     }
