@@ -3,11 +3,16 @@
  * The emitter: turns the fields a component knows into a full SnareEvent by
  * adding the shared identity (event_id, ts, sensor) and hands it to the
  * sink. The one place live events are stamped, so every event gets a fresh
- * time-ordered id. Events are built as one object literal in FIELDS order
- * (one hidden class, no spreads: this is the sensor's per-message hot path);
- * event-log.test.ts checks the literal against the schema. Never writes files.
+ * time-ordered id. Events are built by `eventOf` (one object literal, no
+ * spreads: this is the sensor's per-message hot path). Never writes files.
  */
-import type { EventInit, EventType, SnareEvent, Transport } from './catalog.js';
+import {
+  eventOf,
+  type EventInit,
+  type EventType,
+  type SnareEvent,
+  type Transport,
+} from './catalog.js';
 import { EventIdGenerator } from './event-id.js';
 import type { EventSink } from './sink.js';
 
@@ -96,38 +101,19 @@ export class EventLog {
     dstPort: number | null,
     at: Date,
   ): SnareEvent {
-    return {
-      event,
-      event_id: this.ids.next(at.getTime()),
-      ts: at.toISOString(),
-      sensor: this.sensorId,
-      transport,
-      src_ip: srcIp,
-      src_port: srcPort,
-      dst_ip: dstIp,
-      dst_port: dstPort,
-      size: f.size ?? null,
-      method: f.method ?? null,
-      ruri: f.ruri ?? null,
-      ruri_user: f.ruri_user ?? null,
-      from_user: f.from_user ?? null,
-      from_display: f.from_display ?? null,
-      from_tag: f.from_tag ?? null,
-      to_user: f.to_user ?? null,
-      call_id: f.call_id ?? null,
-      cseq: f.cseq ?? null,
-      user_agent: f.user_agent ?? null,
-      status: f.status ?? null,
-      response: f.response ?? null,
-      auth_user: f.auth_user ?? null,
-      auth_realm: f.auth_realm ?? null,
-      auth_ok: f.auth_ok ?? null,
-      password_guess: f.password_guess ?? null,
-      guess_source: f.guess_source ?? null,
-      dialed: f.dialed ?? null,
-      reason: f.reason ?? null,
-      excerpt: f.excerpt ?? null,
-      dropped: f.dropped ?? null,
-    };
+    return eventOf(
+      {
+        event,
+        event_id: this.ids.next(at.getTime()),
+        ts: at.toISOString(),
+        sensor: this.sensorId,
+        transport,
+        src_ip: srcIp,
+        src_port: srcPort,
+        dst_ip: dstIp,
+        dst_port: dstPort,
+      },
+      f,
+    );
   }
 }

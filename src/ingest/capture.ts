@@ -12,8 +12,9 @@
  * Must never hold unbounded data: flows, their bytes and the requests
  * waiting for an answer are capped.
  */
-import { emptyEvent, type SnareEvent } from '../events/catalog.js';
+import { eventOf, type SnareEvent } from '../events/catalog.js';
 
+import { LruMap } from '../sensor/persona/state.js';
 import { SipFramer } from '../sip/framing.js';
 import { getHeader } from '../sip/headers.js';
 import type { SipResponse } from '../sip/message.js';
@@ -49,7 +50,12 @@ const REFUSED = new Set([401, 403, 407]);
  * the end of the capture.
  */
 class AnswerMatcher {
-  private readonly waiting = new Map<string, SnareEvent[]>();
+  /**
+   * By request key, oldest first. An LruMap, not a Map: finding the oldest
+   * key of a Map whose front keeps being deleted skips ever more deleted
+   * slots (a capture without answers took 10 % of its import there).
+   */
+  private readonly waiting = new LruMap<string, SnareEvent[]>(Number.MAX_SAFE_INTEGER);
   private held = 0;
 
   constructor(private readonly store: (ev: SnareEvent) => void) {}
@@ -70,9 +76,9 @@ class AnswerMatcher {
     else this.waiting.set(key, [ev]);
     this.held++;
     while (this.held > MAX_UNANSWERED) {
-      const oldest = this.waiting.keys().next();
-      if (oldest.done === true) break;
-      this.release(oldest.value);
+      const oldest = this.waiting.oldestKey();
+      if (oldest === undefined) break;
+      this.release(oldest);
     }
   }
 
@@ -106,7 +112,8 @@ class AnswerMatcher {
 
   /** Stores every request still waiting. */
   end(): void {
-    for (const key of [...this.waiting.keys()]) this.release(key);
+    for (let key = this.waiting.oldestKey(); key !== undefined; key = this.waiting.oldestKey())
+      this.release(key);
   }
 }
 
@@ -161,19 +168,20 @@ export async function importCapture(
       reject(frame, res.reason);
       return;
     }
-    const ev: SnareEvent = {
-      ...emptyEvent(),
-      ...recordedFields(res.message, res.consumed),
-      event: res.message.kind === 'request' ? 'sip.request' : 'sip.response',
-      event_id: importEventId(prefix, id),
-      ts: new Date(Math.floor(tsMs)).toISOString(),
-      sensor,
-      transport: p.proto,
-      src_ip: p.srcIp,
-      src_port: p.srcPort,
-      dst_ip: p.dstIp,
-      dst_port: p.dstPort,
-    };
+    const ev = eventOf(
+      {
+        event: res.message.kind === 'request' ? 'sip.request' : 'sip.response',
+        event_id: importEventId(prefix, id),
+        ts: new Date(Math.floor(tsMs)).toISOString(),
+        sensor,
+        transport: p.proto,
+        src_ip: p.srcIp,
+        src_port: p.srcPort,
+        dst_ip: p.dstIp,
+        dst_port: p.dstPort,
+      },
+      recordedFields(res.message, res.consumed),
+    );
     messages++;
     if (res.message.kind === 'request') answers.request(ev);
     else {

@@ -6,7 +6,7 @@
  *
  * Must never throw on a line: bad input is a reject, counted by the caller.
  */
-import { emptyEvent, validateEvent } from '../events/catalog.js';
+import { eventOf, validateEvent } from '../events/catalog.js';
 import type { StoreWriter } from '../store/writer.js';
 import { importEventId } from './imports.js';
 import { parseLegacyLine } from './legacy.js';
@@ -57,22 +57,27 @@ export function pbxHandler(
       const r = parsePbxLine(text, ctx);
       if (typeof r === 'string') return r;
       writer.appendEvent(
-        {
-          ...emptyEvent(),
-          event: 'sip.request',
-          event_id: importEventId(prefix, lineNo),
-          ts: new Date(r.tsMs).toISOString(),
-          sensor,
-          transport: r.transport,
-          src_ip: r.ip,
-          src_port: r.port,
-          method: r.method,
-          from_user: r.fromUser,
-          auth_user: r.authUser,
-          ruri_user: r.dialed,
-          dialed: r.dialed,
-          response: r.response,
-        },
+        eventOf(
+          {
+            event: 'sip.request',
+            event_id: importEventId(prefix, lineNo),
+            ts: new Date(r.tsMs).toISOString(),
+            sensor,
+            transport: r.transport,
+            src_ip: r.ip,
+            src_port: r.port,
+            dst_ip: null,
+            dst_port: null,
+          },
+          {
+            method: r.method,
+            from_user: r.fromUser,
+            auth_user: r.authUser,
+            ruri_user: r.dialed,
+            dialed: r.dialed,
+            response: r.response,
+          },
+        ),
         r.origin,
         false,
       );

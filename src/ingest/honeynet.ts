@@ -9,7 +9,7 @@
  *
  * Must never throw and never buffer more than one bounded record.
  */
-import { emptyEvent, type SnareEvent } from '../events/catalog.js';
+import { eventOf } from '../events/catalog.js';
 
 import { parse } from '../sip/parse.js';
 import type { StoreWriter } from '../store/writer.js';
@@ -55,17 +55,20 @@ export function honeynetHandler(writer: StoreWriter, sensor: string, prefix: str
     const res = parse(bytes);
     if (!res.ok) return `${where}: ${res.reason}`;
     const fields = recordedFields(res.message, res.consumed);
-    const ev: SnareEvent = {
-      ...emptyEvent(),
-      ...fields,
-      event: res.message.kind === 'request' ? 'sip.request' : 'sip.response',
-      event_id: importEventId(prefix, rec.line),
-      ts: new Date(rec.tsMs).toISOString(),
-      sensor,
-      transport: null,
-      src_ip: rec.ip,
-      src_port: rec.port,
-    };
+    const ev = eventOf(
+      {
+        event: res.message.kind === 'request' ? 'sip.request' : 'sip.response',
+        event_id: importEventId(prefix, rec.line),
+        ts: new Date(rec.tsMs).toISOString(),
+        sensor,
+        transport: null,
+        src_ip: rec.ip,
+        src_port: rec.port,
+        dst_ip: null,
+        dst_port: null,
+      },
+      fields,
+    );
     writer.appendEvent(ev, 'honeynet', false);
     return null;
   };

@@ -24,16 +24,16 @@ export function recordedFields(msg: SipMessage, size: number): PersonaFields {
   const header = getHeader(msg, 'Authorization') ?? getHeader(msg, 'Proxy-Authorization');
   const auth = header === undefined ? null : parseDigest(header);
   if (auth === null) return fields;
-  const out: PersonaFields = {
-    ...fields,
-    auth_user: clip(auth.username),
-    auth_realm: clip(auth.realm),
-  };
+  // Filled in place: messageFields returns a fresh object.
+  fields.auth_user = clip(auth.username);
+  fields.auth_realm = clip(auth.realm);
   const tag =
     fields.from_tag === null || fields.from_tag === undefined
       ? null
       : decodeSipviciousTag(fields.from_tag);
-  if (tag !== null)
-    return { ...out, password_guess: clip(tag.password), guess_source: 'sipvicious_tag' };
-  return out;
+  if (tag !== null) {
+    fields.password_guess = clip(tag.password);
+    fields.guess_source = 'sipvicious_tag';
+  }
+  return fields;
 }

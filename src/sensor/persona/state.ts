@@ -70,6 +70,11 @@ export class LruMap<K, V> {
     return this.#map.delete(key);
   }
 
+  /** The least recently used key (undefined when empty), in O(1). */
+  oldestKey(): K | undefined {
+    return this.#oldest?.key;
+  }
+
   /** Entries from the least to the most recently used. */
   *entries(): IterableIterator<[K, V]> {
     for (let n = this.#oldest; n !== null; n = n.newer) yield [n.key, n.value];
