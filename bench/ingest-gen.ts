@@ -1,7 +1,9 @@
 /**
  * @module
  * Writes realistic honeypot logs for the import benchmark: the legacy
- * listener format (Figure 1) or our JSON lines, in time order over one year.
+ * listener format (Figure 1), our JSON lines, or a packet capture of the
+ * same traffic (each request and the sensor's answer as UDP datagrams over
+ * raw IPv4), in time order over one year.
  * Mostly REGISTER brute force and enumeration from a few thousand sources,
  * about 1.5% INVITEs in bursts that dial one number with several prefixes
  * (the article's Figure 2), User-Agents from a small set plus a share of
@@ -11,6 +13,7 @@
 import { closeSync, openSync, writeSync } from 'node:fs';
 import { emptyEvent, type SnareEvent } from '../src/events/catalog.js';
 import { formatLegacyLine } from '../src/events/legacy-log.js';
+import { ipv4Udp } from '../test/integration/ingest-helpers.js';
 
 const UAS = [
   'friendly-scanner',
@@ -52,11 +55,71 @@ export interface GenStats {
   readonly bytes: number;
 }
 
-/** Writes `lines` records to `path` as 'legacy' or 'jsonl'. */
+const SENSOR = [192, 0, 2, 1];
+const REASONS: Record<number, string> = { 401: 'Unauthorized', 403: 'Forbidden', 486: 'Busy Here' };
+
+/** A request of `ev` (REGISTER or INVITE) and the sensor's answer, as SIP text. */
+function sipPair(ev: SnareEvent, i: number): [string, string] {
+  const user = ev.from_user ?? '100';
+  const ruri = ev.method === 'INVITE' ? `sip:${ev.dialed ?? ''}@192.0.2.1` : 'sip:192.0.2.1';
+  const via = `Via: SIP/2.0/UDP ${ev.src_ip}:5060;branch=z9hG4bK${i.toString(36)}`;
+  const from = `From: "${user}" <sip:${user}@192.0.2.1>;tag=${(i * 7919).toString(16)}`;
+  const to = `To: <${ev.method === 'INVITE' ? ruri : `sip:${user}@192.0.2.1`}>`;
+  const common = `${from}\r\n${to}`;
+  const callId = `Call-ID: ${i.toString(36)}@${ev.src_ip}\r\nCSeq: 1 ${ev.method ?? ''}`;
+  const ua = ev.user_agent === null ? '' : `User-Agent: ${ev.user_agent}\r\n`;
+  const req = `${ev.method ?? ''} ${ruri} SIP/2.0\r\n${via};rport\r\n${common}\r\n${callId}\r\n${ua}Content-Length: 0\r\n\r\n`;
+  const code = ev.response ?? 401;
+  const auth =
+    code === 401
+      ? `WWW-Authenticate: Digest algorithm=MD5, realm="asterisk", nonce="${(i >>> 0).toString(16).padStart(8, '0')}"\r\n`
+      : '';
+  const res =
+    `SIP/2.0 ${String(code)} ${REASONS[code] ?? 'X'}\r\n${via};received=${ev.src_ip};rport=5060\r\n` +
+    `${from}\r\n${to.slice(0, -1)}>;tag=as${(i >>> 0).toString(16).padStart(8, '0')}\r\n${callId}\r\n` +
+    `Server: Asterisk PBX 1.6.2.9\r\n${auth}Content-Length: 0\r\n\r\n`;
+  return [req, res];
+}
+
+/** pcap records (16-byte header + packet) of `ev`'s request and answer. */
+function pcapPair(ev: SnareEvent, i: number, tsMs: number): Buffer {
+  const src = ev.src_ip.split('.').map(Number);
+  const [req, res] = sipPair(ev, i);
+  const packets = [
+    ipv4Udp(src, 5060, SENSOR, 5060, Buffer.from(req, 'latin1'), i),
+    ipv4Udp(SENSOR, 5060, src, 5060, Buffer.from(res, 'latin1'), i),
+  ];
+  const out: Buffer[] = [];
+  for (const pkt of packets) {
+    const rec = Buffer.alloc(16);
+    rec.writeUInt32LE(Math.floor(tsMs / 1000), 0);
+    rec.writeUInt32LE((tsMs % 1000) * 1000, 4);
+    rec.writeUInt32LE(pkt.length, 8);
+    rec.writeUInt32LE(pkt.length, 12);
+    out.push(rec, pkt);
+  }
+  return Buffer.concat(out);
+}
+
+/** The pcap file header: little-endian, microseconds, link type 101 (raw IP). */
+function pcapHeader(): Buffer {
+  const head = Buffer.alloc(24);
+  head.writeUInt32LE(0xa1b2c3d4, 0);
+  head.writeUInt16LE(2, 4);
+  head.writeUInt16LE(4, 6);
+  head.writeUInt32LE(262144, 16);
+  head.writeUInt32LE(101, 20);
+  return head;
+}
+
+/**
+ * Writes `lines` records to `path` as 'legacy' or 'jsonl' lines, or as a
+ * 'pcap' of 2 x `lines` packets (each request and its answer).
+ */
 export function generateLog(
   path: string,
   lines: number,
-  format: 'legacy' | 'jsonl',
+  format: 'legacy' | 'jsonl' | 'pcap',
   seed = 7,
 ): GenStats {
   const rand = rng(seed);
@@ -68,7 +131,8 @@ export function generateLog(
   const start = Date.UTC(2011, 0, 1);
   const stepMs = (365 * 86400_000) / lines;
   let buf = '';
-  let bytes = 0;
+  let bytes = format === 'pcap' ? writeSync(fd, pcapHeader()) : 0;
+  const packets: Buffer[] = [];
   let invites = 0;
   let burst = 0;
   let burstIp = '';
@@ -115,6 +179,11 @@ export function generateLog(
       });
     }
     ev.ts = ts;
+    if (format === 'pcap') {
+      packets.push(pcapPair(ev, i, start + Math.floor(i * stepMs)));
+      if (packets.length >= 4096) bytes += writeSync(fd, Buffer.concat(packets.splice(0)));
+      continue;
+    }
     if (format === 'legacy') buf += formatLegacyLine(ev, 4429) ?? '';
     else {
       ev.event_id = `bench-${String(i)}`;
@@ -125,6 +194,7 @@ export function generateLog(
       buf = '';
     }
   }
+  if (packets.length > 0) bytes += writeSync(fd, Buffer.concat(packets));
   bytes += writeSync(fd, buf);
   closeSync(fd);
   return { lines, invites, bytes };

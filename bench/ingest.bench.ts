@@ -1,11 +1,14 @@
 /**
  * @module
  * Import benchmark: generates a year of realistic legacy-log lines and JSON
- * lines in a temp dir, imports each into a fresh store with enrichment on,
- * and reports lines/s, store size and peak RSS, with DuckDB's memory bounded
- * as `sipsnare ingest` bounds it. Sizes from the environment:
+ * lines (and, when asked, a packet capture of the same traffic) in a temp
+ * dir, imports each into a fresh store with enrichment on, and reports
+ * lines/s, store size and peak RSS, with DuckDB's memory bounded as
+ * `sipsnare ingest` bounds it. Sizes from the environment:
  * SNARE_BENCH_LEGACY (default 10,000,000) and SNARE_BENCH_JSONL (default
- * 10,000,000) lines. Run: npm run bench -- ingest
+ * 10,000,000) lines, SNARE_BENCH_PCAP (default 0) requests, each captured
+ * with its answer (two packets; the figure counts requests).
+ * Run: npm run bench -- ingest
  */
 import { mkdtempSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -18,11 +21,14 @@ import { generateLog } from './ingest-gen.js';
 
 const legacyLines = Number(process.env['SNARE_BENCH_LEGACY'] ?? 10_000_000);
 const jsonlLines = Number(process.env['SNARE_BENCH_JSONL'] ?? 10_000_000);
+const pcapRequests = Number(process.env['SNARE_BENCH_PCAP'] ?? 0);
 const dir = mkdtempSync(join(tmpdir(), 'snare-bench-ingest-'));
 
-async function run(format: 'legacy' | 'jsonl', lines: number): Promise<void> {
+const EXTENSION = { legacy: 'log', jsonl: 'jsonl', pcap: 'pcap' } as const;
+
+async function run(format: 'legacy' | 'jsonl' | 'pcap', lines: number): Promise<void> {
   if (lines <= 0) return;
-  const file = join(dir, `bench.${format === 'legacy' ? 'log' : 'jsonl'}`);
+  const file = join(dir, `bench.${EXTENSION[format]}`);
   const g0 = performance.now();
   const gen = generateLog(file, lines, format);
   const genS = (performance.now() - g0) / 1000;
@@ -48,6 +54,7 @@ async function run(format: 'legacy' | 'jsonl', lines: number): Promise<void> {
 try {
   await run('legacy', legacyLines);
   await run('jsonl', jsonlLines);
+  await run('pcap', pcapRequests);
 } finally {
   rmSync(dir, { recursive: true, force: true });
 }
