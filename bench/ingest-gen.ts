@@ -13,7 +13,7 @@
 import { closeSync, openSync, writeSync } from 'node:fs';
 import { emptyEvent, type SnareEvent } from '../src/events/catalog.js';
 import { formatLegacyLine } from '../src/events/legacy-log.js';
-import { ipv4Udp } from '../test/integration/ingest-helpers.js';
+import { ipv4Udp, pcapRecord, rawIpPcapHeader } from '../test/integration/ingest-helpers.js';
 
 const UAS = [
   'friendly-scanner',
@@ -89,27 +89,7 @@ function pcapPair(ev: SnareEvent, i: number, tsMs: number): Buffer {
     ipv4Udp(src, 5060, SENSOR, 5060, Buffer.from(req, 'latin1'), i),
     ipv4Udp(SENSOR, 5060, src, 5060, Buffer.from(res, 'latin1'), i),
   ];
-  const out: Buffer[] = [];
-  for (const pkt of packets) {
-    const rec = Buffer.alloc(16);
-    rec.writeUInt32LE(Math.floor(tsMs / 1000), 0);
-    rec.writeUInt32LE((tsMs % 1000) * 1000, 4);
-    rec.writeUInt32LE(pkt.length, 8);
-    rec.writeUInt32LE(pkt.length, 12);
-    out.push(rec, pkt);
-  }
-  return Buffer.concat(out);
-}
-
-/** The pcap file header: little-endian, microseconds, link type 101 (raw IP). */
-function pcapHeader(): Buffer {
-  const head = Buffer.alloc(24);
-  head.writeUInt32LE(0xa1b2c3d4, 0);
-  head.writeUInt16LE(2, 4);
-  head.writeUInt16LE(4, 6);
-  head.writeUInt32LE(262144, 16);
-  head.writeUInt32LE(101, 20);
-  return head;
+  return Buffer.concat(packets.flatMap((pkt) => pcapRecord(pkt, tsMs)));
 }
 
 /**
@@ -131,7 +111,7 @@ export function generateLog(
   const start = Date.UTC(2011, 0, 1);
   const stepMs = (365 * 86400_000) / lines;
   let buf = '';
-  let bytes = format === 'pcap' ? writeSync(fd, pcapHeader()) : 0;
+  let bytes = format === 'pcap' ? writeSync(fd, rawIpPcapHeader()) : 0;
   const packets: Buffer[] = [];
   let invites = 0;
   let burst = 0;

@@ -69,21 +69,31 @@ export function ipv4Udp(
   return Buffer.concat([ip, udp, payload]);
 }
 
-/** A classic little-endian pcap, link type 101 (raw IP), one packet per second. */
-export function rawIpPcap(packets: readonly Buffer[]): Buffer {
+/** The header of a classic little-endian pcap (microseconds), link type 101 (raw IP). */
+export function rawIpPcapHeader(): Buffer {
   const head = Buffer.alloc(24);
   head.writeUInt32LE(0xa1b2c3d4, 0);
   head.writeUInt16LE(2, 4);
   head.writeUInt16LE(4, 6);
   head.writeUInt32LE(262144, 16);
   head.writeUInt32LE(101, 20);
-  const parts: Buffer[] = [head];
-  packets.forEach((pkt, i) => {
-    const rec = Buffer.alloc(16);
-    rec.writeUInt32LE(1_700_000_000 + i, 0);
-    rec.writeUInt32LE(pkt.length, 8);
-    rec.writeUInt32LE(pkt.length, 12);
-    parts.push(rec, pkt);
-  });
-  return Buffer.concat(parts);
+  return head;
+}
+
+/** One pcap record: its 16-byte header (captured at `tsMs`) and the packet. */
+export function pcapRecord(pkt: Buffer, tsMs: number): Buffer[] {
+  const rec = Buffer.alloc(16);
+  rec.writeUInt32LE(Math.floor(tsMs / 1000), 0);
+  rec.writeUInt32LE(Math.floor(tsMs % 1000) * 1000, 4);
+  rec.writeUInt32LE(pkt.length, 8);
+  rec.writeUInt32LE(pkt.length, 12);
+  return [rec, pkt];
+}
+
+/** A classic little-endian pcap, link type 101 (raw IP), one packet per second. */
+export function rawIpPcap(packets: readonly Buffer[]): Buffer {
+  return Buffer.concat([
+    rawIpPcapHeader(),
+    ...packets.flatMap((pkt, i) => pcapRecord(pkt, (1_700_000_000 + i) * 1000)),
+  ]);
 }
