@@ -7,8 +7,11 @@
  * Timers do not keep the process alive.
  */
 
+import { LruMap } from './persona/state.js';
+
 export class DeferredTasks {
-  private readonly timers = new Map<number, NodeJS.Timeout>();
+  /** Oldest first, found in O(1) even when the front keeps being deleted (unlike a Map's). */
+  private readonly timers = new LruMap<number, NodeJS.Timeout>(Number.MAX_SAFE_INTEGER);
   private next = 0;
 
   constructor(private readonly maxEntries: number) {}
@@ -20,10 +23,10 @@ export class DeferredTasks {
   /** Runs `task` after `afterMs`; a task that throws is dropped. */
   add(afterMs: number, task: () => void): void {
     if (this.timers.size >= this.maxEntries) {
-      const oldest = this.timers.keys().next();
-      if (oldest.done !== true) {
-        clearTimeout(this.timers.get(oldest.value));
-        this.timers.delete(oldest.value);
+      const oldest = this.timers.oldestKey();
+      if (oldest !== undefined) {
+        clearTimeout(this.timers.get(oldest));
+        this.timers.delete(oldest);
       }
     }
     const id = this.next++;
@@ -41,7 +44,9 @@ export class DeferredTasks {
 
   /** Drops every pending task (sensor shutdown). */
   close(): void {
-    for (const t of this.timers.values()) clearTimeout(t);
-    this.timers.clear();
+    for (let id = this.timers.oldestKey(); id !== undefined; id = this.timers.oldestKey()) {
+      clearTimeout(this.timers.get(id));
+      this.timers.delete(id);
+    }
   }
 }
