@@ -24,7 +24,8 @@ import { importEventId } from './imports.js';
 import { recordedFields } from './recorded.js';
 import type { Reject } from './lines.js';
 import { MAX_LISTED_REJECTS } from './lines.js';
-import { readPackets, type Packet } from './pcap.js';
+import type { Packet } from './packet-decode.js';
+import { readPackets } from './pcap.js';
 import { readChunks, type FileInfo } from './source.js';
 
 /** TCP flows followed at once, and bytes kept per flow. */
