@@ -13,7 +13,6 @@
  * waiting for an answer are capped.
  */
 import { eventOf, type SnareEvent } from '../events/catalog.js';
-
 import { LruMap } from '../sensor/persona/state.js';
 import { SipFramer } from '../sip/framing.js';
 import { getHeader } from '../sip/headers.js';

@@ -159,13 +159,14 @@ const RESP = ', resp: ';
 const UA = ', user-agent: "';
 
 const BARE_UA = ', user-agent:';
+const BARE_UA_SPACE = ', user-agent: ';
 
 /** Parses one line; returns the record or a snake_case reason. */
 export function parseLegacyLine(text: string): LegacyRecord | string {
   // A user-agent with nothing after its name (not even quotes) is absent too.
   let line = text;
   if (line.endsWith(BARE_UA)) line = line.slice(0, -BARE_UA.length);
-  else if (line.endsWith(BARE_UA + ' ')) line = line.slice(0, -BARE_UA.length - 1);
+  else if (line.endsWith(BARE_UA_SPACE)) line = line.slice(0, -BARE_UA_SPACE.length);
   if (line.length < 40) return line.trim() === '' ? 'empty_line' : 'not_legacy_line';
   const time = legacyTime(line);
   if (time === null) return 'bad_time';
