@@ -13,7 +13,7 @@
  * waiting for an answer are capped.
  */
 import { eventOf, type SnareEvent } from '../events/catalog.js';
-import { LruMap } from '../sensor/persona/state.js';
+import { LruMap } from '../lru-map.js';
 import { SipFramer } from '../sip/framing.js';
 import { getHeader } from '../sip/headers.js';
 import type { SipResponse } from '../sip/message.js';

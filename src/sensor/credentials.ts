@@ -10,7 +10,7 @@
  */
 import type { GuessSource } from '../events/catalog.js';
 import { digestFromHa1, md5Hex, type DigestCredentials } from '../sip/digest.js';
-import { LruMap } from './persona/state.js';
+import { LruMap } from '../lru-map.js';
 
 /** Words tried per digest at most: a flood of digests must not become a CPU sink. */
 export const MAX_WORDLIST_WORDS = 1000;

@@ -7,7 +7,7 @@
  * Timers do not keep the process alive.
  */
 
-import { LruMap } from './persona/state.js';
+import { LruMap } from '../lru-map.js';
 
 export class DeferredTasks {
   /** Oldest first, found in O(1) even when the front keeps being deleted (unlike a Map's). */

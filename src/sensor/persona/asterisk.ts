@@ -19,8 +19,8 @@ import { authenticate } from './peer.js';
 import { excerptOf, messageFields } from './fields.js';
 import { profileFor, type PersonaProfile } from './profile.js';
 import { buildResponse, type ResponseSpec } from './response.js';
+import { LruMap } from '../../lru-map.js';
 import {
-  LruMap,
   newDialog,
   rememberAnswer,
   type DialogState,
