@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import fc from 'fast-check';
-import { parseIp, parseIpv4 } from './ip-address.js';
+import { formatIpv6Groups, parseIp, parseIpv4 } from './ip-address.js';
 
 describe('parseIp', () => {
   it('parses dotted-quad IPv4 and rejects shorthand, leading zeros and masks', () => {
@@ -30,5 +30,20 @@ describe('parseIp', () => {
       }),
       { numRuns: 5000 },
     );
+  });
+});
+
+describe('formatIpv6Groups', () => {
+  it('writes RFC 5952 text: lower case, the first longest run of two or more zero groups as ::', () => {
+    const cases: [number[], string][] = [
+      [[0x2001, 0xdb8, 0, 0, 0, 0, 0, 1], '2001:db8::1'],
+      [[0, 0, 0, 0, 0, 0, 0, 0], '::'],
+      [[0, 0, 0, 0, 0, 0, 0, 1], '::1'],
+      [[1, 0, 0, 0, 0, 0, 0, 0], '1::'],
+      [[1, 0, 2, 3, 4, 5, 6, 7], '1:0:2:3:4:5:6:7'],
+      [[1, 0, 0, 2, 0, 0, 3, 0xabcd], '1::2:0:0:3:abcd'],
+      [[1, 0, 0, 2, 0, 0, 0, 3], '1:0:0:2::3'],
+    ];
+    for (const [groups, text] of cases) assert.equal(formatIpv6Groups(groups), text);
   });
 });

@@ -1,6 +1,6 @@
 /**
  * @module enrich/ip-address
- * Text -> numeric IP address, for range lookups. Accepts dotted-quad IPv4,
+ * Text -> numeric IP address, for range lookups (and back, for IPv6 text). Accepts dotted-quad IPv4,
  * IPv6 (with `::`, embedded IPv4, brackets and a `%zone`), and IPv4-mapped
  * IPv6 (`::ffff:1.2.3.4`, returned as IPv4). Anything else (masked addresses
  * such as `210.184.X.Y`, host names, junk) yields null: attacker-supplied text
@@ -102,4 +102,23 @@ export function parseIp(input: string): ParsedIp | null {
   }
   const word = (i: number): number => (groups[i] ?? 0) * 65536 + (groups[i + 1] ?? 0);
   return { family: 6, words: [word(0), word(2), word(4), word(6)] };
+}
+
+/** RFC 5952 text of an IPv6 address from its eight 16-bit groups: lower case, longest zero run as `::`. */
+export function formatIpv6Groups(groups: readonly number[]): string {
+  let best = -1;
+  let bestLen = 1;
+  for (let i = 0; i < 8;) {
+    if (groups[i] !== 0) {
+      i++;
+      continue;
+    }
+    let j = i;
+    while (j < 8 && groups[j] === 0) j++;
+    if (j - i > bestLen) [best, bestLen] = [i, j - i];
+    i = j;
+  }
+  const hex = groups.map((g) => g.toString(16));
+  if (best < 0) return hex.join(':');
+  return `${hex.slice(0, best).join(':')}::${hex.slice(best + bestLen).join(':')}`;
 }

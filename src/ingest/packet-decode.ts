@@ -8,6 +8,7 @@
  *
  * Must never throw on a damaged frame: what cannot be read is null.
  */
+import { formatIpv6Groups } from '../enrich/ip-address.js';
 import type { IpReassembler } from './ip-fragments.js';
 
 export interface Packet {
@@ -40,28 +41,11 @@ export function formatIpv4(b: Buffer, at: number): string {
   return `${b[at] ?? 0}.${b[at + 1] ?? 0}.${b[at + 2] ?? 0}.${b[at + 3] ?? 0}`;
 }
 
-/** RFC 5952 text of an IPv6 address (longest zero run compressed). */
+/** RFC 5952 text of the IPv6 address at `at`. */
 export function formatIpv6(b: Buffer, at: number): string {
   const g: number[] = [];
   for (let i = 0; i < 8; i++) g.push(b.readUInt16BE(at + i * 2));
-  let best = -1;
-  let bestLen = 1;
-  for (let i = 0; i < 8;) {
-    if (g[i] !== 0) {
-      i++;
-      continue;
-    }
-    let j = i;
-    while (j < 8 && g[j] === 0) j++;
-    if (j - i > bestLen) {
-      best = i;
-      bestLen = j - i;
-    }
-    i = j;
-  }
-  const hex = g.map((x) => x.toString(16));
-  if (best < 0) return hex.join(':');
-  return `${hex.slice(0, best).join(':')}::${hex.slice(best + bestLen).join(':')}`;
+  return formatIpv6Groups(g);
 }
 
 function transport(

@@ -6,6 +6,7 @@
  * fix (see rir-data.ts), so the truth of `src_cc`/`src_asn` is known by
  * construction. Private, reserved and documentation ranges are never drawn.
  */
+import { formatIpv6Groups } from '../enrich/ip-address.js';
 import { loadRangeIndex, type AsnSegments, type RangeIndex } from './rir-data.js';
 import type { Rng } from './rng.js';
 
@@ -142,25 +143,11 @@ export function formatV4(n: number): string {
   return `${(n >>> 24) & 255}.${(n >>> 16) & 255}.${(n >>> 8) & 255}.${n & 255}`;
 }
 
-/** RFC 5952 text of an IPv6 address: lower case, longest zero run as `::`. */
+/** RFC 5952 text of an IPv6 address given as a 128-bit number. */
 export function formatV6(n: bigint): string {
   const groups: number[] = [];
   for (let i = 7; i >= 0; i--) groups.push(Number((n >> BigInt(i * 16)) & 0xffffn));
-  let bestStart = -1;
-  let bestLen = 1;
-  for (let i = 0; i < 8;) {
-    if (groups[i] !== 0) {
-      i++;
-      continue;
-    }
-    let j = i;
-    while (j < 8 && groups[j] === 0) j++;
-    if (j - i > bestLen) [bestStart, bestLen] = [i, j - i];
-    i = j;
-  }
-  const hex = groups.map((g) => g.toString(16));
-  if (bestStart < 0) return hex.join(':');
-  return `${hex.slice(0, bestStart).join(':')}::${hex.slice(bestStart + bestLen).join(':')}`;
+  return formatIpv6Groups(groups);
 }
 
 /** Sizing of a population: how many countries and ASNs sources come from. */
