@@ -12,6 +12,7 @@ import { DuckDBInstance } from '@duckdb/node-api';
 import { buildReport, SECTIONS } from '../src/analysis/build.js';
 import { queryable } from '../src/analysis/db.js';
 import { renderHtml } from '../src/report/html.js';
+import { STORAGE_VERSION } from '../src/store/store.js';
 import { generate } from './report-data.js';
 
 const events = Number(process.env['BENCH_EVENTS'] ?? 10_000_000);
@@ -22,7 +23,10 @@ try {
   const reuse = process.env['BENCH_DB'];
   const path = reuse !== undefined && existsSync(reuse) ? reuse : join(dir, 'bench.duckdb');
   if (path !== reuse) {
-    const gen = await DuckDBInstance.create(path);
+    // The storage format of the stores sipsnare creates.
+    const gen = await DuckDBInstance.create(path, {
+      storage_compatibility_version: STORAGE_VERSION,
+    });
     const gconn = await gen.connect();
     const seconds = await generate(gconn, events);
     gconn.closeSync();

@@ -3,11 +3,12 @@ import { readFileSync, readdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
+import { DuckDBInstance } from '@duckdb/node-api';
 import { emptyEvent, type SnareEvent } from '../events/catalog.js';
 import { rebuildCalls } from './calls.js';
 import type { Enricher } from './enricher.js';
 import { MIGRATIONS } from './migrations/index.js';
-import { openStore, SCHEMA_VERSION, type Store } from './store.js';
+import { openStore, SCHEMA_VERSION, STORAGE_VERSION, type Store } from './store.js';
 import { StoreWriter } from './writer.js';
 
 const MIG_DIR = new URL('./migrations/', import.meta.url);
@@ -27,6 +28,15 @@ function ev(over: Partial<SnareEvent>): SnareEvent {
 
 async function rows(store: Store, sql: string): Promise<Record<string, unknown>[]> {
   return (await store.conn.runAndReadAll(sql)).getRowObjectsJS();
+}
+
+/** The storage format DuckDB records for the store's file ('v1.3.0+'). */
+async function storageVersion(store: Store): Promise<string> {
+  const r = await store.conn.runAndReadAll(
+    'SELECT tags FROM duckdb_databases() WHERE database_name = current_database()',
+  );
+  const tags = JSON.stringify(r.getRowObjectsJson()[0]?.['tags'] ?? []);
+  return /"storage_version","value":"([^"]+)"/.exec(tags)?.[1] ?? tags;
 }
 
 describe('store', () => {
@@ -54,6 +64,7 @@ describe('store', () => {
       const path = join(dir, 'sub', 'x.duckdb');
       const a = await openStore(path);
       assert.equal(a.version, SCHEMA_VERSION);
+      assert.equal(await storageVersion(a), `${STORAGE_VERSION}+`);
       assert.equal(await a.getMeta('schema_version'), String(SCHEMA_VERSION));
       await a.setMeta('k', 'v');
       a.close();
@@ -62,6 +73,33 @@ describe('store', () => {
       assert.equal(await b.getMeta('k'), 'v');
       assert.equal(b.version, SCHEMA_VERSION);
       b.close();
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('opens a store made in the older storage format, migrates and writes it, keeping its format', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'snare-store-'));
+    try {
+      const path = join(dir, 'old.duckdb');
+      const made = await DuckDBInstance.create(path); // DuckDB's default format
+      const conn = await made.connect();
+      await conn.run('CREATE TABLE before_store (x INTEGER)');
+      conn.closeSync();
+      made.closeSync();
+      const store = await openStore(path);
+      try {
+        const old = await storageVersion(store);
+        assert.notEqual(old, `${STORAGE_VERSION}+`);
+        const w = await StoreWriter.create(store, { enricher: { dataDate: null }, gapMinutes: 60 });
+        w.appendEvent(ev({ event_id: 'a' }), 'jsonl');
+        assert.deepEqual(await w.close(), { added: 1, duplicates: 0 });
+        await store.conn.run('CHECKPOINT');
+        assert.deepEqual(await rows(store, 'SELECT event_id FROM events'), [{ event_id: 'a' }]);
+        assert.equal(await storageVersion(store), old);
+      } finally {
+        store.close();
+      }
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }
