@@ -105,6 +105,11 @@ describe('stageLegacyFileSql', () => {
       FIG1.replace('+0000', '-0330'),
       FIG1.replace('+0000', '+1400'), // offset hour out of range: JavaScript
       FIG1.replace('2011-12-27', '2011-02-31'), // rolls over in Date.UTC: JavaScript
+      FIG1.replace('2011-12-27', '2011-02-29'), // not on the calendar: JavaScript
+      FIG1.replace('2011-12-27', '2011-04-31'),
+      FIG1.replace('2011-12-27', '2100-02-29'), // a century, not a leap year
+      FIG1.replace('2011-12-27', '2000-02-29'), // leap years: plain
+      FIG1.replace('2011-12-27', '2012-02-29'),
       FIG1.replace('19:48:38', '19:48:60'),
       FIG1.replace('resp: 200', 'resp: -'),
       FIG1.replace('resp: 200', 'resp: 999'),

@@ -70,11 +70,14 @@ const DROP_RAW = ['DROP VIEW IF EXISTS legacy_raw', 'DROP TABLE IF EXISTS legacy
 /**
  * True for a line of the plain shape with a valid calendar time. The
  * shape is checked with one full match (submatch extraction in RE2 is
- * several times slower).
+ * several times slower). Once the pattern holds, the time is
+ * `YYYY-MM-DD HH:MM:SS` with every field in range, and a cast to
+ * TIMESTAMP fails exactly for the dates that are not on the calendar (31
+ * April, 29 February of a common year), as strptime does, in less time.
  */
 const PLAIN = `coalesce(strlen(line) <= ${MAX_PLAIN_BYTES} AND strpos(line, '\\') = 0
     AND regexp_full_match(line, '${PLAIN_LINE_RE.replace(/'/g, "''")}')
-    AND try_strptime(substr(line, 1, 19), '%Y-%m-%d %H:%M:%S') IS NOT NULL, false)`;
+    AND TRY_CAST(substr(line, 1, 19) AS TIMESTAMP) IS NOT NULL, false)`;
 
 /**
  * Plain lines of the batch ($1, $2) cut into `stage_legacy`. ODD_FILTER

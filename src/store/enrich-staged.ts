@@ -38,8 +38,8 @@ async function enrichIps(conn: DuckDBConnection, enricher: Enricher, table: stri
   const lookup = enricher.ip;
   if (!lookup) return;
   const res = await conn.runAndReadAll(
-    `SELECT DISTINCT s.src_ip FROM ${table} s
-     WHERE NOT EXISTS (SELECT 1 FROM dim_ip d WHERE d.src_ip = s.src_ip)`,
+    `SELECT u.src_ip FROM (SELECT DISTINCT src_ip FROM ${table}) u
+     WHERE NOT EXISTS (SELECT 1 FROM dim_ip d WHERE d.src_ip = u.src_ip)`,
   );
   const rows = res.getRowObjectsJS();
   if (rows.length === 0) return;
@@ -75,8 +75,9 @@ async function enrichUserAgents(
   const classify = enricher.userAgent;
   if (!classify) return;
   const res = await conn.runAndReadAll(
-    `SELECT DISTINCT coalesce(s.user_agent, '') AS ua FROM ${table} s
-     WHERE NOT EXISTS (SELECT 1 FROM dim_ua d WHERE d.user_agent = coalesce(s.user_agent, ''))`,
+    // Distinct values first, then the few of them checked against dim_ua.
+    `SELECT u.ua FROM (SELECT DISTINCT coalesce(user_agent, '') AS ua FROM ${table}) u
+     WHERE NOT EXISTS (SELECT 1 FROM dim_ua d WHERE d.user_agent = u.ua)`,
   );
   const rows = res.getRowObjectsJS();
   if (rows.length === 0) return;
