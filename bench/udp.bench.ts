@@ -11,7 +11,8 @@
  * raised so every message is answered.
  *
  * With BENCH_UDP_STORE=1 the sensor also writes into an embedded store, as
- * `npm start` (`sipsnare run`) does.
+ * `npm start` (`sipsnare run`) does. BENCH_UDP_NODE_FLAGS passes Node/V8
+ * flags to the sensor process (a profile, a GC setting).
  *
  * usage: npm run bench -- udp     (BENCH_UDP_RATES=10000,20000 BENCH_UDP_ROUNDS=1 to shorten)
  */
@@ -41,6 +42,8 @@ const DURATION_MS = Number(process.env['BENCH_UDP_DURATION_MS'] ?? 3000);
 const SOCKETS = 8;
 /** The sensor also writes into an embedded store (`sipsnare run`). */
 const WITH_STORE = process.env['BENCH_UDP_STORE'] === '1';
+/** Node/V8 flags for the sensor process, space-separated (e.g. `--single-threaded-gc`). */
+const SENSOR_FLAGS = (process.env['BENCH_UDP_NODE_FLAGS'] ?? '').split(' ').filter(Boolean);
 /** Rate of the warm-up load sent before measuring. */
 const WARMUP_RATE = 2000;
 const CLK_TCK = 100;
@@ -189,7 +192,13 @@ async function sensorRound(label: string): Promise<Run | null> {
   );
   const child = spawn(
     process.execPath,
-    [join(REPO_ROOT, 'bin', 'sipsnare'), 'sensor', '--config', join(dir, 'c.yaml')],
+    [
+      ...SENSOR_FLAGS,
+      join(REPO_ROOT, 'bin', 'sipsnare'),
+      'sensor',
+      '--config',
+      join(dir, 'c.yaml'),
+    ],
     { stdio: ['ignore', 'ignore', 'pipe'], env: { ...process.env, SIPSNARE_LOG_LEVEL: 'info' } },
   );
   let err = '';

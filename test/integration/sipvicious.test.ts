@@ -51,6 +51,58 @@ describe('sipvicious against the leaky persona (alwaysauthreject=no)', () => {
     assert.match(r.out, /\|\s*100\s*\|\s*reqauth\s*\|/);
   });
 
+  // The real Asterisk answered svwar's OPTIONS scan with 404 for every
+  // extension, and its INVITE scan's random baseline with an authentication
+  // request, so svwar found nothing either way (asterisk-reference README).
+  it('svwar -m OPTIONS finds nothing, as against a real Asterisk', async () => {
+    const r = runTool(
+      'svwar',
+      [
+        '-e100-130',
+        '-m',
+        'OPTIONS',
+        '-p',
+        String(sensor().port),
+        '-P',
+        String(await freePort()),
+        '127.0.0.1',
+      ],
+      60000,
+    );
+    assert.equal(r.status, 0, r.out);
+    assert.match(r.out, /found nothing/);
+    assert.deepEqual(tableExtensions(r.out), []);
+  });
+
+  it('svwar -m INVITE gives up at its baseline, as against a real Asterisk', async () => {
+    const before = sensor().events().length;
+    const r = runTool(
+      'svwar',
+      [
+        '-e100-130',
+        '-m',
+        'INVITE',
+        '-p',
+        String(sensor().port),
+        '-P',
+        String(await freePort()),
+        '127.0.0.1',
+      ],
+      60000,
+    );
+    assert.equal(r.status, 0, r.out);
+    assert.match(r.out, /authentication request for an unknown extension/);
+    assert.match(r.out, /found nothing/);
+    assert.deepEqual(tableExtensions(r.out), []);
+    await new Promise((res) => setTimeout(res, 300));
+    const invites = sensor()
+      .events()
+      .slice(before)
+      .filter((e) => e.method === 'INVITE');
+    assert.ok(invites.length >= 1, 'the baseline INVITE is recorded');
+    assert.ok(invites.every((e) => e.response === 401 || e.response === 403));
+  });
+
   it('svcrack cracks the weak password, and the events keep every guess', async () => {
     const r = runTool(
       'svcrack',
