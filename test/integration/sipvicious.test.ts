@@ -21,6 +21,15 @@ function tableExtensions(out: string): string[] {
   return [...out.matchAll(/^\|\s*(\d+)\s*\|\s*(\S+)\s*\|$/gm)].map((m) => m[1] ?? '');
 }
 
+/** svwar over extensions 100-130 of the sensor at `port`, with extra options (`-m INVITE`). */
+async function svwar(port: number, ...options: string[]): Promise<ReturnType<typeof runTool>> {
+  return runTool(
+    'svwar',
+    ['-e100-130', ...options, '-p', String(port), '-P', String(await freePort()), '127.0.0.1'],
+    60000,
+  );
+}
+
 describe('sipvicious against the leaky persona (alwaysauthreject=no)', () => {
   const sensor = suiteSensor({
     persona: { server: SERVER, preset: 'chan_sip_leaky', always_auth_reject: false },
@@ -41,11 +50,7 @@ describe('sipvicious against the leaky persona (alwaysauthreject=no)', () => {
   });
 
   it('svwar finds exactly the configured extensions in 100-130', async () => {
-    const r = runTool(
-      'svwar',
-      ['-e100-130', '-p', String(sensor().port), '-P', String(await freePort()), '127.0.0.1'],
-      60000,
-    );
+    const r = await svwar(sensor().port);
     assert.equal(r.status, 0, r.out);
     assert.deepEqual(tableExtensions(r.out), ['100', '101', '120'], r.out);
     assert.match(r.out, /\|\s*100\s*\|\s*reqauth\s*\|/);
@@ -55,20 +60,7 @@ describe('sipvicious against the leaky persona (alwaysauthreject=no)', () => {
   // extension, and its INVITE scan's random baseline with an authentication
   // request, so svwar found nothing either way (asterisk-reference README).
   it('svwar -m OPTIONS finds nothing, as against a real Asterisk', async () => {
-    const r = runTool(
-      'svwar',
-      [
-        '-e100-130',
-        '-m',
-        'OPTIONS',
-        '-p',
-        String(sensor().port),
-        '-P',
-        String(await freePort()),
-        '127.0.0.1',
-      ],
-      60000,
-    );
+    const r = await svwar(sensor().port, '-m', 'OPTIONS');
     assert.equal(r.status, 0, r.out);
     assert.match(r.out, /found nothing/);
     assert.deepEqual(tableExtensions(r.out), []);
@@ -76,20 +68,7 @@ describe('sipvicious against the leaky persona (alwaysauthreject=no)', () => {
 
   it('svwar -m INVITE gives up at its baseline, as against a real Asterisk', async () => {
     const before = sensor().events().length;
-    const r = runTool(
-      'svwar',
-      [
-        '-e100-130',
-        '-m',
-        'INVITE',
-        '-p',
-        String(sensor().port),
-        '-P',
-        String(await freePort()),
-        '127.0.0.1',
-      ],
-      60000,
-    );
+    const r = await svwar(sensor().port, '-m', 'INVITE');
     assert.equal(r.status, 0, r.out);
     assert.match(r.out, /authentication request for an unknown extension/);
     assert.match(r.out, /found nothing/);
@@ -154,11 +133,7 @@ describe('sipvicious against alwaysauthreject=yes', () => {
   });
 
   it('svwar gives up as it does against a real Asterisk', async () => {
-    const r = runTool(
-      'svwar',
-      ['-e100-130', '-p', String(sensor().port), '-P', String(await freePort()), '127.0.0.1'],
-      60000,
-    );
+    const r = await svwar(sensor().port);
     assert.equal(r.status, 0, r.out);
     assert.match(r.out, /authentication request for an unknown extension/);
     assert.match(r.out, /found nothing/);
