@@ -31,12 +31,12 @@ async function rows(store: Store, sql: string): Promise<Record<string, unknown>[
 }
 
 /** The storage format DuckDB records for the store's file ('v1.3.0+'). */
-async function storageVersion(store: Store): Promise<string> {
-  const r = await store.conn.runAndReadAll(
-    'SELECT tags FROM duckdb_databases() WHERE database_name = current_database()',
+async function storageVersion(store: Store): Promise<unknown> {
+  const r = await rows(
+    store,
+    "SELECT tags['storage_version'] AS v FROM duckdb_databases() WHERE database_name = current_database()",
   );
-  const tags = JSON.stringify(r.getRowObjectsJson()[0]?.['tags'] ?? []);
-  return /"storage_version","value":"([^"]+)"/.exec(tags)?.[1] ?? tags;
+  return r[0]?.['v'];
 }
 
 describe('store', () => {
