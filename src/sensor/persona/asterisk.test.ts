@@ -24,6 +24,8 @@ interface Req {
   callId?: string;
   cseq?: number;
   branch?: string;
+  /** A tag on the To header (a request inside a dialog). */
+  toTag?: string;
   extra?: string[];
 }
 
@@ -33,7 +35,7 @@ function request(r: Req): Buffer {
     `${r.method} ${r.ruri ?? 'sip:192.0.2.1'} SIP/2.0`,
     `Via: SIP/2.0/UDP 198.51.100.7:5060;branch=${r.branch ?? `z9hG4bK-${Math.random()}`};rport`,
     `From: "${user}" <sip:${user}@192.0.2.1>;tag=abc123`,
-    `To: <sip:${r.to ?? user}@192.0.2.1>`,
+    `To: <sip:${r.to ?? user}@192.0.2.1>${r.toTag === undefined ? '' : `;tag=${r.toTag}`}`,
     `Call-ID: ${r.callId ?? 'call-1'}`,
     `CSeq: ${r.cseq ?? 1} ${r.method}`,
     'User-Agent: friendly-scanner',
@@ -338,6 +340,114 @@ describe('Asterisk persona: INVITE', () => {
     const [, ringing] = invite(persona(config), 'sip:2000@192.0.2.1');
     assert.equal(status(ringing!, 1), 180);
     assert.equal(ringing!.later, undefined);
+  });
+});
+
+/** The status line of an answer, for reason phrases. */
+const statusLine = (res: PersonaResult): string => text(res).split('\r\n', 1)[0] ?? '';
+
+/** Sends `r` once, then again with the right digest for 100's challenge; gives the second answer. */
+function afterDigest(p: Persona, r: Req): PersonaResult {
+  const first = p.handle(request(r), ctx());
+  assert.equal(status(first), 401, text(first));
+  const uri = r.ruri ?? 'sip:192.0.2.1';
+  const auth = authHeader('100', 'qwerty12', nonceOf(first), r.method, uri);
+  return p.handle(request({ ...r, cseq: 2, extra: [...(r.extra ?? []), auth] }), ctx());
+}
+
+describe('Asterisk persona: SUBSCRIBE and MESSAGE, in chan_sip 18 order', () => {
+  const ruri = 'sip:100@192.0.2.1';
+  const presence = (callId: string, extra: string[], to = ruri): Req => ({
+    method: 'SUBSCRIBE',
+    ruri: to,
+    callId,
+    extra: ['Event: presence', ...extra],
+  });
+
+  it('answers a SUBSCRIBE with a To tag (481) or without Event (489) before any challenge', () => {
+    const p = persona();
+    const tagged = p.handle(request({ ...presence('s1', []), toTag: 'old' }), ctx());
+    assert.equal(statusLine(tagged), 'SIP/2.0 481 Subscription does not exist');
+    const noEvent = p.handle(request({ method: 'SUBSCRIBE', ruri, callId: 's2' }), ctx());
+    assert.equal(statusLine(noEvent), 'SIP/2.0 489 Bad Event');
+    assert.doesNotMatch(text(noEvent), /WWW-Authenticate/);
+  });
+
+  it('after the digest: presence gets 404 "Not found" (no hint), or 489/423/404 as chan_sip checks', () => {
+    const p = persona();
+    const pidf = 'Accept: application/pidf+xml';
+    assert.equal(statusLine(afterDigest(p, presence('s3', [pidf]))), 'SIP/2.0 404 Not found');
+    assert.equal(statusLine(afterDigest(p, presence('s4', []))), 'SIP/2.0 489 Bad Event');
+    assert.equal(
+      statusLine(afterDigest(p, presence('s5', ['Accept: text/html']))),
+      'SIP/2.0 489 Bad Event (format text/html)',
+    );
+    // chan_sip's 200-byte buffer cuts the line; control bytes are not echoed.
+    const long = afterDigest(p, presence('s6', [`Accept: x/${'y'.repeat(300)}`]));
+    assert.equal(statusLine(long).length, 'SIP/2.0 '.length + 199);
+    assert.equal(
+      statusLine(afterDigest(p, presence('s9', ['Accept: a\u0001b\u00e9']))),
+      'SIP/2.0 489 Bad Event (format a?b?)',
+    );
+    assert.match(statusLine(long), /^SIP\/2\.0 489 Bad Event \(format x\/y+$/);
+    const brief = afterDigest(p, presence('s7', [pidf, 'Expires: 30']));
+    assert.equal(statusLine(brief), 'SIP/2.0 423 Interval too small');
+    assert.match(text(brief), /\r\nMin-Expires: 60\r\n/);
+    const named = afterDigest(p, presence('s8', [pidf], 'sip:abc@192.0.2.1'));
+    assert.equal(statusLine(named), 'SIP/2.0 404 Not Found');
+  });
+
+  it('after the digest: message-summary without a mailbox, call-completion, unknown packages', () => {
+    const p = persona();
+    const sub = (callId: string, extra: string[]): Req => ({
+      method: 'SUBSCRIBE',
+      ruri,
+      callId,
+      extra,
+    });
+    const mwi = 'Event: message-summary';
+    assert.equal(
+      statusLine(afterDigest(p, sub('m1', [mwi, 'Accept: application/simple-message-summary']))),
+      'SIP/2.0 404 Not found (no mailbox)',
+    );
+    assert.equal(
+      statusLine(afterDigest(p, sub('m2', [mwi]))),
+      'SIP/2.0 404 Not found (no mailbox)',
+    );
+    assert.equal(
+      statusLine(afterDigest(p, sub('m3', [mwi, 'Accept: text/plain']))),
+      'SIP/2.0 406 Not Acceptable',
+    );
+    const cc = 'Event: call-completion';
+    assert.equal(statusLine(afterDigest(p, sub('c1', [cc, 'Expires: 0']))), 'SIP/2.0 200 OK');
+    assert.equal(statusLine(afterDigest(p, sub('c2', [cc]))), 'SIP/2.0 404 Not Found');
+    assert.equal(
+      statusLine(afterDigest(p, sub('u1', ['Event: foo;id=1']))),
+      'SIP/2.0 489 Bad Event',
+    );
+  });
+
+  it('MESSAGE: 415 before the challenge unless text/plain, then 202 to a routable user', () => {
+    const p = persona();
+    const message = (callId: string, type: string, to = ruri): Req => ({
+      method: 'MESSAGE',
+      ruri: to,
+      callId,
+      extra: [`Content-Type: ${type}`],
+    });
+    const json = p.handle(request(message('g1', 'application/json')), ctx());
+    assert.equal(statusLine(json), 'SIP/2.0 415 Unsupported Media Type');
+    assert.equal(statusLine(afterDigest(p, message('g2', 'text/plain'))), 'SIP/2.0 202 Accepted');
+    assert.equal(
+      statusLine(afterDigest(p, message('g3', 'text/plain;charset=UTF-8', 'sip:abc@192.0.2.1'))),
+      'SIP/2.0 404 Not Found',
+    );
+  });
+
+  it('the pjsip preset keeps challenging first', () => {
+    const p = persona(referenceConfig('pjsip', false));
+    const tagged = p.handle(request({ ...presence('j1', []), toTag: 'old' }), ctx());
+    assert.equal(status(tagged), 401);
   });
 });
 

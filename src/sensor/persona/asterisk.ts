@@ -15,7 +15,6 @@ import { parseUri } from '../../sip/uri.js';
 import { parseCSeq, topVia, validateMessage } from '../../sip/validate.js';
 import { viaParam } from '../../sip/via.js';
 import { CredentialRecovery } from '../credentials.js';
-import { authenticate } from './peer.js';
 import { excerptOf, messageFields } from './fields.js';
 import { profileFor, type PersonaProfile } from './profile.js';
 import { buildResponse, type ResponseSpec } from './response.js';
@@ -36,6 +35,7 @@ import type {
 } from './types.js';
 import { handleRegister } from './register.js';
 import { handleCancel, handleInvite } from './invite.js';
+import { handleMessage, handleSubscribe } from './subscribe.js';
 import { finalReason } from './reasons.js';
 
 export interface PersonaDeps {
@@ -297,13 +297,9 @@ export class AsteriskPersona implements Persona {
       case 'INVITE':
         return handleInvite(scope);
       case 'SUBSCRIBE':
-      case 'MESSAGE': {
-        const denied = authenticate(scope, { status: 403, reason: r.forbidden }, tag());
-        if (denied) return denied;
-        return req.method === 'MESSAGE'
-          ? this.reply(scope, { status: 202, reason: r.accepted, toTag: tag() }, false)
-          : this.reply(scope, { status: 404, reason: r.notFoundRegister, toTag: tag() }, false);
-      }
+        return handleSubscribe(scope);
+      case 'MESSAGE':
+        return handleMessage(scope);
       case 'CANCEL':
         return handleCancel(scope, seq);
       case 'NOTIFY':

@@ -1,0 +1,180 @@
+/**
+ * @module
+ * SUBSCRIBE and MESSAGE outside a dialog, in the order chan_sip 18 checks
+ * them (handle_request_subscribe, receive_message). Some answers come
+ * before the digest exchange: a SUBSCRIBE with a To tag (481), or with no
+ * Event (489); a MESSAGE that is not `text/plain` (415). Then the digest
+ * exchange, then the answer of an Asterisk whose dial plan routes `_X.`
+ * (a digit and at least one more character, as the recorded reference's
+ * from-internal context), with no hints and no mailboxes:
+ *
+ * - SUBSCRIBE presence/dialog: 404 "Not Found" when the Request-URI user is
+ *   not routable; else 489 without a usable Accept; else 423 with
+ *   Min-Expires for an Expires under 60 s; else 404 "Not found" (no hint
+ *   for the extension);
+ * - SUBSCRIBE message-summary: 406 when Accept headers name no
+ *   `application/simple-message-summary`, else 404 "Not found (no mailbox)";
+ * - SUBSCRIBE call-completion: 200 to `Expires: 0`, else 404 "Not Found";
+ * - any other event package: 489 "Bad Event";
+ * - MESSAGE: 202 "Accepted" when routable, else 404 "Not Found".
+ *
+ * The res_pjsip preset keeps the simpler answers of its profile.
+ */
+import { parseNameAddr } from '../../sip/address.js';
+import { getHeader, getHeaders } from '../../sip/headers.js';
+import { parseUri } from '../../sip/uri.js';
+import type { Answer, RequestScope } from './asterisk.js';
+import { authenticate } from './peer.js';
+import { MIN_EXPIRY_S } from './register.js';
+
+/** A Request-URI user the reference dial plan's `_X.` pattern routes. */
+export function routable(user: string | null | undefined): boolean {
+  return user !== null && user !== undefined && /^[0-9]./s.test(user);
+}
+
+/** Formats chan_sip recognises for presence and dialog subscriptions. */
+const PRESENCE_FORMATS = [
+  'application/pidf+xml',
+  'application/dialog-info+xml',
+  'application/cpim-pidf+xml',
+  'application/xpidf+xml',
+];
+
+/** chan_sip builds "489 Bad Event (format X)" in a 200-byte buffer; the phrase is that line minus "489 ". */
+const BAD_EVENT_LINE_MAX = 199;
+
+/** Printable ASCII only: an echoed Accept value must not carry control bytes into our answer. */
+function printable(text: string): string {
+  return text.replace(/[^\x20-\x7e]/g, '?');
+}
+
+/** C's atoi: leading blanks, a sign, digits; anything else reads as 0. */
+function atoi(text: string): number {
+  const m = /^[ \t]*([+-]?\d{1,10})/.exec(text);
+  return m?.[1] === undefined ? 0 : Number(m[1]);
+}
+
+/** Values of every Accept header line, in order, as chan_sip walks them (stopping at an empty one). */
+function acceptLines(scope: RequestScope): { present: boolean; values: string[] } {
+  const headers = getHeaders(scope.req.headers, 'Accept');
+  const values: string[] = [];
+  for (const h of headers) {
+    if (h.value === '') break;
+    values.push(h.value);
+  }
+  return { present: headers.length > 0, values };
+}
+
+function presence(scope: RequestScope, tag: string): Answer {
+  const { persona } = scope;
+  if (!routable(parseUri(scope.req.uri)?.user)) {
+    return persona.reply(scope, { status: 404, reason: 'Not Found', toTag: tag }, false);
+  }
+  let unknown: string | null = null;
+  let known = false;
+  for (const value of acceptLines(scope).values) {
+    if (PRESENCE_FORMATS.some((f) => value.includes(f))) {
+      known = true;
+      break;
+    }
+    unknown = value;
+  }
+  if (!known) {
+    const reason =
+      unknown === null
+        ? 'Bad Event'
+        : `489 Bad Event (format ${printable(unknown)})`.slice(0, BAD_EVENT_LINE_MAX).slice(4);
+    return persona.reply(scope, { status: 489, reason, toTag: tag }, false);
+  }
+  const expires = getHeader(scope.req, 'Expires') ?? '';
+  const seconds = expires === '' ? MIN_EXPIRY_S : atoi(expires);
+  if (seconds > 0 && seconds < MIN_EXPIRY_S) {
+    return persona.reply(
+      scope,
+      {
+        status: 423,
+        reason: 'Interval too small',
+        toTag: tag,
+        extra: [['Min-Expires', String(MIN_EXPIRY_S)]],
+      },
+      false,
+    );
+  }
+  return persona.reply(scope, { status: 404, reason: 'Not found', toTag: tag }, false);
+}
+
+function messageSummary(scope: RequestScope, tag: string): Answer {
+  const { present, values } = acceptLines(scope);
+  if (present && !values.includes('application/simple-message-summary')) {
+    return scope.persona.reply(scope, { status: 406, reason: 'Not Acceptable', toTag: tag }, false);
+  }
+  return scope.persona.reply(
+    scope,
+    { status: 404, reason: 'Not found (no mailbox)', toTag: tag },
+    false,
+  );
+}
+
+function callCompletion(scope: RequestScope, tag: string): Answer {
+  const expires = getHeader(scope.req, 'Expires');
+  const zero = expires !== undefined && /^\s*0+\s*$/.test(expires);
+  return zero
+    ? scope.persona.reply(scope, { status: 200, reason: 'OK', toTag: tag }, false)
+    : scope.persona.reply(scope, { status: 404, reason: 'Not Found', toTag: tag }, false);
+}
+
+export function handleSubscribe(scope: RequestScope): Answer {
+  const { persona, req } = scope;
+  const r = persona.profile.reasons;
+  const tag = persona.dialogTag(scope);
+  if (persona.profile.preset !== 'pjsip') {
+    const toTag = parseNameAddr(getHeader(req, 'To') ?? '')?.tag ?? null;
+    if (toTag !== null && toTag !== '') {
+      return persona.reply(
+        scope,
+        { status: 481, reason: 'Subscription does not exist', toTag: tag },
+        false,
+      );
+    }
+    if ((getHeader(req, 'Event') ?? '') === '') {
+      return persona.reply(scope, { status: 489, reason: 'Bad Event', toTag: tag }, false);
+    }
+  }
+  const denied = authenticate(scope, { status: 403, reason: r.forbidden }, tag);
+  if (denied) return denied;
+  if (persona.profile.preset === 'pjsip') {
+    return persona.reply(scope, { status: 404, reason: r.notFoundRegister, toTag: tag }, false);
+  }
+  const event = (getHeader(req, 'Event') ?? '').split(';', 1)[0] ?? '';
+  switch (event) {
+    case 'presence':
+    case 'dialog':
+      return presence(scope, tag);
+    case 'message-summary':
+      return messageSummary(scope, tag);
+    case 'call-completion':
+      return callCompletion(scope, tag);
+    default:
+      return persona.reply(scope, { status: 489, reason: 'Bad Event', toTag: tag }, false);
+  }
+}
+
+export function handleMessage(scope: RequestScope): Answer {
+  const { persona, req } = scope;
+  const r = persona.profile.reasons;
+  const tag = persona.dialogTag(scope);
+  const chanSip = persona.profile.preset !== 'pjsip';
+  if (chanSip && !(getHeader(req, 'Content-Type') ?? '').startsWith('text/plain')) {
+    return persona.reply(
+      scope,
+      { status: 415, reason: 'Unsupported Media Type', toTag: tag },
+      false,
+    );
+  }
+  const denied = authenticate(scope, { status: 403, reason: r.forbidden }, tag);
+  if (denied) return denied;
+  if (chanSip && !routable(parseUri(req.uri)?.user)) {
+    return persona.reply(scope, { status: 404, reason: 'Not Found', toTag: tag }, false);
+  }
+  return persona.reply(scope, { status: 202, reason: r.accepted, toTag: tag }, false);
+}
