@@ -76,12 +76,15 @@ describe('FileAppender', () => {
     }
     let got = '';
     reader.on('data', (d) => (got += String(d)));
-    await out.close();
-    await new Promise<void>((r) =>
+    // Listen before closing: the reader can reach its end and close before
+    // `out.close()` resolves, and a listener added after would wait for ever.
+    const readerClosed = new Promise<void>((r) =>
       reader.once('close', () => {
         r();
       }),
     );
+    await out.close();
+    await readerClosed;
     assert.equal(got.length, expected.length);
     assert.equal(got, expected);
   });
