@@ -28,8 +28,23 @@ import { authenticate } from './peer.js';
 import { MIN_EXPIRY_S } from './register.js';
 
 /** A Request-URI user the reference dial plan's `_X.` pattern routes. */
-export function routable(user: string | null | undefined): boolean {
+function routable(user: string | null | undefined): boolean {
   return user !== null && user !== undefined && /^[0-9]./s.test(user);
+}
+
+/** One final answer with our To tag (these answers are never retransmitted). */
+function say(
+  scope: RequestScope,
+  tag: string,
+  status: number,
+  reason: string,
+  extra?: readonly (readonly [string, string])[],
+): Answer {
+  return scope.persona.reply(
+    scope,
+    { status, reason, toTag: tag, ...(extra ? { extra } : {}) },
+    false,
+  );
 }
 
 /** Formats chan_sip recognises for presence and dialog subscriptions. */
@@ -66,10 +81,7 @@ function acceptLines(scope: RequestScope): { present: boolean; values: string[] 
 }
 
 function presence(scope: RequestScope, tag: string): Answer {
-  const { persona } = scope;
-  if (!routable(parseUri(scope.req.uri)?.user)) {
-    return persona.reply(scope, { status: 404, reason: 'Not Found', toTag: tag }, false);
-  }
+  if (!routable(parseUri(scope.req.uri)?.user)) return say(scope, tag, 404, 'Not Found');
   let unknown: string | null = null;
   let known = false;
   for (const value of acceptLines(scope).values) {
@@ -80,73 +92,48 @@ function presence(scope: RequestScope, tag: string): Answer {
     unknown = value;
   }
   if (!known) {
-    const reason =
-      unknown === null
-        ? 'Bad Event'
-        : `489 Bad Event (format ${printable(unknown)})`.slice(0, BAD_EVENT_LINE_MAX).slice(4);
-    return persona.reply(scope, { status: 489, reason, toTag: tag }, false);
+    if (unknown === null) return say(scope, tag, 489, 'Bad Event');
+    const line = `489 Bad Event (format ${printable(unknown)})`.slice(0, BAD_EVENT_LINE_MAX);
+    return say(scope, tag, 489, line.slice(4));
   }
   const expires = getHeader(scope.req, 'Expires') ?? '';
   const seconds = expires === '' ? MIN_EXPIRY_S : atoi(expires);
   if (seconds > 0 && seconds < MIN_EXPIRY_S) {
-    return persona.reply(
-      scope,
-      {
-        status: 423,
-        reason: 'Interval too small',
-        toTag: tag,
-        extra: [['Min-Expires', String(MIN_EXPIRY_S)]],
-      },
-      false,
-    );
+    return say(scope, tag, 423, 'Interval too small', [['Min-Expires', String(MIN_EXPIRY_S)]]);
   }
-  return persona.reply(scope, { status: 404, reason: 'Not found', toTag: tag }, false);
+  return say(scope, tag, 404, 'Not found');
 }
 
 function messageSummary(scope: RequestScope, tag: string): Answer {
   const { present, values } = acceptLines(scope);
   if (present && !values.includes('application/simple-message-summary')) {
-    return scope.persona.reply(scope, { status: 406, reason: 'Not Acceptable', toTag: tag }, false);
+    return say(scope, tag, 406, 'Not Acceptable');
   }
-  return scope.persona.reply(
-    scope,
-    { status: 404, reason: 'Not found (no mailbox)', toTag: tag },
-    false,
-  );
+  return say(scope, tag, 404, 'Not found (no mailbox)');
 }
 
 function callCompletion(scope: RequestScope, tag: string): Answer {
   const expires = getHeader(scope.req, 'Expires');
-  const zero = expires !== undefined && /^\s*0+\s*$/.test(expires);
-  return zero
-    ? scope.persona.reply(scope, { status: 200, reason: 'OK', toTag: tag }, false)
-    : scope.persona.reply(scope, { status: 404, reason: 'Not Found', toTag: tag }, false);
+  return expires !== undefined && /^\s*0+\s*$/.test(expires)
+    ? say(scope, tag, 200, 'OK')
+    : say(scope, tag, 404, 'Not Found');
 }
 
 export function handleSubscribe(scope: RequestScope): Answer {
   const { persona, req } = scope;
   const r = persona.profile.reasons;
   const tag = persona.dialogTag(scope);
-  if (persona.profile.preset !== 'pjsip') {
+  const chanSip = persona.profile.preset !== 'pjsip';
+  const event = getHeader(req, 'Event') ?? '';
+  if (chanSip) {
     const toTag = parseNameAddr(getHeader(req, 'To') ?? '')?.tag ?? null;
-    if (toTag !== null && toTag !== '') {
-      return persona.reply(
-        scope,
-        { status: 481, reason: 'Subscription does not exist', toTag: tag },
-        false,
-      );
-    }
-    if ((getHeader(req, 'Event') ?? '') === '') {
-      return persona.reply(scope, { status: 489, reason: 'Bad Event', toTag: tag }, false);
-    }
+    if (toTag !== null && toTag !== '') return say(scope, tag, 481, 'Subscription does not exist');
+    if (event === '') return say(scope, tag, 489, 'Bad Event');
   }
   const denied = authenticate(scope, { status: 403, reason: r.forbidden }, tag);
   if (denied) return denied;
-  if (persona.profile.preset === 'pjsip') {
-    return persona.reply(scope, { status: 404, reason: r.notFoundRegister, toTag: tag }, false);
-  }
-  const event = (getHeader(req, 'Event') ?? '').split(';', 1)[0] ?? '';
-  switch (event) {
+  if (!chanSip) return say(scope, tag, 404, r.notFoundRegister);
+  switch (event.split(';', 1)[0] ?? '') {
     case 'presence':
     case 'dialog':
       return presence(scope, tag);
@@ -155,7 +142,7 @@ export function handleSubscribe(scope: RequestScope): Answer {
     case 'call-completion':
       return callCompletion(scope, tag);
     default:
-      return persona.reply(scope, { status: 489, reason: 'Bad Event', toTag: tag }, false);
+      return say(scope, tag, 489, 'Bad Event');
   }
 }
 
@@ -165,16 +152,10 @@ export function handleMessage(scope: RequestScope): Answer {
   const tag = persona.dialogTag(scope);
   const chanSip = persona.profile.preset !== 'pjsip';
   if (chanSip && !(getHeader(req, 'Content-Type') ?? '').startsWith('text/plain')) {
-    return persona.reply(
-      scope,
-      { status: 415, reason: 'Unsupported Media Type', toTag: tag },
-      false,
-    );
+    return say(scope, tag, 415, 'Unsupported Media Type');
   }
   const denied = authenticate(scope, { status: 403, reason: r.forbidden }, tag);
   if (denied) return denied;
-  if (chanSip && !routable(parseUri(req.uri)?.user)) {
-    return persona.reply(scope, { status: 404, reason: 'Not Found', toTag: tag }, false);
-  }
-  return persona.reply(scope, { status: 202, reason: r.accepted, toTag: tag }, false);
+  if (chanSip && !routable(parseUri(req.uri)?.user)) return say(scope, tag, 404, 'Not Found');
+  return say(scope, tag, 202, r.accepted);
 }
