@@ -37,12 +37,12 @@ export interface FragmentContext {
   readonly frame: number;
 }
 
-export function formatIpv4(b: Buffer, at: number): string {
+function formatIpv4(b: Buffer, at: number): string {
   return `${b[at] ?? 0}.${b[at + 1] ?? 0}.${b[at + 2] ?? 0}.${b[at + 3] ?? 0}`;
 }
 
 /** RFC 5952 text of the IPv6 address at `at`. */
-export function formatIpv6(b: Buffer, at: number): string {
+function formatIpv6(b: Buffer, at: number): string {
   const g: number[] = [];
   for (let i = 0; i < 8; i++) g.push(b.readUInt16BE(at + i * 2));
   return formatIpv6Groups(g);
@@ -138,12 +138,7 @@ function fragment(
  * into `frags` (when given) and come out as one packet with the fragment
  * that completes them.
  */
-export function decodeIp(
-  tsMs: number,
-  b: Buffer,
-  at: number,
-  frags?: FragmentContext,
-): Packet | null {
+function decodeIp(tsMs: number, b: Buffer, at: number, frags?: FragmentContext): Packet | null {
   if (b.length - at < 1) return null;
   const v = (b[at] ?? 0) >> 4;
   if (v === 4) {
