@@ -6,6 +6,7 @@
  * answers into `sensor.rate_limited` reports. Decides only; never sends,
  * never writes events itself, and its memory is bounded whatever the traffic.
  */
+import { LruMap } from '../lru-map.js';
 
 /** Why an answer was withheld (the `reason` of sensor.rate_limited). */
 export const LIMIT_REASONS = [
@@ -52,12 +53,14 @@ export const OVERFLOW_SOURCE = '::';
 
 /**
  * Per-source and global token buckets. `take()` consumes one token from
- * both or from neither. Sources are kept in insertion order of last use
- * (a Map re-inserted on each hit); beyond `maxTrackedSources` the least
- * recently seen is forgotten, which at worst hands it a fresh burst.
+ * both or from neither. Sources are kept in order of last use (an LruMap:
+ * a Map deleted and re-inserted on each hit made V8 shrink and regrow its
+ * table on every message from a lone flooding source); beyond
+ * `maxTrackedSources` the least recently seen is forgotten, which at worst
+ * hands it a fresh burst.
  */
 export class ResponseLimiter {
-  private readonly sources = new Map<string, Bucket>();
+  private readonly sources: LruMap<string, Bucket>;
   private readonly global: Bucket;
   private readonly pending = new Map<
     string,
@@ -65,6 +68,7 @@ export class ResponseLimiter {
   >();
 
   constructor(private readonly opts: LimiterOptions) {
+    this.sources = new LruMap(opts.maxTrackedSources);
     this.global = { tokens: opts.globalPerS, lastMs: -1 };
   }
 
@@ -83,19 +87,14 @@ export class ResponseLimiter {
     let b = this.sources.get(srcIp);
     if (b === undefined) {
       b = { tokens: this.opts.perSourceBurst, lastMs: nowMs };
-      if (this.sources.size >= this.opts.maxTrackedSources) {
-        const oldest = this.sources.keys().next();
-        if (oldest.done !== true) this.sources.delete(oldest.value);
-      }
+      this.sources.set(srcIp, b);
     } else {
-      this.sources.delete(srcIp);
       b.tokens = Math.min(
         this.opts.perSourceBurst,
         b.tokens + ((nowMs - b.lastMs) * this.opts.perSourcePerS) / 1000,
       );
       b.lastMs = nowMs;
     }
-    this.sources.set(srcIp, b);
     const g = this.global;
     if (g.lastMs < 0) g.lastMs = nowMs;
     g.tokens = Math.min(

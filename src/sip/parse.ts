@@ -186,10 +186,25 @@ function parseUnsafe(bytes: Uint8Array, options: ParseOptions): ParseResult {
 
   const startLine = parseStartLine(first);
   if (!('kind' in startLine)) return fail(startLine.failure, startLine.detail);
+  // Literals, not spreads of startLine: one hidden class per kind instead of a new one per message.
   const message: SipMessage =
     startLine.kind === 'request'
-      ? { ...startLine, headers, body }
-      : { ...startLine, headers, body };
+      ? {
+          kind: 'request',
+          method: startLine.method,
+          uri: startLine.uri,
+          version: startLine.version,
+          headers,
+          body,
+        }
+      : {
+          kind: 'response',
+          version: startLine.version,
+          status: startLine.status,
+          reason: startLine.reason,
+          headers,
+          body,
+        };
   return { ok: true, message, consumed, truncatedBody };
 }
 

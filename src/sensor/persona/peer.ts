@@ -41,7 +41,11 @@ export function authenticate(
   const persona = scope.persona;
   const { name, peer } = findPeer(scope);
   if (peer === null && !persona.alwaysAuthReject) {
-    return persona.reply(scope, { ...unknownStatus, toTag: tag }, true);
+    return persona.reply(
+      scope,
+      { status: unknownStatus.status, reason: unknownStatus.reason, toTag: tag },
+      true,
+    );
   }
   const outcome = checkAuth(
     {

@@ -76,7 +76,15 @@ function serveConnection(
       if (socket.destroyed) return;
       switch (item.kind) {
         case 'message':
-          handlers.onMessage({ ...peer, bytes: item.bytes, reply });
+          handlers.onMessage({
+            transport: peer.transport,
+            srcIp: peer.srcIp,
+            srcPort: peer.srcPort,
+            dstIp: peer.dstIp,
+            dstPort: peer.dstPort,
+            bytes: item.bytes,
+            reply,
+          });
           break;
         case 'keepalive':
           reply(CRLF); // RFC 5626 §3.5.1: answer a CRLFCRLF ping with CRLF
