@@ -5,7 +5,7 @@
  * (RFC 3261 §20.10: then URI parameters are header parameters).
  * Returns null for values that cannot be read; never throws.
  */
-import { parseParams, unquote } from './headers.js';
+import { NO_PARAMS, parseParams, unquote } from './headers.js';
 import { Memo } from './memo.js';
 import { parseUri, type SipUri } from './uri.js';
 
@@ -58,13 +58,13 @@ function parseNameAddrUncached(value: string): NameAddr | null {
     const display = displayRaw === '' ? null : unquote(displayRaw);
     const uriText = v.slice(open + 1, close).trim();
     const rest = v.slice(close + 1).trim();
-    const params = rest.startsWith(';') ? parseParams(rest.slice(1)) : new Map<string, string>();
+    const params = rest.startsWith(';') ? parseParams(rest.slice(1)) : NO_PARAMS;
     return { display, uriText, uri: parseUri(uriText), params, tag: params.get('tag') ?? null };
   }
   if (v.startsWith('"')) return null;
   // addr-spec: header parameters follow the first ';' (no URI params possible).
   const semi = v.indexOf(';');
   const uriText = (semi < 0 ? v : v.slice(0, semi)).trim();
-  const params = semi < 0 ? new Map<string, string>() : parseParams(v.slice(semi + 1));
+  const params = semi < 0 ? NO_PARAMS : parseParams(v.slice(semi + 1));
   return { display: null, uriText, uri: parseUri(uriText), params, tag: params.get('tag') ?? null };
 }

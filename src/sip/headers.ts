@@ -200,6 +200,13 @@ export function getHeaderValues(headers: readonly SipHeader[], name: string): st
 }
 
 /**
+ * The parameters of a value that has none: one shared, never-written map
+ * (parsed values are read-only), so the common parameterless URI or
+ * address costs no allocation.
+ */
+export const NO_PARAMS: ReadonlyMap<string, string> = new Map<string, string>();
+
+/**
  * Parses `;name=value` parameters (the text after the first `;`). Quoted
  * values are kept with their quotes removed; names are lower-cased; a
  * parameter without `=` maps to the empty string. Separators inside quotes

@@ -265,7 +265,7 @@ function headerAt(
     const prev = headers.pop();
     if (!prev) return fail('bad_header_line', 'continuation line before any header');
     const more = text.slice(skipWs(text, ls, le), backWs(text, ls, le));
-    headers.push({ ...prev, value: `${prev.value} ${more}`.trim() });
+    headers.push({ name: prev.name, rawName: prev.rawName, value: `${prev.value} ${more}`.trim() });
     return null;
   }
   let colon = text.indexOf(':', ls);

@@ -5,7 +5,7 @@
  * The user part is unescaped (`%41` -> `A`); a malformed escape is kept as
  * sent rather than rejected, because attackers' odd users are data.
  */
-import { parseParams } from './headers.js';
+import { NO_PARAMS, parseParams } from './headers.js';
 import { Memo } from './memo.js';
 
 export interface SipUri {
@@ -61,7 +61,7 @@ function parseUriUncached(text: string): SipUri | null {
       password: null,
       host: '',
       port: null,
-      params: new Map(),
+      params: NO_PARAMS,
       headers: '',
       opaque: rest,
     };
@@ -79,7 +79,7 @@ function parseUriUncached(text: string): SipUri | null {
   }
   const semi = hostpart.indexOf(';');
   const hostport = semi < 0 ? hostpart : hostpart.slice(0, semi);
-  const params = semi < 0 ? new Map<string, string>() : parseParams(hostpart.slice(semi + 1));
+  const params = semi < 0 ? NO_PARAMS : parseParams(hostpart.slice(semi + 1));
   const hp = splitHostPort(hostport);
   if (!hp) return null;
   let user: string | null = null;
@@ -101,7 +101,7 @@ function parseTel(rest: string): SipUri {
     password: null,
     host: '',
     port: null,
-    params: semi < 0 ? new Map() : parseParams(rest.slice(semi + 1)),
+    params: semi < 0 ? NO_PARAMS : parseParams(rest.slice(semi + 1)),
     headers: '',
     opaque: rest,
   };

@@ -17,6 +17,9 @@ export const UDP_RECV_BUFFER_BYTES = 8 * 1024 * 1024;
 
 type LookupCallback = (err: NodeJS.ErrnoException | null, address: string, family: number) => void;
 
+let lastLiteral = '';
+let lastFamily = 0;
+
 /**
  * Replies go to the address a datagram came from, always an IP literal:
  * answer at once instead of through dns.lookup, which defers every send by
@@ -27,8 +30,15 @@ function literalLookup(
   options: LookupOneOptions | number,
   callback: LookupCallback,
 ): void {
+  // A flood comes from few addresses: the last literal seen skips isIP's regexps.
+  if (hostname === lastLiteral) {
+    callback(null, hostname, lastFamily);
+    return;
+  }
   const family = isIP(hostname);
   if (family !== 0) {
+    lastLiteral = hostname;
+    lastFamily = family;
     callback(null, hostname, family);
     return;
   }
