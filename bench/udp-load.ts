@@ -67,7 +67,7 @@ async function main(): Promise<void> {
         sent++;
       }
       if (sent >= total || now > deadline) resolve();
-      else setImmediate(tick);
+      else setTimeout(tick, 1);
     };
     tick();
   });

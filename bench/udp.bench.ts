@@ -11,8 +11,9 @@
  * raised so every message is answered.
  *
  * With BENCH_UDP_STORE=1 the sensor also writes into an embedded store, as
- * `npm start` (`sipsnare run`) does. BENCH_UDP_NODE_FLAGS passes Node/V8
- * flags to the sensor process (a profile, a GC setting).
+ * `npm start` (`sipsnare run`) does. The sensor is started as an
+ * executable, with the Node flags of its first line; BENCH_UDP_NODE_FLAGS
+ * adds Node/V8 flags through NODE_OPTIONS (a profile, a GC setting).
  *
  * usage: npm run bench -- udp     (BENCH_UDP_RATES=10000,20000 BENCH_UDP_ROUNDS=1 to shorten)
  */
@@ -42,8 +43,8 @@ const DURATION_MS = Number(process.env['BENCH_UDP_DURATION_MS'] ?? 3000);
 const SOCKETS = 8;
 /** The sensor also writes into an embedded store (`sipsnare run`). */
 const WITH_STORE = process.env['BENCH_UDP_STORE'] === '1';
-/** Node/V8 flags for the sensor process, space-separated (e.g. `--single-threaded-gc`). */
-const SENSOR_FLAGS = (process.env['BENCH_UDP_NODE_FLAGS'] ?? '').split(' ').filter(Boolean);
+/** Node/V8 flags added to the sensor process, space-separated (e.g. `--single-threaded-gc`). */
+const SENSOR_FLAGS = process.env['BENCH_UDP_NODE_FLAGS'] ?? '';
 /** Rate of the warm-up load sent before measuring. */
 const WARMUP_RATE = 2000;
 const CLK_TCK = 100;
@@ -190,16 +191,17 @@ async function sensorRound(label: string): Promise<Run | null> {
       },
     }),
   );
+  // Started as `sipsnare` is installed: the executable, with the Node flags of its first line.
+  const env: NodeJS.ProcessEnv = { ...process.env, SIPSNARE_LOG_LEVEL: 'info' };
+  if (SENSOR_FLAGS !== '')
+    env['NODE_OPTIONS'] = `${env['NODE_OPTIONS'] ?? ''} ${SENSOR_FLAGS}`.trim();
   const child = spawn(
-    process.execPath,
-    [
-      ...SENSOR_FLAGS,
-      join(REPO_ROOT, 'bin', 'sipsnare'),
-      'sensor',
-      '--config',
-      join(dir, 'c.yaml'),
-    ],
-    { stdio: ['ignore', 'ignore', 'pipe'], env: { ...process.env, SIPSNARE_LOG_LEVEL: 'info' } },
+    join(REPO_ROOT, 'bin', 'sipsnare'),
+    ['sensor', '--config', join(dir, 'c.yaml')],
+    {
+      stdio: ['ignore', 'ignore', 'pipe'],
+      env,
+    },
   );
   let err = '';
   child.stderr.on('data', (d: Buffer) => (err += d.toString()));

@@ -163,7 +163,19 @@ export class Sensor {
     };
     let listener: Listener;
     if (addr.transport === 'udp') {
-      listener = await listenUdp(addr, { maxMessageBytes: l.max_message_bytes }, handlers);
+      listener = await listenUdp(
+        addr,
+        {
+          maxMessageBytes: l.max_message_bytes,
+          onDropped: (count) => {
+            this.log.warn({ listen: url, dropped: count }, 'sensor behind: UDP datagrams dropped');
+          },
+          onFailure: (err) => {
+            this.log.error({ listen: url, err }, 'UDP I/O thread failed: listener stopped');
+          },
+        },
+        handlers,
+      );
     } else {
       const tls =
         addr.transport === 'tls' ? ensureSelfSignedCert(this.opts.tlsDir ?? 'var/tls') : undefined;

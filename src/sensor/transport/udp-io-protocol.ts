@@ -1,0 +1,132 @@
+/**
+ * @module
+ * What the UDP listener's I/O thread (udp-io-worker.ts) and the sensor's
+ * thread (udp.ts) say to each other: datagrams travel in batches, each
+ * batch one buffer moved (not copied) between the threads with the source
+ * address and port of every datagram in it. Pure data and packing; no I/O.
+ */
+import { lookup as dnsLookup, type LookupAddress, type LookupOneOptions } from 'node:dns';
+import { isIP } from 'node:net';
+
+/** What the I/O thread is started with. */
+export interface UdpIoInit {
+  readonly family: 4 | 6;
+  readonly host: string;
+  readonly port: number;
+  readonly recvBufferBytes: number;
+  /** Datagrams handed over and not yet processed, beyond which new ones are dropped. */
+  readonly maxInflight: number;
+}
+
+/** Datagrams and their peers: datagram i is bytes [ends[i-1], ends[i]) of `data`. */
+export interface PackedBatch {
+  readonly ips: string[];
+  readonly ports: number[];
+  readonly ends: number[];
+  readonly data: ArrayBuffer;
+}
+
+/** I/O thread -> sensor thread. */
+export type FromIo =
+  | { readonly t: 'bound'; readonly port: number }
+  | { readonly t: 'error'; readonly message: string }
+  | ({ readonly t: 'batch' } & PackedBatch)
+  | { readonly t: 'dropped'; readonly n: number };
+
+/** Sensor thread -> I/O thread: replies to send, and how many received datagrams were processed. */
+export type ToIo =
+  ({ readonly t: 'send'; readonly done: number } & PackedBatch) | { readonly t: 'close' };
+
+/**
+ * Collects datagrams into one growing buffer; `take()` hands the batch out
+ * (its buffer is then moved to the other thread) and starts a fresh one.
+ */
+export class DatagramBatch {
+  #buf: Buffer = Buffer.allocUnsafeSlow(0);
+  #used = 0;
+  #ips: string[] = [];
+  #ports: number[] = [];
+  #ends: number[] = [];
+
+  get count(): number {
+    return this.#ips.length;
+  }
+
+  add(ip: string, port: number, bytes: Uint8Array): void {
+    const need = this.#used + bytes.length;
+    if (need > this.#buf.length) {
+      // Never from Node's shared pool: the whole ArrayBuffer moves to the other thread.
+      const next = Buffer.allocUnsafeSlow(Math.max(64 * 1024, need, this.#buf.length * 2));
+      this.#buf.copy(next, 0, 0, this.#used);
+      this.#buf = next;
+    }
+    this.#buf.set(bytes, this.#used);
+    this.#used = need;
+    this.#ips.push(ip);
+    this.#ports.push(port);
+    this.#ends.push(need);
+  }
+
+  take(): PackedBatch {
+    const batch: PackedBatch = {
+      ips: this.#ips,
+      ports: this.#ports,
+      ends: this.#ends,
+      data: this.#buf.buffer as ArrayBuffer,
+    };
+    this.#buf = Buffer.allocUnsafeSlow(0);
+    this.#used = 0;
+    this.#ips = [];
+    this.#ports = [];
+    this.#ends = [];
+    return batch;
+  }
+}
+
+/** Calls `each` with every datagram of a batch (a view into its buffer) and its peer. */
+export function unpack(
+  batch: PackedBatch,
+  each: (bytes: Buffer, ip: string, port: number) => void,
+): void {
+  const data = Buffer.from(batch.data);
+  let start = 0;
+  for (let i = 0; i < batch.ips.length; i++) {
+    const end = batch.ends[i] ?? start;
+    each(data.subarray(start, end), batch.ips[i] ?? '', batch.ports[i] ?? 0);
+    start = end;
+  }
+}
+
+type LookupCallback = (err: NodeJS.ErrnoException | null, address: string, family: number) => void;
+
+let lastLiteral = '';
+let lastFamily = 0;
+
+/**
+ * Replies go to the address a datagram came from, always an IP literal:
+ * answer at once instead of through dns.lookup, which defers every send by
+ * a tick. Anything else (never expected) still goes through the resolver.
+ */
+export function literalLookup(
+  hostname: string,
+  options: LookupOneOptions | number,
+  callback: LookupCallback,
+): void {
+  // A flood comes from few addresses: the last literal seen skips isIP's regexps.
+  if (hostname === lastLiteral) {
+    callback(null, hostname, lastFamily);
+    return;
+  }
+  const family = isIP(hostname);
+  if (family !== 0) {
+    lastLiteral = hostname;
+    lastFamily = family;
+    callback(null, hostname, family);
+    return;
+  }
+  const opts: LookupOneOptions = typeof options === 'number' ? { family: options } : options;
+  dnsLookup(hostname, opts, (err, address: string | LookupAddress, fam?: number) => {
+    if (typeof address === 'string') callback(err, address, fam ?? 0);
+    else callback(err, address.address, address.family);
+  });
+}

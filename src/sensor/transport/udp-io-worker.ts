@@ -1,0 +1,108 @@
+/**
+ * @module
+ * The UDP listener's I/O thread: owns the socket, reads datagrams and hands
+ * them to the sensor's thread in batches (one per turn of its event loop),
+ * and sends the replies the sensor hands back. Receiving and sending cost
+ * as much CPU as the persona itself, so on a machine with two cores the
+ * two halves run side by side. Interprets nothing. Bounded: beyond
+ * `maxInflight` datagrams not yet processed by the sensor, new ones are
+ * dropped and counted, as the kernel drops them when its buffer is full.
+ */
+import { createSocket } from 'node:dgram';
+import { parentPort, workerData } from 'node:worker_threads';
+import {
+  DatagramBatch,
+  literalLookup,
+  unpack,
+  type FromIo,
+  type ToIo,
+  type UdpIoInit,
+} from './udp-io-protocol.js';
+
+/** How often a count of dropped datagrams is reported. */
+const DROP_REPORT_MS = 1000;
+
+function main(): void {
+  const port = parentPort;
+  if (port === null) return;
+  const init = workerData as UdpIoInit;
+  const post = (m: FromIo, transfer?: ArrayBuffer[]): void => {
+    port.postMessage(m, transfer);
+  };
+  const socket = createSocket({
+    type: init.family === 6 ? 'udp6' : 'udp4',
+    ipv6Only: init.family === 6,
+    reuseAddr: false,
+    lookup: literalLookup,
+  });
+  const batch = new DatagramBatch();
+  let scheduled = false;
+  let inflight = 0;
+  let dropped = 0;
+  let closed = false;
+
+  const flush = (): void => {
+    scheduled = false;
+    if (batch.count === 0) return;
+    inflight += batch.count;
+    const b = batch.take();
+    post({ t: 'batch', ...b }, [b.data]);
+  };
+
+  socket.on('message', (bytes, rinfo) => {
+    if (inflight + batch.count >= init.maxInflight) {
+      dropped++;
+      return;
+    }
+    batch.add(rinfo.address, rinfo.port, bytes);
+    if (!scheduled) {
+      scheduled = true;
+      setImmediate(flush);
+    }
+  });
+
+  const reporter = setInterval(() => {
+    if (dropped === 0) return;
+    post({ t: 'dropped', n: dropped });
+    dropped = 0;
+  }, DROP_REPORT_MS);
+  reporter.unref();
+
+  port.on('message', (m: ToIo) => {
+    if (m.t === 'send') {
+      inflight -= m.done;
+      if (closed) return;
+      unpack(m, (data, ip, p) => {
+        try {
+          // No callback: a failed send is dropped, and Node skips the completion round trip.
+          socket.send(data, p, ip);
+        } catch {
+          // Socket closing: nothing to answer with.
+        }
+      });
+      return;
+    }
+    closed = true;
+    clearInterval(reporter);
+    socket.close(() => {
+      port.close();
+    });
+  });
+
+  socket.once('error', (err) => {
+    post({ t: 'error', message: err.message });
+    port.close();
+  });
+  socket.bind(init.port, init.host, () => {
+    socket.removeAllListeners('error');
+    socket.on('error', () => undefined);
+    try {
+      socket.setRecvBufferSize(init.recvBufferBytes);
+    } catch {
+      // The kernel keeps its default; the listener still works.
+    }
+    post({ t: 'bound', port: socket.address().port });
+  });
+}
+
+main();

@@ -1,0 +1,147 @@
+import assert from 'node:assert/strict';
+import { createSocket, type Socket } from 'node:dgram';
+import { describe, it } from 'node:test';
+import type { ListenAddress } from './listen-url.js';
+import type { InboundMessage, Listener, TransportHandlers } from './types.js';
+import { DatagramBatch, unpack } from './udp-io-protocol.js';
+import { listenUdp } from './udp.js';
+
+const LOOPBACK: ListenAddress = {
+  transport: 'udp',
+  host: '127.0.0.1',
+  port: 0,
+  family: 4,
+  url: 'udp://127.0.0.1:0',
+};
+
+function handlers(onMessage: (m: InboundMessage) => void): TransportHandlers {
+  return {
+    onMessage,
+    onMalformed: () => undefined,
+    onRefused: () => undefined,
+  };
+}
+
+async function client(): Promise<Socket> {
+  const s = createSocket('udp4');
+  await new Promise<void>((r) => s.bind(0, '127.0.0.1', r));
+  return s;
+}
+
+const until = async (cond: () => boolean, ms = 5000): Promise<void> => {
+  const t0 = Date.now();
+  while (!cond()) {
+    if (Date.now() - t0 > ms) throw new Error('timed out');
+    await new Promise((r) => setTimeout(r, 10));
+  }
+};
+
+describe('DatagramBatch', () => {
+  it('packs datagrams of any size with their peers and unpacks them unchanged', () => {
+    const b = new DatagramBatch();
+    const sent: [string, number, Buffer][] = [
+      ['127.0.0.1', 5060, Buffer.from('OPTIONS sip:x SIP/2.0\r\n\r\n')],
+      ['::1', 1, Buffer.alloc(0)],
+      ['10.0.0.1', 65535, Buffer.alloc(100_000, 0xab)], // grows the buffer past its first size
+      ['192.0.2.7', 40000, Buffer.from([0, 1, 2, 0xff])],
+    ];
+    for (const [ip, port, bytes] of sent) b.add(ip, port, bytes);
+    assert.equal(b.count, 4);
+    const packed = b.take();
+    assert.equal(b.count, 0, 'take() starts a fresh batch');
+    const got: [string, number, Buffer][] = [];
+    unpack(packed, (bytes, ip, port) => got.push([ip, port, Buffer.from(bytes)]));
+    assert.deepEqual(got, sent);
+  });
+});
+
+describe('UDP listener (I/O thread)', () => {
+  it('delivers datagrams with their source and sends replies back to it', async () => {
+    const got: InboundMessage[] = [];
+    const l = await listenUdp(
+      LOOPBACK,
+      { maxMessageBytes: 65535 },
+      handlers((m) => {
+        got.push(m);
+        m.reply(Buffer.concat([Buffer.from('re:'), m.bytes]));
+      }),
+    );
+    const c = await client();
+    const replies: string[] = [];
+    c.on('message', (m) => replies.push(m.toString()));
+    for (let i = 0; i < 50; i++) c.send(`ping ${i}`, l.address.port, '127.0.0.1');
+    await until(() => replies.length === 50);
+    assert.deepEqual(
+      got.map((m) => m.bytes.toString()),
+      Array.from({ length: 50 }, (_, i) => `ping ${i}`),
+      'every datagram, in order',
+    );
+    const first = got[0];
+    assert.ok(first);
+    assert.equal(first.srcIp, '127.0.0.1');
+    assert.equal(first.srcPort, c.address().port);
+    assert.equal(first.dstPort, l.address.port);
+    assert.deepEqual(
+      [...replies].sort(),
+      Array.from({ length: 50 }, (_, i) => `re:ping ${i}`).sort(),
+    );
+    // A reply sent later (a retransmission timer) goes out on its own.
+    setTimeout(() => {
+      first.reply(Buffer.from('later'));
+    }, 20);
+    await until(() => replies.includes('later'));
+    c.close();
+    await l.close();
+  });
+
+  it('drops and counts datagrams beyond its bound while the sensor is busy, never more', async () => {
+    const dropped: number[] = [];
+    let received = 0;
+    const l = await listenUdp(
+      LOOPBACK,
+      { maxMessageBytes: 65535, maxInflight: 20, onDropped: (n) => dropped.push(n) },
+      handlers(() => {
+        received++;
+        if (received === 1) {
+          const end = Date.now() + 300;
+          while (Date.now() < end);
+        }
+      }),
+    );
+    const c = await client();
+    // The first datagram keeps the sensor's thread busy for 300 ms; the I/O thread reads the rest meanwhile.
+    c.send('first', l.address.port, '127.0.0.1');
+    for (let i = 0; i < 200; i++) c.send(`x${i}`, l.address.port, '127.0.0.1');
+    await until(() => received + dropped.reduce((a, b) => a + b, 0) === 201);
+    const lost = dropped.reduce((a, b) => a + b, 0);
+    assert.ok(lost > 0, 'some datagrams dropped');
+    assert.ok(received >= 20, `at least a full bound processed (${received})`);
+    c.close();
+    await l.close();
+  });
+
+  it('releases its port on close and reports a port in use as an error', async () => {
+    const l: Listener = await listenUdp(
+      LOOPBACK,
+      { maxMessageBytes: 65535 },
+      handlers(() => {}),
+    );
+    const port = l.address.port;
+    await assert.rejects(
+      listenUdp(
+        { ...LOOPBACK, port },
+        { maxMessageBytes: 65535 },
+        handlers(() => {}),
+      ),
+      /EADDRINUSE/,
+    );
+    await l.close();
+    const again = await listenUdp(
+      { ...LOOPBACK, port },
+      { maxMessageBytes: 65535 },
+      handlers(() => {}),
+    );
+    assert.equal(again.address.port, port);
+    await again.close();
+  });
+});
