@@ -10,7 +10,6 @@ import { dirname } from 'node:path';
 import type { SensorConfig } from '../../config/types.js';
 import type { EventSink } from '../../events/sink.js';
 import { createLogger, type Logger } from '../../log.js';
-import { openStoreSink } from '../../sensor/store-sink.js';
 import type { Command } from '../command.js';
 import { configFromArgs, runSensorUntilStopped } from './sensor.js';
 
@@ -33,6 +32,8 @@ export async function storeSinks(config: SensorConfig, log: Logger): Promise<Eve
   if (db === null) return [];
   try {
     mkdirSync(dirname(db), { recursive: true });
+    // Loaded only when a store is configured: DuckDB's library alone is about 10 MB of memory.
+    const { openStoreSink } = await import('../../sensor/store-sink.js');
     const sink = await openStoreSink(db, {
       onError: (err: unknown) => {
         log.error({ db, err: (err as Error).message }, 'store write failed; JSON lines go on');
