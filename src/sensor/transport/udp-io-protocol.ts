@@ -16,13 +16,23 @@ export interface UdpIoInit {
   readonly recvBufferBytes: number;
   /** Datagrams handed over and not yet processed, beyond which new ones are dropped. */
   readonly maxInflight: number;
+  /** Their bytes, likewise. */
+  readonly maxInflightBytes: number;
+  /** Larger datagrams cross over cut to their first `excerptBytes` (they are only reported). */
+  readonly maxMessageBytes: number;
+  readonly excerptBytes: number;
 }
 
-/** Datagrams and their peers: datagram i is bytes [ends[i-1], ends[i]) of `data`. */
+/**
+ * Datagrams and their peers: datagram i is bytes [ends[i-1], ends[i]) of
+ * `data`, and was `sizes[i]` bytes long when received (more than it holds
+ * when it was cut).
+ */
 export interface PackedBatch {
   readonly ips: string[];
   readonly ports: number[];
   readonly ends: number[];
+  readonly sizes: number[];
   readonly data: ArrayBuffer;
 }
 
@@ -35,7 +45,8 @@ export type FromIo =
 
 /** Sensor thread -> I/O thread: replies to send, and how many received datagrams were processed. */
 export type ToIo =
-  ({ readonly t: 'send'; readonly done: number } & PackedBatch) | { readonly t: 'close' };
+  | ({ readonly t: 'send'; readonly done: number; readonly doneBytes: number } & PackedBatch)
+  | { readonly t: 'close' };
 
 /**
  * Collects datagrams into one growing buffer; `take()` hands the batch out
@@ -47,12 +58,19 @@ export class DatagramBatch {
   #ips: string[] = [];
   #ports: number[] = [];
   #ends: number[] = [];
+  #sizes: number[] = [];
 
   get count(): number {
     return this.#ips.length;
   }
 
-  add(ip: string, port: number, bytes: Uint8Array): void {
+  /** Bytes held. */
+  get bytes(): number {
+    return this.#used;
+  }
+
+  /** Adds a datagram; `size` is its length as received when `bytes` is a cut of it. */
+  add(ip: string, port: number, bytes: Uint8Array, size = bytes.length): void {
     const need = this.#used + bytes.length;
     if (need > this.#buf.length) {
       // Never from Node's shared pool: the whole ArrayBuffer moves to the other thread.
@@ -65,6 +83,7 @@ export class DatagramBatch {
     this.#ips.push(ip);
     this.#ports.push(port);
     this.#ends.push(need);
+    this.#sizes.push(size);
   }
 
   take(): PackedBatch {
@@ -72,6 +91,7 @@ export class DatagramBatch {
       ips: this.#ips,
       ports: this.#ports,
       ends: this.#ends,
+      sizes: this.#sizes,
       data: this.#buf.buffer as ArrayBuffer,
     };
     this.#buf = Buffer.allocUnsafeSlow(0);
@@ -79,20 +99,24 @@ export class DatagramBatch {
     this.#ips = [];
     this.#ports = [];
     this.#ends = [];
+    this.#sizes = [];
     return batch;
   }
 }
 
-/** Calls `each` with every datagram of a batch (a view into its buffer) and its peer. */
+/**
+ * Calls `each` with every datagram of a batch (a view into its buffer), its
+ * peer and its size as received.
+ */
 export function unpack(
   batch: PackedBatch,
-  each: (bytes: Buffer, ip: string, port: number) => void,
+  each: (bytes: Buffer, ip: string, port: number, size: number) => void,
 ): void {
   const data = Buffer.from(batch.data);
   let start = 0;
   for (let i = 0; i < batch.ips.length; i++) {
     const end = batch.ends[i] ?? start;
-    each(data.subarray(start, end), batch.ips[i] ?? '', batch.ports[i] ?? 0);
+    each(data.subarray(start, end), batch.ips[i] ?? '', batch.ports[i] ?? 0, batch.sizes[i] ?? 0);
     start = end;
   }
 }

@@ -5,8 +5,10 @@
  * and sends the replies the sensor hands back. Receiving and sending cost
  * as much CPU as the persona itself, so on a machine with two cores the
  * two halves run side by side. Interprets nothing. Bounded: beyond
- * `maxInflight` datagrams not yet processed by the sensor, new ones are
- * dropped and counted, as the kernel drops them when its buffer is full.
+ * `maxInflight` datagrams (or `maxInflightBytes`) not yet processed by the
+ * sensor, new ones are dropped and counted, as the kernel drops them when
+ * its buffer is full; a datagram over the size limit crosses over cut to
+ * its excerpt, since it is only reported.
  */
 import { createSocket } from 'node:dgram';
 import { parentPort, workerData } from 'node:worker_threads';
@@ -38,6 +40,7 @@ function main(): void {
   const batch = new DatagramBatch();
   let scheduled = false;
   let inflight = 0;
+  let inflightBytes = 0;
   let dropped = 0;
   let closed = false;
 
@@ -45,16 +48,21 @@ function main(): void {
     scheduled = false;
     if (batch.count === 0) return;
     inflight += batch.count;
+    inflightBytes += batch.bytes;
     const b = batch.take();
     post({ t: 'batch', ...b }, [b.data]);
   };
 
   socket.on('message', (bytes, rinfo) => {
-    if (inflight + batch.count >= init.maxInflight) {
+    const keep = bytes.length > init.maxMessageBytes ? bytes.subarray(0, init.excerptBytes) : bytes;
+    if (
+      inflight + batch.count >= init.maxInflight ||
+      inflightBytes + batch.bytes + keep.length > init.maxInflightBytes
+    ) {
       dropped++;
       return;
     }
-    batch.add(rinfo.address, rinfo.port, bytes);
+    batch.add(rinfo.address, rinfo.port, keep, bytes.length);
     if (!scheduled) {
       scheduled = true;
       setImmediate(flush);
@@ -71,6 +79,7 @@ function main(): void {
   port.on('message', (m: ToIo) => {
     if (m.t === 'send') {
       inflight -= m.done;
+      inflightBytes -= m.doneBytes;
       if (closed) return;
       unpack(m, (data, ip, p) => {
         try {

@@ -53,6 +53,19 @@ describe('DatagramBatch', () => {
     unpack(packed, (bytes, ip, port) => got.push([ip, port, Buffer.from(bytes)]));
     assert.deepEqual(got, sent);
   });
+
+  it('keeps the size as received of a datagram added cut', () => {
+    const b = new DatagramBatch();
+    b.add('192.0.2.1', 5060, Buffer.alloc(10, 0x41), 70_000);
+    b.add('192.0.2.2', 5060, Buffer.from('ok'));
+    assert.equal(b.bytes, 12);
+    const seen: [number, number][] = [];
+    unpack(b.take(), (bytes, _ip, _port, size) => seen.push([bytes.length, size]));
+    assert.deepEqual(seen, [
+      [10, 70_000],
+      [2, 2],
+    ]);
+  });
 });
 
 describe('UDP listener (I/O thread)', () => {
@@ -116,6 +129,53 @@ describe('UDP listener (I/O thread)', () => {
     const lost = dropped.reduce((a, b) => a + b, 0);
     assert.ok(lost > 0, 'some datagrams dropped');
     assert.ok(received >= 20, `at least a full bound processed (${received})`);
+    c.close();
+    await l.close();
+  });
+
+  it('bounds the bytes waiting as well as the datagrams', async () => {
+    const dropped: number[] = [];
+    let received = 0;
+    const l = await listenUdp(
+      LOOPBACK,
+      {
+        maxMessageBytes: 65535,
+        maxInflightBytes: 10_000,
+        onDropped: (n) => dropped.push(n),
+      },
+      handlers(() => {
+        received++;
+        if (received === 1) {
+          const end = Date.now() + 300;
+          while (Date.now() < end);
+        }
+      }),
+    );
+    const c = await client();
+    const big = Buffer.alloc(1000, 0x42);
+    for (let i = 0; i < 100; i++) c.send(big, l.address.port, '127.0.0.1');
+    await until(() => received + dropped.reduce((a, b) => a + b, 0) === 100);
+    assert.ok(dropped.length > 0, 'some datagrams dropped');
+    c.close();
+    await l.close();
+  });
+
+  it('hands over only the first bytes of an oversized datagram, with its size', async () => {
+    const malformed: { size: number; excerpt: number }[] = [];
+    const l = await listenUdp(
+      LOOPBACK,
+      // 2,000 bytes may wait: three 30,000-byte datagrams fit only as their excerpts.
+      { maxMessageBytes: 1000, maxInflightBytes: 2000 },
+      {
+        onMessage: () => assert.fail('an oversized datagram is no message'),
+        onMalformed: (m) => malformed.push({ size: m.size, excerpt: m.excerpt.length }),
+        onRefused: () => undefined,
+      },
+    );
+    const c = await client();
+    for (let i = 0; i < 3; i++) c.send(Buffer.alloc(30_000, 0x43), l.address.port, '127.0.0.1');
+    await until(() => malformed.length === 3);
+    assert.deepEqual(malformed, Array(3).fill({ size: 30_000, excerpt: 256 }));
     c.close();
     await l.close();
   });

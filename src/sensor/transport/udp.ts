@@ -30,6 +30,10 @@ export const UDP_RECV_BUFFER_BYTES = 8 * 1024 * 1024;
  * the kernel does when its buffer is full.
  */
 export const UDP_MAX_INFLIGHT = 8192;
+/** The same bound in bytes, whatever the datagrams' size: the kernel buffer asked for. */
+export const UDP_MAX_INFLIGHT_BYTES = UDP_RECV_BUFFER_BYTES;
+/** Bytes of an oversized datagram kept for its sip.malformed event. */
+export const UDP_EXCERPT_BYTES = 256;
 /** How long a closing I/O thread may take before it is stopped. */
 const CLOSE_TIMEOUT_MS = 2000;
 
@@ -37,6 +41,8 @@ export interface UdpOptions {
   readonly maxMessageBytes: number;
   /** Datagrams read and not yet processed, at most (default UDP_MAX_INFLIGHT). */
   readonly maxInflight?: number;
+  /** Their bytes, at most (default UDP_MAX_INFLIGHT_BYTES). */
+  readonly maxInflightBytes?: number;
   /** Hears of datagrams the I/O thread dropped because the sensor fell behind. */
   readonly onDropped?: (count: number) => void;
   /** Hears of the I/O thread failing after it started (the listener then receives nothing). */
@@ -78,6 +84,9 @@ export async function listenUdp(
     port: addr.port,
     recvBufferBytes: UDP_RECV_BUFFER_BYTES,
     maxInflight: opts.maxInflight ?? UDP_MAX_INFLIGHT,
+    maxInflightBytes: opts.maxInflightBytes ?? UDP_MAX_INFLIGHT_BYTES,
+    maxMessageBytes: opts.maxMessageBytes,
+    excerptBytes: UDP_EXCERPT_BYTES,
   };
   const worker = startWorker(init);
   const boundPort = await new Promise<number>((resolve, reject) => {
@@ -119,8 +128,9 @@ export async function listenUdp(
   const dstPort = boundPort;
 
   const out = new DatagramBatch();
-  /** Received datagrams processed since the last message to the I/O thread. */
+  /** Received datagrams (and their bytes) processed since the last message to the I/O thread. */
   let processed = 0;
+  let processedBytes = 0;
   let inBatch = false;
   let flushScheduled = false;
   let closing = false;
@@ -131,15 +141,17 @@ export async function listenUdp(
     flushScheduled = false;
     if (out.count === 0 && processed === 0) return;
     const b = out.take();
-    post({ t: 'send', done: processed, ...b }, [b.data]);
+    post({ t: 'send', done: processed, doneBytes: processedBytes, ...b }, [b.data]);
     processed = 0;
+    processedBytes = 0;
   };
 
-  const onDatagram = (bytes: Buffer, srcIp: string, srcPort: number): void => {
+  const onDatagram = (bytes: Buffer, srcIp: string, srcPort: number, size: number): void => {
     // Object literals with every field written out, not spreads of a shared peer: V8 gives a
     // literal one hidden class, where a spread followed by more fields builds a new one per
     // datagram (measured: 4 % of the sensor's main thread under load).
-    if (bytes.length > opts.maxMessageBytes) {
+    if (size > opts.maxMessageBytes) {
+      // The I/O thread sent only its first bytes.
       handlers.onMalformed({
         transport: 'udp',
         srcIp,
@@ -147,8 +159,8 @@ export async function listenUdp(
         dstIp,
         dstPort,
         reason: 'too_large',
-        size: bytes.length,
-        excerpt: bytes.subarray(0, 256),
+        size,
+        excerpt: bytes.subarray(0, UDP_EXCERPT_BYTES),
       });
       return;
     }
@@ -179,6 +191,7 @@ export async function listenUdp(
       } finally {
         inBatch = false;
         processed += m.ips.length;
+        processedBytes += m.ends[m.ends.length - 1] ?? 0;
         if (!closing) flush();
       }
     } else if (m.t === 'dropped') {
