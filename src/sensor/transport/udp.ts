@@ -45,7 +45,10 @@ export interface UdpOptions {
   readonly maxInflightBytes?: number;
   /** Hears of datagrams the I/O thread dropped because the sensor fell behind. */
   readonly onDropped?: (count: number) => void;
-  /** Hears of the I/O thread failing after it started (the listener then receives nothing). */
+  /**
+   * Hears once of the I/O thread failing or ending, after it started and
+   * before close(): the listener then receives nothing.
+   */
   readonly onFailure?: (err: Error) => void;
 }
 
@@ -198,11 +201,16 @@ export async function listenUdp(
       opts.onDropped?.(m.n);
     }
   });
-  worker.on('error', (err) => {
+  let failed = false;
+  const fail = (err: Error): void => {
+    if (failed || closing) return;
+    failed = true;
     opts.onFailure?.(err);
-  });
+  };
+  worker.on('error', fail);
   const exited = new Promise<void>((resolve) => {
-    worker.once('exit', () => {
+    worker.once('exit', (code) => {
+      fail(new Error(`UDP I/O thread exited with code ${code}`));
       resolve();
     });
   });
