@@ -93,6 +93,7 @@ function main(): void {
     }
     closed = true;
     clearInterval(reporter);
+    if (dropped > 0) post({ t: 'dropped', n: dropped });
     socket.close(() => {
       port.close();
     });
