@@ -11,6 +11,7 @@ import type { SnareEvent } from '../events/catalog.js';
 import type { EventSink } from '../events/sink.js';
 import type { Persona, PersonaResult } from './persona/types.js';
 import { Sensor } from './sensor.js';
+import { until } from '../testing/until.js';
 
 /** A tiny stand-in persona: answers by method, with no SIP parsing beyond the first line. */
 const testPersona: Persona = {
@@ -74,13 +75,6 @@ class Capture implements EventSink {
 }
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
-async function until(cond: () => boolean, ms = 3000): Promise<void> {
-  const end = Date.now() + ms;
-  while (!cond()) {
-    if (Date.now() > end) throw new Error('timed out waiting');
-    await sleep(10);
-  }
-}
 const req = (method: string, callId = 'c1', pad = 300) =>
   Buffer.from(
     `${method} sip:100@h SIP/2.0\r\nCall-ID: ${callId}\r\nX-Pad: ${'p'.repeat(pad)}\r\nContent-Length: 0\r\n\r\n`,

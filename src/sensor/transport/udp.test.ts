@@ -5,6 +5,7 @@ import type { ListenAddress } from './listen-url.js';
 import type { InboundMessage, Listener, TransportHandlers } from './types.js';
 import { DatagramBatch, unpack } from './udp-io-protocol.js';
 import { listenUdp } from './udp.js';
+import { until } from '../../testing/until.js';
 
 const LOOPBACK: ListenAddress = {
   transport: 'udp',
@@ -27,14 +28,6 @@ async function client(): Promise<Socket> {
   await new Promise<void>((r) => s.bind(0, '127.0.0.1', r));
   return s;
 }
-
-const until = async (cond: () => boolean, ms = 5000): Promise<void> => {
-  const t0 = Date.now();
-  while (!cond()) {
-    if (Date.now() - t0 > ms) throw new Error('timed out');
-    await new Promise((r) => setTimeout(r, 10));
-  }
-};
 
 describe('DatagramBatch', () => {
   it('packs datagrams of any size with their peers and unpacks them unchanged', () => {
