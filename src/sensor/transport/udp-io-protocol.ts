@@ -5,8 +5,6 @@
  * batch one buffer moved (not copied) between the threads with the source
  * address and port of every datagram in it. Pure data and packing; no I/O.
  */
-import { lookup as dnsLookup, type LookupAddress, type LookupOneOptions } from 'node:dns';
-import { isIP } from 'node:net';
 
 /** What the I/O thread is started with. */
 export interface UdpIoInit {
@@ -119,38 +117,4 @@ export function unpack(
     each(data.subarray(start, end), batch.ips[i] ?? '', batch.ports[i] ?? 0, batch.sizes[i] ?? 0);
     start = end;
   }
-}
-
-type LookupCallback = (err: NodeJS.ErrnoException | null, address: string, family: number) => void;
-
-let lastLiteral = '';
-let lastFamily = 0;
-
-/**
- * Replies go to the address a datagram came from, always an IP literal:
- * answer at once instead of through dns.lookup, which defers every send by
- * a tick. Anything else (never expected) still goes through the resolver.
- */
-export function literalLookup(
-  hostname: string,
-  options: LookupOneOptions | number,
-  callback: LookupCallback,
-): void {
-  // A flood comes from few addresses: the last literal seen skips isIP's regexps.
-  if (hostname === lastLiteral) {
-    callback(null, hostname, lastFamily);
-    return;
-  }
-  const family = isIP(hostname);
-  if (family !== 0) {
-    lastLiteral = hostname;
-    lastFamily = family;
-    callback(null, hostname, family);
-    return;
-  }
-  const opts: LookupOneOptions = typeof options === 'number' ? { family: options } : options;
-  dnsLookup(hostname, opts, (err, address: string | LookupAddress, fam?: number) => {
-    if (typeof address === 'string') callback(err, address, fam ?? 0);
-    else callback(err, address.address, address.family);
-  });
 }

@@ -11,10 +11,11 @@
  * its excerpt, since it is only reported.
  */
 import { createSocket } from 'node:dgram';
+import { lookup as dnsLookup, type LookupAddress, type LookupOneOptions } from 'node:dns';
+import { isIP } from 'node:net';
 import { parentPort, workerData } from 'node:worker_threads';
 import {
   DatagramBatch,
-  literalLookup,
   unpack,
   type FromIo,
   type ToIo,
@@ -23,6 +24,40 @@ import {
 
 /** How often a count of dropped datagrams is reported. */
 const DROP_REPORT_MS = 1000;
+
+type LookupCallback = (err: NodeJS.ErrnoException | null, address: string, family: number) => void;
+
+let lastLiteral = '';
+let lastFamily = 0;
+
+/**
+ * Replies go to the address a datagram came from, always an IP literal:
+ * answer at once instead of through dns.lookup, which defers every send by
+ * a tick. Anything else (never expected) still goes through the resolver.
+ */
+function literalLookup(
+  hostname: string,
+  options: LookupOneOptions | number,
+  callback: LookupCallback,
+): void {
+  // A flood comes from few addresses: the last literal seen skips isIP's regexps.
+  if (hostname === lastLiteral) {
+    callback(null, hostname, lastFamily);
+    return;
+  }
+  const family = isIP(hostname);
+  if (family !== 0) {
+    lastLiteral = hostname;
+    lastFamily = family;
+    callback(null, hostname, family);
+    return;
+  }
+  const opts: LookupOneOptions = typeof options === 'number' ? { family: options } : options;
+  dnsLookup(hostname, opts, (err, address: string | LookupAddress, fam?: number) => {
+    if (typeof address === 'string') callback(err, address, fam ?? 0);
+    else callback(err, address.address, address.family);
+  });
+}
 
 function main(): void {
   const port = parentPort;
