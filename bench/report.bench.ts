@@ -10,7 +10,7 @@ import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DuckDBInstance } from '@duckdb/node-api';
 import { buildReport, SECTIONS } from '../src/analysis/build.js';
-import { queryable } from '../src/analysis/db.js';
+import { queryable } from '../src/store/queryable.js';
 import { renderHtml } from '../src/report/html.js';
 import { STORAGE_VERSION } from '../src/store/store.js';
 import { generate } from './report-data.js';

@@ -4,7 +4,7 @@
  * the pure analyses, and times every section. Renderers take the result;
  * nothing here formats output.
  */
-import type { Queryable } from './db.js';
+import type { Queryable } from '../store/queryable.js';
 import type { ReportFilter } from './filter.js';
 import { analysePhases, PHASE_DEFAULTS, phaseBits } from './phases.js';
 import { queryCountryPairs } from './queries/country-pairs.js';

@@ -7,7 +7,7 @@
  * Must never put a user-supplied value into SQL text: values go to `params`
  * and the text only carries `$n` placeholders.
  */
-import type { Param } from './db.js';
+import type { Param } from '../store/queryable.js';
 
 /** What part of the store a report covers. Dates are UTC calendar dates, both ends inclusive. */
 export interface ReportFilter {

@@ -8,7 +8,7 @@
  */
 import type { DuckDBConnection, DuckDBValue } from '@duckdb/node-api';
 import { openStore } from '../store/store.js';
-import { queryable, type Cell, type Queryable } from './db.js';
+import { queryable, type Cell, type Queryable } from '../store/queryable.js';
 
 /** A row for `events`; omitted columns are null, required ones get defaults. */
 export type EventRow = Record<string, Cell>;

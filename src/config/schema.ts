@@ -6,7 +6,7 @@
  * from it (scripts/gen-config-docs.ts). Pure: reads no file, no environment.
  */
 import { PERSONA_PRESETS } from './types.js';
-import { parseListenUrl } from '../sensor/transport/listen-url.js';
+import { parseListenUrl } from './listen-url.js';
 
 /** A check returns the normalised value, or what was expected. */
 export type CheckResult = { ok: true; value: unknown } | { ok: false; expected: string };

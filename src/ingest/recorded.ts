@@ -10,30 +10,17 @@
  *
  * Must never throw on a hostile message.
  */
-import { getHeader } from '../sip/headers.js';
 import type { SipMessage } from '../sip/message.js';
-import { parseDigest } from '../sip/digest.js';
-import { clip, messageFields } from '../sensor/persona/fields.js';
-import { decodeSipviciousTag } from '../sensor/credentials.js';
-import type { PersonaFields } from '../sensor/persona/types.js';
+import { sipviciousGuess } from '../sip-fields/credentials.js';
+import { digestFields, requestDigest } from '../sip-fields/digest.js';
+import { messageFields, type SipFields } from '../sip-fields/fields.js';
 
 /** The fields of one recorded message, authentication included. */
-export function recordedFields(msg: SipMessage, size: number): PersonaFields {
+export function recordedFields(msg: SipMessage, size: number): SipFields {
   const fields = messageFields(msg, size);
   if (msg.kind !== 'request') return fields;
-  const header = getHeader(msg, 'Authorization') ?? getHeader(msg, 'Proxy-Authorization');
-  const auth = header === undefined ? null : parseDigest(header);
+  const auth = requestDigest(msg);
   if (auth === null) return fields;
   // Filled in place: messageFields returns a fresh object.
-  fields.auth_user = clip(auth.username);
-  fields.auth_realm = clip(auth.realm);
-  const tag =
-    fields.from_tag === null || fields.from_tag === undefined
-      ? null
-      : decodeSipviciousTag(fields.from_tag);
-  if (tag !== null) {
-    fields.password_guess = clip(tag.password);
-    fields.guess_source = 'sipvicious_tag';
-  }
-  return fields;
+  return Object.assign(fields, digestFields(auth, { guess: sipviciousGuess(fields.from_tag) }));
 }

@@ -23,7 +23,7 @@ import { DeferredTasks } from './deferred.js';
 import type { OutboundMessage, Persona, PersonaResult } from './persona/types.js';
 import { Retransmitter } from './retransmit.js';
 import { ensureSelfSignedCert } from './tls-cert.js';
-import { parseListenUrl, type ListenAddress } from './transport/listen-url.js';
+import { parseListenUrl, type ListenAddress } from '../config/listen-url.js';
 import { listenTcp } from './transport/tcp.js';
 import type {
   InboundMessage,

@@ -12,7 +12,7 @@ import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'n
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { stringify } from 'yaml';
-import { openStoreReadOnly } from '../../src/analysis/open.js';
+import { openStoreReadOnly } from '../../src/store/open-read-only.js';
 import type { SnareEvent } from '../../src/events/catalog.js';
 import { REPO_ROOT } from '../helpers/shared.js';
 import { freePort } from './sensor-process.js';

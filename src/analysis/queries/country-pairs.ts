@@ -3,7 +3,7 @@
  * Table 4 of the article: source country -> destination country of calls,
  * with each pair's share of all unified INVITEs.
  */
-import { num, str, type Queryable } from '../db.js';
+import { num, str, type Queryable } from '../../store/queryable.js';
 import { callsCte, SqlParams, type ReportFilter } from '../filter.js';
 import { share } from '../shares.js';
 import type { CountryPair } from '../types.js';

@@ -5,7 +5,7 @@
  * extensions they cracked (a guess matching the configured password, or a
  * digest the sensor accepted).
  */
-import { num, str, type Queryable } from '../db.js';
+import { num, str, type Queryable } from '../../store/queryable.js';
 import { eventsWhere, SqlParams, type ReportFilter } from '../filter.js';
 import type { CredentialSection } from '../types.js';
 

@@ -5,7 +5,7 @@
  * type. User labels for numbers (a bank's service line...) are attached by
  * the caller from a CSV; they never enter SQL.
  */
-import { num, str, type Queryable } from '../db.js';
+import { num, str, type Queryable } from '../../store/queryable.js';
 import { callsCte, SqlParams, type ReportFilter } from '../filter.js';
 import { share } from '../shares.js';
 import { queryCountryShares } from './sources.js';

@@ -3,7 +3,7 @@
  * Figure 5 of the article (the AfterGlow link graph): one source IP and the
  * destination countries it called, with the calls on each edge.
  */
-import { num, str, type Queryable } from '../db.js';
+import { num, str, type Queryable } from '../../store/queryable.js';
 import { callsCte, SqlParams, type ReportFilter } from '../filter.js';
 import type { SourceGraph } from '../types.js';
 

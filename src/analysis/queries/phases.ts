@@ -10,7 +10,7 @@
  *   enumeration  any other request: names a target user, without Authorization
  * The thresholds that turn counts into phases are in analysis/phases.ts.
  */
-import { num, str, type Queryable } from '../db.js';
+import { num, str, type Queryable } from '../../store/queryable.js';
 import { eventsWhere, SqlParams, type ReportFilter } from '../filter.js';
 import type { Phase, PhaseDay, SourcePhases } from '../types.js';
 

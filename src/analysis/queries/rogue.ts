@@ -3,7 +3,7 @@
  * Per-source spread of calls over destination countries: the input of the
  * rogue VoIP server score (analysis/rogue.ts).
  */
-import { num, str, type Queryable } from '../db.js';
+import { num, str, type Queryable } from '../../store/queryable.js';
 import { callsCte, SqlParams, type ReportFilter } from '../filter.js';
 import type { CallerSpread } from '../rogue.js';
 

@@ -4,7 +4,7 @@
  * countries of unified INVITEs, and the top source IPs with their country,
  * AS, how many destination countries they called and their usual user agent.
  */
-import { num, str, type Queryable } from '../db.js';
+import { num, str, type Queryable } from '../../store/queryable.js';
 import { callsCte, SqlParams, type ReportFilter } from '../filter.js';
 import { share } from '../shares.js';
 import type { CountryShare, TopSource } from '../types.js';

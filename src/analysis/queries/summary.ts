@@ -4,7 +4,7 @@
  * from `events`, the unified INVITE count from `calls`, and the geo data date
  * from `meta`.
  */
-import { num, str, type Queryable } from '../db.js';
+import { num, str, type Queryable } from '../../store/queryable.js';
 import { callsWhere, eventsWhere, SqlParams, type ReportFilter } from '../filter.js';
 import type { Summary } from '../types.js';
 

@@ -5,7 +5,7 @@
  * per family and per category, and the share from customized or potentially
  * malicious software.
  */
-import { num, str, type Queryable } from '../db.js';
+import { num, str, type Queryable } from '../../store/queryable.js';
 import { callsCte, SqlParams, type ReportFilter } from '../filter.js';
 import { share } from '../shares.js';
 import type { LabelShare, NamedShare, UserAgentSection } from '../types.js';

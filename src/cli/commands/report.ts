@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { buildReport } from '../../analysis/build.js';
 import { isIsoDate, type ReportFilter } from '../../analysis/filter.js';
-import { openStoreReadOnly } from '../../analysis/open.js';
+import { openStoreReadOnly } from '../../store/open-read-only.js';
 import { PHASE_DEFAULTS } from '../../analysis/phases.js';
 import { ROGUE_DEFAULTS } from '../../analysis/rogue.js';
 import type { PhaseThresholds } from '../../analysis/types.js';

@@ -7,11 +7,9 @@
  * Mutates only the dialog state it is given.
  */
 import type { ExtensionConfig } from '../../config/types.js';
-import { parseDigest } from '../../sip/digest.js';
-import { getHeader } from '../../sip/headers.js';
 import type { SipRequest } from '../../sip/message.js';
-import type { CredentialRecovery } from '../credentials.js';
-import { clip } from './fields.js';
+import type { CredentialRecovery } from '../../sip-fields/credentials.js';
+import { digestFields, requestDigest } from '../../sip-fields/digest.js';
 import type { DialogState } from './state.js';
 import type { PersonaFields } from './types.js';
 
@@ -37,22 +35,15 @@ export interface AuthInput {
 export function checkAuth(input: AuthInput, fields: PersonaFields): AuthOutcome {
   const { req, peer, dialog } = input;
   if (peer !== null && peer.password === null) return { kind: 'accept' };
-  const header = getHeader(req, 'Authorization') ?? getHeader(req, 'Proxy-Authorization');
-  const auth = header === undefined ? null : parseDigest(header);
+  const auth = requestDigest(req);
   if (auth) {
-    fields.auth_user = clip(auth.username);
-    fields.auth_realm = clip(auth.realm);
     const rec = input.credentials.recover({
       auth,
       method: req.method,
       fromTag: fields.from_tag ?? null,
       configuredPassword: peer?.password ?? null,
     });
-    fields.auth_ok = rec.authOk;
-    if (rec.guess) {
-      fields.password_guess = clip(rec.guess.password);
-      fields.guess_source = rec.guess.source;
-    }
+    Object.assign(fields, digestFields(auth, rec));
   }
   if (!auth || auth.scheme.toLowerCase() !== 'digest' || dialog.nonce === null) {
     return challenge(input, false);

@@ -6,7 +6,8 @@
  * to send, the SIP fields of the event, and retransmission instructions.
  * A persona never touches a socket, a file or the wall clock directly.
  */
-import type { EventType, SnareEvent, Transport } from '../../events/catalog.js';
+import type { EventType, Transport } from '../../events/catalog.js';
+import type { SipFields } from '../../sip-fields/fields.js';
 
 export interface InboundContext {
   readonly transport: Transport;
@@ -29,20 +30,7 @@ export interface OutboundMessage {
 }
 
 /** The SIP fields a persona fills for the event; the runtime adds the shared ones. */
-export type PersonaFields = Partial<
-  Omit<
-    SnareEvent,
-    | 'event'
-    | 'event_id'
-    | 'ts'
-    | 'sensor'
-    | 'transport'
-    | 'src_ip'
-    | 'src_port'
-    | 'dst_ip'
-    | 'dst_port'
-  >
->;
+export type PersonaFields = SipFields;
 
 export interface PersonaResult {
   /** sip.request, sip.response (a stray response received) or sip.malformed. */

@@ -13,7 +13,7 @@ import { createServer as createTlsServer } from 'node:tls';
 import { SipFramer } from '../../sip/framing.js';
 import type { Transport } from '../../events/catalog.js';
 import type { ConnectionLimiter } from '../limits.js';
-import { formatListenUrl, type ListenAddress } from './listen-url.js';
+import { formatListenUrl, type ListenAddress } from '../../config/listen-url.js';
 import type { Listener, Peer, TransportHandlers } from './types.js';
 
 /** Bytes queued for a peer that does not read before the connection is dropped. */

@@ -7,7 +7,7 @@
  */
 import type { Transport } from '../../events/catalog.js';
 import type { LimitReason } from '../limits.js';
-import type { ListenAddress } from './listen-url.js';
+import type { ListenAddress } from '../../config/listen-url.js';
 
 export interface Peer {
   readonly transport: Transport;

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { createSocket, type Socket } from 'node:dgram';
 import { describe, it } from 'node:test';
-import type { ListenAddress } from './listen-url.js';
+import type { ListenAddress } from '../../config/listen-url.js';
 import type { InboundMessage, Listener, TransportHandlers } from './types.js';
 import { DatagramBatch, unpack } from './udp-io-protocol.js';
 import { listenUdp } from './udp.js';

@@ -12,7 +12,11 @@
  */
 import { Worker } from 'node:worker_threads';
 import type { Listener, TransportHandlers } from './types.js';
-import { formatListenUrl, reportedLocalAddress, type ListenAddress } from './listen-url.js';
+import {
+  formatListenUrl,
+  reportedLocalAddress,
+  type ListenAddress,
+} from '../../config/listen-url.js';
 import {
   DatagramBatch,
   unpack,

@@ -12,10 +12,10 @@
  */
 import type { SnareEvent } from '../events/catalog.js';
 import type { EventSink } from '../events/sink.js';
-import { DEFAULT_GAP_MINUTES, rebuildCalls } from '../store/calls.js';
-import { loadEnricher, type Enricher } from '../store/enricher.js';
-import { openStore, type Store } from '../store/store.js';
-import { StoreWriter } from '../store/writer.js';
+import { DEFAULT_GAP_MINUTES, rebuildCalls } from './calls.js';
+import { loadEnricher, type Enricher } from './enricher.js';
+import { openStore, type Store } from './store.js';
+import { StoreWriter } from './writer.js';
 
 /**
  * DuckDB's memory bound inside a sensor: the honeypot is a long-running

@@ -43,6 +43,13 @@ export function decodeSipviciousTag(tag: string): { user: string; password: stri
   };
 }
 
+/** The password an svcrack From tag carries, as a guess; null for any other tag. */
+export function sipviciousGuess(fromTag: string | null | undefined): Guess | null {
+  if (fromTag === null || fromTag === undefined) return null;
+  const tag = decodeSipviciousTag(fromTag);
+  return tag === null ? null : { password: tag.password, source: 'sipvicious_tag' };
+}
+
 export interface RecoverInput {
   readonly auth: DigestCredentials;
   /** Request method (digest HA2 input). */
@@ -101,10 +108,8 @@ export class CredentialRecovery {
       if (authOk)
         return { authOk, guess: { password: input.configuredPassword, source: 'configured' } };
     }
-    if (input.fromTag !== null) {
-      const tag = decodeSipviciousTag(input.fromTag);
-      if (tag) return { authOk, guess: { password: tag.password, source: 'sipvicious_tag' } };
-    }
+    const tagGuess = sipviciousGuess(input.fromTag);
+    if (tagGuess) return { authOk, guess: tagGuess };
     if (this.#words.length === 0 || response === '') return { authOk, guess: null };
     const key = [
       user,

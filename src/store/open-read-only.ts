@@ -10,8 +10,8 @@
 import { existsSync } from 'node:fs';
 import { DuckDBInstance } from '@duckdb/node-api';
 import { SnareError } from '../errors.js';
-import { SCHEMA_VERSION } from '../store/store.js';
-import { queryable, type Queryable } from './db.js';
+import { SCHEMA_VERSION } from './store.js';
+import { queryable, type Queryable } from './queryable.js';
 
 /**
  * DuckDB's memory bound while reporting: its default is 80 % of the RAM.

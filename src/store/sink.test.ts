@@ -6,7 +6,7 @@ import { describe, it } from 'node:test';
 import { DuckDBInstance } from '@duckdb/node-api';
 import { emptyEvent, type SnareEvent } from '../events/catalog.js';
 import { EventIdGenerator } from '../events/event-id.js';
-import { openStoreSink } from './store-sink.js';
+import { openStoreSink } from './sink.js';
 
 const ids = new EventIdGenerator();
 

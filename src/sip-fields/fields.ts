@@ -1,16 +1,37 @@
 /**
  * @module
- * The SIP fields of an event, read from a parsed message. Attacker text is
+ * The SIP fields of an event, read from a parsed message: what the sensor's
+ * persona and the importers of recorded traffic both write. Attacker text is
  * turned into readable Unicode (header bytes re-read as UTF-8) and cut to a
  * bounded length; escaping for each destination is the sinks' job.
  */
-import { parseNameAddr } from '../../sip/address.js';
-import { getHeader } from '../../sip/headers.js';
-import type { SipMessage } from '../../sip/message.js';
-import { textOf } from '../../sip/parse.js';
-import { parseUri } from '../../sip/uri.js';
-import { parseCSeq } from '../../sip/validate.js';
-import type { PersonaFields } from './types.js';
+import type { SnareEvent } from '../events/catalog.js';
+import { parseNameAddr } from '../sip/address.js';
+import { getHeader } from '../sip/headers.js';
+import type { SipMessage } from '../sip/message.js';
+import { textOf } from '../sip/parse.js';
+import { parseUri } from '../sip/uri.js';
+import { parseCSeq } from '../sip/validate.js';
+
+/**
+ * The fields of an event that come from the message itself (and the
+ * decisions about it); whoever records the message adds the shared ones
+ * (id, time, sensor, transport and addresses).
+ */
+export type SipFields = Partial<
+  Omit<
+    SnareEvent,
+    | 'event'
+    | 'event_id'
+    | 'ts'
+    | 'sensor'
+    | 'transport'
+    | 'src_ip'
+    | 'src_port'
+    | 'dst_ip'
+    | 'dst_port'
+  >
+>;
 
 /** Longest string kept in an event field; longer attacker text is cut. */
 export const MAX_FIELD_CHARS = 1024;
@@ -35,7 +56,7 @@ export function excerptOf(bytes: Uint8Array): string {
 }
 
 /** Fields every parsed message carries (requests and stray responses). */
-export function messageFields(msg: SipMessage, size: number): PersonaFields {
+export function messageFields(msg: SipMessage, size: number): SipFields {
   const from = parseNameAddr(getHeader(msg, 'From') ?? '');
   const to = parseNameAddr(getHeader(msg, 'To') ?? '');
   const cseqText = getHeader(msg, 'CSeq');

@@ -6,7 +6,7 @@
  */
 import { isIP } from 'node:net';
 import { networkInterfaces } from 'node:os';
-import type { Transport } from '../../events/catalog.js';
+import type { Transport } from '../events/catalog.js';
 
 export interface ListenAddress {
   readonly transport: Transport;
