@@ -11,9 +11,9 @@ import type { SensorConfig } from '../../config/types.js';
 import { SnareError, UsageError } from '../../errors.js';
 import type { EventSink } from '../../events/sink.js';
 import { createLogger, type Logger } from '../../log.js';
+import { storeSinks } from '../../runtime/store-sinks.js';
 import { startConfiguredSensor } from '../../sensor/index.js';
 import type { Command, CommandIo } from '../command.js';
-import { storeSinks } from './run.js';
 
 const USAGE = `usage: sipsnare sensor [--config FILE] [--listen URL]... [--events DIR] [--sensor-id ID]
 
