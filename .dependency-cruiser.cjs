@@ -1,0 +1,98 @@
+// The layers of src/ and the one direction imports may point (docs/architecture.md).
+// Run by `npm run lint`. A folder may import its own files, the base files at the
+// top of src/ (errors.ts, log.ts, lru-map.ts) and the folders listed for it here;
+// anything else is an error. A new folder under src/ gets a row here (and in
+// docs/architecture.md) before its first import of another folder.
+/** @type {Record<string, string[]>} folder -> the folders it may import */
+const LAYERS = {
+  sip: [],
+  events: [],
+  config: ['events'],
+  enrich: [],
+  'sip-fields': ['sip', 'events'],
+  store: ['events', 'enrich'],
+  sensor: ['sip-fields', 'sip', 'events', 'config'],
+  ingest: ['sip-fields', 'sip', 'events', 'enrich', 'store'],
+  simulate: ['events', 'enrich'],
+  analysis: ['store'],
+  report: ['analysis'],
+  runtime: ['sensor', 'store', 'events', 'config'],
+  cli: [
+    'runtime',
+    'report',
+    'analysis',
+    'simulate',
+    'ingest',
+    'sensor',
+    'store',
+    'sip-fields',
+    'enrich',
+    'config',
+    'events',
+    'sip',
+  ],
+  // Helpers for tests only (never built into the product).
+  testing: [],
+};
+
+const TESTS = '\\.test\\.ts$|^src/testing/';
+const BASE = '^src/[^/]+\\.ts$';
+const folders = Object.keys(LAYERS).join('|');
+
+/** @type {import('dependency-cruiser').IConfiguration} */
+module.exports = {
+  forbidden: [
+    {
+      name: 'no-circular',
+      severity: 'error',
+      comment: 'No import cycle between files, not even through type-only imports.',
+      from: {},
+      // The one exception, to go when the persona's method handlers get a narrow
+      // scope of their own: they import types from asterisk.ts, which imports them.
+      to: { circular: true, viaOnly: { pathNot: '^src/sensor/persona/asterisk\\.ts$' } },
+    },
+    {
+      name: 'nothing-imports-cli',
+      severity: 'error',
+      comment: 'src/cli is the top: commands are reached through src/cli/main.ts only.',
+      from: { path: '^src/', pathNot: `^src/cli/|${TESTS}` },
+      to: { path: '^src/cli/' },
+    },
+    {
+      name: 'base-imports-no-folder',
+      severity: 'error',
+      comment: 'errors.ts, log.ts and lru-map.ts sit below every folder.',
+      from: { path: BASE },
+      to: { path: '^src/[^/]+/' },
+    },
+    {
+      name: 'folder-not-in-layer-table',
+      severity: 'error',
+      comment: 'Every folder of src/ has a row in .dependency-cruiser.cjs (LAYERS).',
+      from: { path: '^src/[^/]+/', pathNot: `^src/(${folders})/` },
+      to: { path: '^src/' },
+    },
+    {
+      name: 'testing-only-in-tests',
+      severity: 'error',
+      comment: 'src/testing holds test helpers; the product never imports them.',
+      from: { path: '^src/', pathNot: TESTS },
+      to: { path: '^src/testing/' },
+    },
+    ...Object.entries(LAYERS).map(([folder, allowed]) => ({
+      name: `layer-${folder}`,
+      severity: 'error',
+      comment: `src/${folder} may import only ${allowed.length ? allowed.join(', ') + ' and ' : ''}the base files.`,
+      from: { path: `^src/${folder}/`, pathNot: TESTS },
+      to: {
+        path: '^src/',
+        pathNot: `^src/(${[folder, ...allowed].join('|')})/|${BASE}`,
+      },
+    })),
+  ],
+  options: {
+    doNotFollow: { path: 'node_modules' },
+    tsPreCompilationDeps: true,
+    tsConfig: { fileName: 'tsconfig.json' },
+  },
+};
