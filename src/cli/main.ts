@@ -14,6 +14,9 @@ const COMMANDS: Record<string, () => Promise<{ command: Command }>> = {
   report: () => import('./commands/report.js'),
   number: () => import('./commands/number.js'),
   simulate: () => import('./commands/simulate.js'),
+  ship: () => import('./commands/ship.js'),
+  collect: () => import('./commands/collect.js'),
+  export: () => import('./commands/export.js'),
 };
 
 async function help(io: CommandIo): Promise<void> {

@@ -144,6 +144,25 @@ const hostPort: Check = (v) =>
     ? ok(v)
     : bad('HOST:PORT with a literal address ([::1]:8080 for IPv6)');
 
+/** A NATS server URL: nats:// or tls://, a host (name or literal) and an optional port. */
+const NATS_URL_RE = /^(?:nats|tls):\/\/(?:\[[0-9a-fA-F:.]+\]|[A-Za-z0-9.-]{1,253})(?::\d{1,5})?$/;
+const natsServers: Check = (v) => {
+  if (!Array.isArray(v) || v.length > 32) return bad('a list of at most 32 NATS server URLs');
+  for (const u of v)
+    if (typeof u !== 'string' || !NATS_URL_RE.test(u))
+      return bad('NATS server URLs such as nats://10.0.0.5:4222 or tls://nats.example.net:4222');
+  return ok([...(v as string[])]);
+};
+/** A NATS subject prefix: dot-separated tokens, no wildcards. */
+const subjectPrefix: Check = (v) =>
+  typeof v === 'string' && /^[A-Za-z0-9_-]{1,64}(?:\.[A-Za-z0-9_-]{1,64}){0,7}$/.test(v)
+    ? ok(v)
+    : bad('dot-separated tokens of A-Z a-z 0-9 _ - (no wildcards)');
+const streamName: Check = (v) =>
+  typeof v === 'string' && /^[A-Za-z0-9_-]{1,64}$/.test(v)
+    ? ok(v)
+    : bad('1-64 characters of A-Z a-z 0-9 _ -');
+
 const MIB = 1024 * 1024;
 
 /** Every key, in the order of docs/config.md. */
@@ -358,6 +377,158 @@ export const CONFIG_KEYS: readonly KeySpec[] = [
     env: 'yaml',
     check: positive,
     doc: 'Pending INVITE retransmissions (and persona dialogs/nonces) kept at once; the oldest is dropped first.',
+  },
+  {
+    key: 'ship.servers',
+    type: 'list of URLs',
+    default: [],
+    env: 'list',
+    check: natsServers,
+    doc: 'NATS servers to ship events to (`nats://HOST:PORT`, `tls://HOST:PORT`); empty: no shipping. `sipsnare ship` and `sipsnare collect` read the connection keys below too.',
+  },
+  {
+    key: 'ship.stream',
+    type: 'string',
+    default: 'SIPSNARE',
+    env: 'text',
+    check: streamName,
+    doc: 'JetStream stream of the events; created when missing (subjects `<ship.subject_prefix>.>`, file storage).',
+  },
+  {
+    key: 'ship.subject_prefix',
+    type: 'string',
+    default: 'sipsnare.events',
+    env: 'text',
+    check: subjectPrefix,
+    doc: 'Events are published on `<prefix>.<sensor_id>`; the collector takes the sensor from the subject.',
+  },
+  {
+    key: 'ship.replicas',
+    type: 'integer',
+    default: 1,
+    env: 'yaml',
+    check: intIn(1, 5, 'an integer from 1 to 5'),
+    doc: 'Replicas of the stream when sipsnare creates it (3 on a 3-node cluster).',
+  },
+  {
+    key: 'ship.user',
+    type: 'string or null',
+    default: null,
+    env: 'yaml',
+    check: nullableText,
+    doc: 'User name for NATS user/password authentication.',
+  },
+  {
+    key: 'ship.password',
+    type: 'string or null',
+    default: null,
+    env: 'yaml',
+    check: nullableText,
+    doc: 'Password for NATS user/password authentication (prefer SIPSNARE_SHIP_PASSWORD to the file).',
+  },
+  {
+    key: 'ship.token',
+    type: 'string or null',
+    default: null,
+    env: 'yaml',
+    check: nullableText,
+    doc: 'NATS authentication token.',
+  },
+  {
+    key: 'ship.nkey_seed_file',
+    type: 'path or null',
+    default: null,
+    env: 'yaml',
+    check: nullableText,
+    doc: "File holding the NKey seed (`SU...`) of this sensor's NATS user.",
+  },
+  {
+    key: 'ship.creds_file',
+    type: 'path or null',
+    default: null,
+    env: 'yaml',
+    check: nullableText,
+    doc: 'NATS credentials file (JWT and NKey seed, decentralised authentication).',
+  },
+  {
+    key: 'ship.tls.ca_file',
+    type: 'path or null',
+    default: null,
+    env: 'yaml',
+    check: nullableText,
+    doc: "CA certificate (PEM) that signed the NATS servers' certificates; set: TLS is required.",
+  },
+  {
+    key: 'ship.tls.cert_file',
+    type: 'path or null',
+    default: null,
+    env: 'yaml',
+    check: nullableText,
+    doc: 'Client certificate (PEM), when the servers verify clients.',
+  },
+  {
+    key: 'ship.tls.key_file',
+    type: 'path or null',
+    default: null,
+    env: 'yaml',
+    check: nullableText,
+    doc: 'Key of the client certificate (PEM).',
+  },
+  {
+    key: 'ship.position_file',
+    type: 'path or null',
+    default: null,
+    env: 'yaml',
+    check: nullableText,
+    doc: 'Where the shipper keeps the position acknowledged by the broker; null: `.ship-position.json` in the event directory.',
+  },
+  {
+    key: 'ship.max_in_flight',
+    type: 'integer',
+    default: 2000,
+    env: 'yaml',
+    check: intIn(1, 100000, 'an integer from 1 to 100000'),
+    doc: 'Events published and not yet acknowledged at once.',
+  },
+  {
+    key: 'ship.warn_backlog_bytes',
+    type: 'integer',
+    default: 1024 * MIB,
+    env: 'yaml',
+    check: positive,
+    doc: 'Bytes of event files not yet shipped beyond which the shipper logs an error (once per crossing). sipsnare never deletes event files; whoever rotates them out should check this.',
+  },
+  {
+    key: 'collect.durable',
+    type: 'string',
+    default: 'sipsnare-collector',
+    env: 'text',
+    check: streamName,
+    doc: '`sipsnare collect`: name of its durable JetStream consumer (acknowledged position survives restarts).',
+  },
+  {
+    key: 'collect.batch_events',
+    type: 'integer',
+    default: 10000,
+    env: 'yaml',
+    check: intIn(1, 1000000, 'an integer from 1 to 1000000'),
+    doc: '`sipsnare collect`: events written to the store in one commit at most.',
+  },
+  {
+    key: 'collect.batch_ms',
+    type: 'integer',
+    default: 500,
+    env: 'yaml',
+    check: intIn(10, 60000, 'an integer from 10 to 60000'),
+    doc: '`sipsnare collect`: longest wait (ms) before a partial batch is committed.',
+  },
+  {
+    key: 'collect.rejected_file',
+    type: 'path or null',
+    default: null,
+    env: 'yaml',
+    check: nullableText,
+    doc: '`sipsnare collect`: JSON-lines file where rejected messages are kept (sensor, reason, payload); null: `<store>.rejected.jsonl`.',
   },
   {
     key: 'store.db',

@@ -63,6 +63,39 @@ export interface EventsConfig {
   readonly rotate_bytes: number;
 }
 
+/** Shipping events to NATS JetStream (and the connection `collect` uses too). */
+export interface ShipConfig {
+  /** NATS server URLs; empty: no shipping. */
+  readonly servers: readonly string[];
+  readonly stream: string;
+  /** Events go to `<subject_prefix>.<sensor_id>`. */
+  readonly subject_prefix: string;
+  readonly replicas: number;
+  readonly user: string | null;
+  readonly password: string | null;
+  readonly token: string | null;
+  readonly nkey_seed_file: string | null;
+  readonly creds_file: string | null;
+  readonly tls: {
+    readonly ca_file: string | null;
+    readonly cert_file: string | null;
+    readonly key_file: string | null;
+  };
+  /** null: `.ship-position.json` in the event directory. */
+  readonly position_file: string | null;
+  readonly max_in_flight: number;
+  readonly warn_backlog_bytes: number;
+}
+
+/** `sipsnare collect`. */
+export interface CollectConfig {
+  readonly durable: string;
+  readonly batch_events: number;
+  readonly batch_ms: number;
+  /** null: `<store>.rejected.jsonl`. */
+  readonly rejected_file: string | null;
+}
+
 export interface SensorConfig {
   readonly sensor_id: string;
   /** Listener URLs: udp://HOST:PORT, tcp://HOST:PORT, tls://HOST:PORT (IPv6 hosts in brackets). */
@@ -78,6 +111,8 @@ export interface SensorConfig {
   };
   readonly credentials: CredentialsConfig;
   readonly limits: LimitsConfig;
+  readonly ship: ShipConfig;
+  readonly collect: CollectConfig;
   /** Embedded store the sensor writes into (batched); null: JSON lines only. */
   readonly store: { readonly db: string | null };
   /** Dashboard and API (`sipsnare run`); loopback unless told otherwise. */

@@ -233,10 +233,16 @@ export function emptyEvent(): SnareEvent {
 }
 
 /**
+ * Longest string any field may hold (characters). A sensor never records a
+ * longer one (a message is at most 65,535 bytes); a longer one is forged.
+ */
+export const MAX_FIELD_CHARS = 65_536;
+
+/**
  * Checks an unknown value (a parsed JSON line from any sensor) against the
  * schema. Returns the typed event (the same object, absent fields set to
  * null) or a message naming the first bad field. Unknown keys are rejected
- * so a typo cannot hide data.
+ * so a typo cannot hide data; strings longer than MAX_FIELD_CHARS too.
  */
 export function validateEvent(
   value: unknown,
@@ -272,11 +278,16 @@ export function validateEvent(
         break;
       case 'string':
         if (typeof v !== 'string') return { ok: false, error: `field "${name}" must be a string` };
+        if (v.length > MAX_FIELD_CHARS)
+          return {
+            ok: false,
+            error: `field "${name}" is longer than ${MAX_FIELD_CHARS} characters`,
+          };
         if (spec.values && !spec.values.includes(v))
           return { ok: false, error: `field "${name}" has an unknown value` };
         break;
       case 'timestamp':
-        if (typeof v !== 'string' || Number.isNaN(Date.parse(v)))
+        if (typeof v !== 'string' || v.length > 64 || Number.isNaN(Date.parse(v)))
           return { ok: false, error: `field "${name}" must be an ISO 8601 time` };
         break;
     }

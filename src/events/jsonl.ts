@@ -37,6 +37,24 @@ export function eventFileName(day: string, index: number): string {
 
 const FILE_RE = /^events-(\d{4}-\d{2}-\d{2})(?:\.(\d+))?\.jsonl$/;
 
+/** The day and rotation index of an event file name; null for any other name. */
+export function parseEventFileName(name: string): { day: string; index: number } | null {
+  const m = FILE_RE.exec(name);
+  if (m?.[1] === undefined) return null;
+  return { day: m[1], index: Number(m[2] ?? 0) };
+}
+
+/** The event files of `dir` in the order they were written (day, then rotation index). */
+export function listEventFiles(dir: string): string[] {
+  const files: { name: string; day: string; index: number }[] = [];
+  for (const name of readdirSync(dir)) {
+    const p = parseEventFileName(name);
+    if (p) files.push({ name, ...p });
+  }
+  files.sort((a, b) => (a.day === b.day ? a.index - b.index : a.day < b.day ? -1 : 1));
+  return files.map((f) => f.name);
+}
+
 export interface JsonlSinkOptions {
   readonly dir: string;
   readonly rotateBytes: number;

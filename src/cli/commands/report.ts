@@ -4,10 +4,13 @@
  * store, as text, JSON, CSV, HTML or Graphviz DOT. Reads the store
  * read-only; writes only to stdout or the `--out` path.
  */
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
-import { buildReport } from '../../analysis/build.js';
+import { buildReport, type ReportOptions } from '../../analysis/build.js';
+import { decodeReport, encodeOptions, REPORT_PATH } from '../../analysis/remote.js';
+import { openParquetArchive } from '../../archive/parquet.js';
+import type { Report } from '../../analysis/types.js';
 import { isIsoDate, type ReportFilter } from '../../analysis/filter.js';
 import { openStoreReadOnly } from '../../store/open-read-only.js';
 import { PHASE_DEFAULTS } from '../../analysis/phases.js';
@@ -25,9 +28,13 @@ import type { Command } from '../command.js';
 const FORMATS = ['text', 'json', 'csv', 'html', 'dot'] as const;
 type Format = (typeof FORMATS)[number];
 
-const usage = `usage: sipsnare report --db FILE [options]
+const usage = `usage: sipsnare report (--db FILE | --db DIR | --url URL) [options]
 
   --db FILE               store to read (opened read-only)
+  --db DIR                a Parquet archive written by \`sipsnare export parquet\`
+  --url URL               ask the process that writes a store (\`collect --http\`),
+                          e.g. http://127.0.0.1:8090; same output as --db on that
+                          store; SIPSNARE_HTTP_TOKEN is sent as its bearer token
   --format F              text (default) | json | csv | html | dot
   --out PATH              write to PATH instead of stdout; with csv, a PATH not
                           ending in .csv is a directory with one file per section
@@ -61,6 +68,57 @@ function dateOption(name: string, value: string | undefined): string | undefined
   return value;
 }
 
+/** Builds the report over a store file or a Parquet archive directory. */
+async function localReport(path: string, opts: ReportOptions): Promise<Report> {
+  let isDir = false;
+  try {
+    isDir = statSync(path).isDirectory();
+  } catch {
+    // missing: openStoreReadOnly says so
+  }
+  const store = isDir ? await openParquetArchive(path) : await openStoreReadOnly(path);
+  try {
+    return await buildReport(store.db, opts);
+  } finally {
+    store.close();
+  }
+}
+
+/** Asks the process that writes a store to build the report over it (analysis/remote.ts). */
+async function remoteReport(url: string, opts: ReportOptions): Promise<Report> {
+  let target: URL;
+  try {
+    target = new URL(REPORT_PATH, url);
+  } catch {
+    throw new UsageError(`--url wants http://HOST:PORT, got "${url}"`);
+  }
+  if (target.protocol !== 'http:' && target.protocol !== 'https:')
+    throw new UsageError(`--url wants http://HOST:PORT, got "${url}"`);
+  const token = process.env['SIPSNARE_HTTP_TOKEN'];
+  let res: Response;
+  try {
+    res = await fetch(target, {
+      method: 'POST',
+      headers: {
+        'content-type': 'application/json',
+        ...(token ? { authorization: `Bearer ${token}` } : {}),
+      },
+      body: encodeOptions(opts),
+    });
+  } catch (err) {
+    throw new SnareError('SNARE_ERR_IO', `cannot reach ${target.origin}: ${String(err)}`, {
+      cause: err,
+    });
+  }
+  const body = await res.text();
+  if (!res.ok)
+    throw new SnareError(
+      'SNARE_ERR_IO',
+      `${target.origin} answered ${res.status}: ${body.slice(0, 200)}`,
+    );
+  return decodeReport(body);
+}
+
 export const command: Command = {
   name: 'report',
   summary: 'tables, charts and link graphs of the attacks in a store',
@@ -73,6 +131,7 @@ export const command: Command = {
         allowPositionals: false,
         options: {
           db: { type: 'string' },
+          url: { type: 'string' },
           format: { type: 'string', default: 'text' },
           out: { type: 'string' },
           from: { type: 'string' },
@@ -94,7 +153,8 @@ export const command: Command = {
       throw new UsageError(err instanceof Error ? err.message : String(err));
     }
     const v = parsed.values;
-    if (v.db === undefined) throw new UsageError('--db is required');
+    if ((v.db === undefined) === (v.url === undefined))
+      throw new UsageError('give --db or --url (one of them)');
     const format = v.format as Format;
     if (!FORMATS.includes(format)) throw new UsageError(`unknown --format "${v.format}"`);
     const from = dateOption('from', v.from);
@@ -152,20 +212,16 @@ export const command: Command = {
         });
       }
     }
-    const store = await openStoreReadOnly(v.db);
-    let report;
-    try {
-      report = await buildReport(store.db, {
-        filter,
-        top,
-        phases,
-        rogue,
-        ...(v.graph !== undefined ? { graphIps: v.graph } : {}),
-        ...(labels !== undefined ? { labels } : {}),
-      });
-    } finally {
-      store.close();
-    }
+    const opts: ReportOptions = {
+      filter,
+      top,
+      phases,
+      rogue,
+      ...(v.graph !== undefined ? { graphIps: v.graph } : {}),
+      ...(labels !== undefined ? { labels } : {}),
+    };
+    const report =
+      v.url !== undefined ? await remoteReport(v.url, opts) : await localReport(v.db ?? '', opts);
     const out = v.out;
     if (format === 'csv' && out !== undefined && !out.toLowerCase().endsWith('.csv')) {
       mkdirSync(out, { recursive: true });

@@ -13,6 +13,7 @@ import type { EventSink } from '../../events/sink.js';
 import { createLogger, type Logger } from '../../log.js';
 import { storeSinks } from '../../runtime/store-sinks.js';
 import { startConfiguredSensor } from '../../sensor/index.js';
+import { Shipper } from '../../ship/shipper.js';
 import type { Command, CommandIo } from '../command.js';
 
 const USAGE = `usage: sipsnare sensor [--config FILE] [--listen URL]... [--events DIR] [--sensor-id ID]
@@ -74,6 +75,31 @@ function waitForStop(signal: AbortSignal): Promise<void> {
   });
 }
 
+/** How long a stopping sensor waits for the broker to acknowledge its last lines. */
+const SHIP_DRAIN_MS = 2000;
+
+/**
+ * The shipper of the sensor's event files, when `ship.servers` is set. It
+ * reads the files the sensor writes, in the same process but never in the
+ * way of the SIP side: the sensor does not wait for it, and a broker that
+ * is down only grows the backlog of files.
+ */
+function startShipper(config: SensorConfig, log: Logger): Shipper | null {
+  if (config.ship.servers.length === 0) return null;
+  if (config.events.jsonl === null) {
+    log.error('ship.servers is set but events.jsonl is null: nothing to ship from');
+    return null;
+  }
+  const shipper = new Shipper({
+    dir: config.events.jsonl,
+    sensorId: config.sensor_id,
+    cfg: config.ship,
+    log,
+  });
+  shipper.start();
+  return shipper;
+}
+
 /**
  * Runs a sensor with `extraSinks` until the stop signal; shared by `sensor`
  * and `run`. Returns the exit code.
@@ -100,9 +126,16 @@ export async function runSensorUntilStopped(
     },
     'sensor started',
   );
+  const shipper = startShipper(config, log);
   await waitForStop(io.stopSignal);
   log.info('stopping: flushing events');
   await running.stop();
+  if (shipper !== null) {
+    // The last lines are on disk now: give the broker a moment for them, then stop.
+    await shipper.drained(SHIP_DRAIN_MS);
+    await shipper.stop();
+    log.info({ ...shipper.stats }, 'shipper stopped');
+  }
   log.info({ events: Object.fromEntries(running.sensor.counts) }, 'sensor stopped');
   return 0;
 }

@@ -1,0 +1,249 @@
+/**
+ * @module
+ * The collector: a durable JetStream consumer (pulled with `consume()`) that
+ * checks every message against the event schema (collect/validate.ts),
+ * keeps the rejected ones aside (collect/rejects.ts), writes the rest into
+ * the central store in batches (collect/central-store.ts) and acknowledges a
+ * message only after its batch is committed: at-least-once delivery,
+ * exactly-once rows by event_id.
+ *
+ * A commit that fails (a full disk...) is retried every RETRY_MS with the
+ * same batch, unacknowledged, while no more messages are taken; it is
+ * logged once when it starts failing and once when it works again.
+ * stop() ends after the batch in progress and commits what was already
+ * received, so a restart finds nothing waiting for its acknowledgement.
+ *
+ * Must never let one message stop the collector, and never hold more than
+ * the consumer's max_ack_pending messages.
+ */
+import {
+  AckPolicy,
+  DeliverPolicy,
+  jetstream,
+  jetstreamManager,
+  type ConsumerMessages,
+  type JsMsg,
+} from '@nats-io/jetstream';
+import type { NatsConnection } from '@nats-io/transport-node';
+import type { CollectConfig, ShipConfig } from '../config/types.js';
+import type { SnareEvent } from '../events/catalog.js';
+import type { Logger } from '../log.js';
+import { connectNats, ensureStream, streamSubjects } from '../nats/connect.js';
+import type { CentralStore } from './central-store.js';
+import { RejectLog, type Rejected } from './rejects.js';
+import { checkMessage, sensorOfSubject } from './validate.js';
+
+/** Wait between commit attempts while the store fails. */
+export const RETRY_MS = 2000;
+/** Unified INVITEs are rebuilt at most this often while INVITEs arrive. */
+export const CALLS_EVERY_MS = 10_000;
+/** Messages delivered and not yet acknowledged, at most (per collector). */
+export const MAX_ACK_PENDING = 50_000;
+/** How long JetStream waits for an ack before delivering again. */
+export const ACK_WAIT_MS = 60_000;
+
+export interface CollectorOptions {
+  readonly servers: readonly string[];
+  readonly ship: ShipConfig;
+  readonly collect: CollectConfig;
+  readonly store: CentralStore;
+  readonly rejectedFile: string;
+  readonly log: Logger;
+  /** Hears of each committed batch (the bench measures lag with it). */
+  readonly onCommit?: (events: readonly SnareEvent[], committedAt: number) => void;
+}
+
+export interface CollectorStats {
+  readonly stored: number;
+  readonly duplicates: number;
+  readonly rejected: number;
+  readonly rejected_by: Record<string, number>;
+  readonly batches: number;
+  /** True while commits fail (nothing is acknowledged meanwhile). */
+  readonly failing: boolean;
+}
+
+const sleep = (ms: number): Promise<void> =>
+  new Promise((r) => {
+    setTimeout(r, ms).unref();
+  });
+
+export class Collector {
+  private nc: NatsConnection | null = null;
+  private messages: ConsumerMessages | null = null;
+  private held: JsMsg[] = [];
+  private firstHeldAt = 0;
+  private stopping = false;
+  private failing = false;
+  private loop: Promise<void> | null = null;
+  private wake: (() => void) | null = null;
+  private readonly rejects: RejectLog;
+  private stored = 0;
+  private duplicates = 0;
+  private batches = 0;
+  private lastCalls = 0;
+
+  constructor(private readonly opts: CollectorOptions) {
+    this.rejects = new RejectLog(opts.rejectedFile, opts.log);
+  }
+
+  get stats(): CollectorStats {
+    return {
+      stored: this.stored,
+      duplicates: this.duplicates,
+      rejected: this.rejects.total,
+      rejected_by: Object.fromEntries(this.rejects.counts),
+      batches: this.batches,
+      failing: this.failing,
+    };
+  }
+
+  /** Opens the store, connects (waiting for a server), binds the durable consumer and starts. */
+  async start(): Promise<void> {
+    const { ship, collect, log } = this.opts;
+    await this.opts.store.ready();
+    const nc = await connectNats(this.opts.servers, ship, 'sipsnare-collect');
+    this.nc = nc;
+    if (!(await ensureStream(nc, ship)))
+      log.warn({ stream: ship.stream }, 'cannot look the events stream up or create it');
+    const jsm = await jetstreamManager(nc);
+    try {
+      await jsm.consumers.info(ship.stream, collect.durable);
+    } catch {
+      await jsm.consumers.add(ship.stream, {
+        durable_name: collect.durable,
+        ack_policy: AckPolicy.Explicit,
+        deliver_policy: DeliverPolicy.All,
+        filter_subject: streamSubjects(ship),
+        max_ack_pending: MAX_ACK_PENDING,
+        ack_wait: ACK_WAIT_MS * 1_000_000,
+      });
+    }
+    await this.consume();
+    log.info(
+      { servers: this.opts.servers, stream: ship.stream, durable: collect.durable },
+      'collector consuming',
+    );
+    this.loop = this.run().catch((err: unknown) => {
+      log.error({ err }, 'collector stopped by an internal error');
+    });
+  }
+
+  /** Stops taking messages, commits the batch in progress and what was received, closes. */
+  async stop(): Promise<void> {
+    this.stopping = true;
+    this.messages?.stop();
+    this.wake?.();
+    await this.loop;
+    if (this.nc !== null) await this.nc.drain().catch(() => undefined);
+  }
+
+  private async consume(): Promise<void> {
+    const { ship, collect } = this.opts;
+    const js = jetstream(this.nc as NatsConnection);
+    const consumer = await js.consumers.get(ship.stream, collect.durable);
+    this.messages = await consumer.consume({
+      max_messages: Math.min(MAX_ACK_PENDING, Math.max(1000, collect.batch_events * 2)),
+      callback: (m) => {
+        if (this.held.length === 0) this.firstHeldAt = Date.now();
+        this.held.push(m);
+        if (this.held.length >= collect.batch_events) this.wake?.();
+      },
+    });
+  }
+
+  private async run(): Promise<void> {
+    const { collect } = this.opts;
+    for (;;) {
+      const due =
+        this.held.length >= collect.batch_events ||
+        (this.held.length > 0 && Date.now() - this.firstHeldAt >= collect.batch_ms);
+      if (due || (this.stopping && this.held.length > 0)) {
+        const batch = this.held.splice(0, collect.batch_events);
+        this.firstHeldAt = Date.now();
+        await this.process(batch);
+        continue;
+      }
+      if (this.stopping) break;
+      await this.maybeRebuildCalls();
+      await new Promise<void>((resolve) => {
+        const t = setTimeout(resolve, Math.min(collect.batch_ms, 100));
+        this.wake = () => {
+          clearTimeout(t);
+          resolve();
+        };
+      });
+      this.wake = null;
+    }
+    await this.opts.store.close();
+  }
+
+  /** Checks, stores and acknowledges one batch; retries the commit until it works. */
+  private async process(batch: readonly JsMsg[]): Promise<void> {
+    const prefix = this.opts.ship.subject_prefix;
+    const events: SnareEvent[] = [];
+    const rejected: Rejected[] = [];
+    for (const m of batch) {
+      const c = checkMessage(m.subject, m.data, prefix);
+      if (c.ok) events.push(c.event);
+      else
+        rejected.push({
+          sensor: sensorOfSubject(m.subject, prefix),
+          reason: c.reason,
+          seq: m.seq,
+          payload: m.data,
+        });
+    }
+    for (let attempt = 0; ; attempt++) {
+      try {
+        const r = events.length > 0 ? await this.opts.store.commit(events) : null;
+        await this.rejects.keep(rejected);
+        const at = Date.now();
+        for (const m of batch) m.ack();
+        this.batches++;
+        if (r) {
+          this.stored += r.added;
+          this.duplicates += r.duplicates;
+        }
+        this.opts.onCommit?.(events, at);
+        if (this.failing) {
+          this.failing = false;
+          this.opts.log.info({ attempts: attempt + 1 }, 'store commits again: acknowledging');
+          if (!this.stopping) await this.consume();
+        }
+        return;
+      } catch (err) {
+        if (this.stopping) {
+          // Asked to stop while the store fails: leave the batch unacknowledged for the next run.
+          this.opts.log.error(
+            { err: String(err), events: events.length },
+            'stopping with an uncommitted batch: not acknowledged, JetStream delivers it again',
+          );
+          this.held.length = 0;
+          return;
+        }
+        if (!this.failing) {
+          this.failing = true;
+          this.opts.log.error(
+            { err: String(err), events: events.length },
+            'cannot commit to the store (disk full?): not acknowledging, taking no more messages, retrying',
+          );
+          this.messages?.stop();
+        }
+        // Tell JetStream the batch is still being worked on, so it is not delivered twice meanwhile.
+        if (attempt % 10 === 9) for (const m of batch) m.working();
+        await sleep(RETRY_MS);
+      }
+    }
+  }
+
+  private async maybeRebuildCalls(): Promise<void> {
+    if (Date.now() - this.lastCalls < CALLS_EVERY_MS) return;
+    this.lastCalls = Date.now();
+    try {
+      await this.opts.store.refreshCalls();
+    } catch (err) {
+      this.opts.log.error({ err: String(err) }, 'cannot rebuild the unified INVITEs');
+    }
+  }
+}
