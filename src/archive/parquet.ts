@@ -16,9 +16,8 @@
 import { existsSync, mkdirSync, readdirSync, rmSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { DuckDBInstance, type DuckDBConnection } from '@duckdb/node-api';
-import { queryable } from '../analysis/db.js';
-import type { OpenStore } from '../analysis/open.js';
-import { nextDay } from '../analysis/filter.js';
+import { queryable } from '../store/queryable.js';
+import type { OpenStore } from '../store/open-read-only.js';
 import { SnareError } from '../errors.js';
 import { migrate } from '../store/store.js';
 
@@ -38,6 +37,13 @@ function sqlPath(path: string): string {
       `unsupported characters in path ${JSON.stringify(path)}`,
     );
   return abs;
+}
+
+/** The day after a `YYYY-MM-DD` date. */
+function nextDay(date: string): string {
+  const d = new Date(`${date}T00:00:00Z`);
+  d.setUTCDate(d.getUTCDate() + 1);
+  return d.toISOString().slice(0, 10);
 }
 
 /** Range condition on `col` with $1/$2 (epoch ms, end exclusive). */

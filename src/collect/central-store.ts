@@ -12,7 +12,7 @@
  * offer it again (the collector does not acknowledge it, so JetStream
  * delivers it again).
  */
-import { queryable, type Queryable } from '../analysis/db.js';
+import { queryable, type Queryable } from '../store/queryable.js';
 import type { SnareEvent } from '../events/catalog.js';
 import { rebuildCalls } from '../store/calls.js';
 import type { Enricher } from '../store/enricher.js';
