@@ -155,3 +155,55 @@ export const INTERNATIONAL_RULES: readonly InternationalRule[] = [
   // Cuba.
   { digits: '119', id: '119', weight: 15, note: 'international prefix 119 (Cuba)' },
 ];
+
+/**
+ * Carrier-access codes dialled before an international prefix: in the
+ * NANP, `101` + a four-digit carrier identification code (`1010288` is
+ * AT&T) selects a long-distance carrier for one call, so `1010288` `011`
+ * `44...` is a full international call. Tried like outside-line digits.
+ */
+export interface CarrierAccessRule {
+  readonly pattern: RegExp;
+  readonly penalty: number;
+  readonly note: string;
+}
+
+export const CARRIER_ACCESS_RULES: readonly CarrierAccessRule[] = [
+  { pattern: /^101\d{4}/, penalty: 10, note: 'carrier access code 101XXXX (NANP)' },
+];
+
+/**
+ * International exit codes the tail search looks for after unknown digits
+ * (ITU-T E.164 Supplement: national dialling plans). '00NN' is 00 + any two
+ * digits (the `001x`, `00xx` carrier forms); longer codes come first so that
+ * explanations name the most specific one.
+ */
+export const EXIT_CODES: readonly string[] = [
+  '0011',
+  '00NN',
+  '011',
+  '810',
+  '000',
+  '001',
+  '002',
+  '005',
+  '006',
+  '007',
+  '008',
+  '009',
+  '010',
+  '012',
+  '013',
+  '014',
+  '018',
+  '019',
+  '119',
+  '00',
+];
+
+/**
+ * Most unknown digits the tail search accepts before an exit code: junk,
+ * dial-out digits and service codes seen in real logs are two to five
+ * digits, a carrier-access code with its outside line up to eight.
+ */
+export const MAX_TAIL_JUNK_DIGITS = 8;

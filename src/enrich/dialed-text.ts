@@ -62,6 +62,7 @@ export function cleanDialed(input: string): CleanDialed {
       masked = true;
     } else if (c === '+') {
       if (plusAt < 0) plusAt = digits.length;
+      else if (plusAt === digits.length) notes.push('repeated + read as one');
       else junk = true;
     } else if (c === ' ' || c === '-' || c === '.' || c === '(' || c === ')' || c === '/') {
       /* visual separator */

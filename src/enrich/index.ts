@@ -13,9 +13,11 @@ export {
   resolveBurst,
   resolveDialed,
   DIALED_KINDS,
+  NUMBER_METHODS,
   type Candidate,
   type DialedKind,
   type DialedResolution,
+  type NumberMethod,
   type NumberOptions,
 } from './phone-number.js';
 export {

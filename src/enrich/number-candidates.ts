@@ -12,8 +12,15 @@ import {
   type CountryCode,
 } from 'libphonenumber-js/max';
 import { BoundedCache } from './bounded-cache.js';
-import { BRAZIL_CARRIERS, INTERNATIONAL_RULES, OUTSIDE_LINE_RULES } from './dial-prefixes.js';
+import {
+  BRAZIL_CARRIERS,
+  CARRIER_ACCESS_RULES,
+  INTERNATIONAL_RULES,
+  OUTSIDE_LINE_RULES,
+  type OutsideLineRule,
+} from './dial-prefixes.js';
 import type { CleanDialed } from './dialed-text.js';
+import { tailReadings } from './tail-search.js';
 
 /**
  * Every calling code the metadata knows (geographic and non-geographic).
@@ -95,6 +102,18 @@ export class CandidateGenerator {
     }
   }
 
+  /**
+   * The tail search's readings (unknown digits + exit code + number): kept
+   * apart from `generate`'s, since only a burst or the store can confirm them.
+   */
+  tail(clean: CleanDialed, trace?: TriedReading[]): Candidate[] {
+    return tailReadings(
+      clean.plusAt >= 0 ? '' : clean.digits,
+      (rest) => this.validate(rest),
+      trace,
+    );
+  }
+
   private readings(clean: CleanDialed, possibleOnly: boolean): Candidate[] {
     const byNumber = new Map<string, Candidate>();
     const add = (c: Candidate | null): void => {
@@ -110,10 +129,9 @@ export class CandidateGenerator {
       add(this.candidate(digits.slice(plusAt), before, 12, rule, possibleOnly));
       if (byNumber.size > 0) return [...byNumber.values()];
     }
-    for (const outside of OUTSIDE_LINE_RULES) {
-      if (!digits.startsWith(outside.digits)) continue;
+    for (const outside of outsideLines(digits)) {
       const after = digits.slice(outside.digits.length);
-      const outsideNote = outside.digits === '' ? '' : `outside line ${outside.digits} + `;
+      const outsideNote = outside.digits === '' ? '' : `${outside.note} + `;
       for (const rule of INTERNATIONAL_RULES) {
         if (rule.digits === '+') continue;
         let intl = rule.digits;
@@ -171,7 +189,8 @@ export class CandidateGenerator {
     return facts === null ? null : { ...facts, prefix, score, rule };
   }
 
-  private validate(rest: string): NumberFacts | null {
+  /** Validates `rest` as country code + number (memoised). */
+  validate(rest: string): NumberFacts | null {
     if (!hasCallingCode(rest)) return null;
     const hit = this.validated.get(rest);
     if (hit !== undefined) return hit;
@@ -202,6 +221,16 @@ export class CandidateGenerator {
     this.validated.set(rest, out);
     return out;
   }
+}
+
+/** The outside-line rules `digits` opens with, then any carrier-access code it opens with. */
+function outsideLines(digits: string): OutsideLineRule[] {
+  const out = OUTSIDE_LINE_RULES.filter((o) => digits.startsWith(o.digits));
+  for (const cac of CARRIER_ACCESS_RULES) {
+    const m = cac.pattern.exec(digits);
+    if (m !== null) out.push({ digits: m[0], penalty: cac.penalty, note: cac.note });
+  }
+  return out;
 }
 
 /** A masked number whose country code exists and whose length is possible there. */

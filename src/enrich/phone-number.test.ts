@@ -146,11 +146,17 @@ describe('resolveBurst', () => {
         ['+972598285108', 'IL', '9011'],
       ],
     );
-    // Only a short unknown prefix, only a number the burst holds, never an extension.
+    // Any unknown prefix (carrier and service codes can be long), but only a number the
+    // burst resolves to, never an extension.
     const apart = resolveBurst(['00972598285108', '1234567972598285108', '100442037690237', '105']);
     assert.deepEqual(
-      apart.map((r) => r.kind),
-      ['external', 'invalid', 'invalid', 'extension'],
+      apart.map((r) => [r.kind, r.method]),
+      [
+        ['external', 'alone'],
+        ['external', 'burst'],
+        ['invalid', null],
+        ['extension', null],
+      ],
     );
   });
 

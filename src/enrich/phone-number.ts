@@ -10,40 +10,21 @@
 import type { CountryCode } from 'libphonenumber-js/max';
 import { BoundedCache } from './bounded-cache.js';
 import { MAX_DIALED_DIGITS, MAX_EXTENSION_DIGITS } from './dial-prefixes.js';
-import { cleanDialed, type CleanDialed } from './dialed-text.js';
+import { cleanDialed } from './dialed-text.js';
 import { CandidateGenerator, type Candidate, type TriedReading } from './number-candidates.js';
+import { external, resolveAnalyses, type Analysis } from './burst-evidence.js';
+import type { DialedKind, DialedResolution } from './resolution.js';
 
 export type { Candidate, TriedReading } from './number-candidates.js';
 
-export const DIALED_KINDS = ['external', 'extension', 'invalid'] as const;
-export type DialedKind = (typeof DIALED_KINDS)[number];
-
-/** How one dialed string resolves. */
-export interface DialedResolution {
-  readonly kind: DialedKind;
-  /** `+` and digits; masked digits stay as 'X' (unverifiable, see docs/enrichment.md). */
-  readonly e164: string | null;
-  /** ISO region, or the calling code ('800') for non-geographic numbers. */
-  readonly cc: string | null;
-  /** libphonenumber type (MOBILE, FIXED_LINE, TOLL_FREE, ...), UNKNOWN when it gives none. */
-  readonly type: string | null;
-  /** The digits stripped in front of the country code ('0014', '9011', ''); null if none applies. */
-  readonly prefix: string | null;
-  /** Human explanation, step by step. */
-  readonly steps: readonly string[];
-}
+export { DIALED_KINDS, NUMBER_METHODS } from './resolution.js';
+export type { DialedKind, DialedResolution, NumberMethod } from './resolution.js';
 
 export interface NumberOptions {
   /** ISO region of the dialling PBX: also try strings as national numbers there. */
   readonly region?: string;
   /** Configured extensions: dialling one is an internal call. */
   readonly extensions?: readonly string[];
-}
-
-interface Analysis {
-  readonly clean: CleanDialed;
-  readonly alone: DialedResolution;
-  readonly candidates: readonly Candidate[];
 }
 
 /** A resolver with its own bounded caches; keep one per import or per sensor. */
@@ -70,11 +51,12 @@ export class NumberResolver {
   explain(dialed: string): {
     resolution: DialedResolution;
     candidates: readonly Candidate[];
+    tail: readonly Candidate[];
     tried: readonly TriedReading[];
   } {
     const tried: TriedReading[] = [];
     const a = this.analyseUncached(typeof dialed === 'string' ? dialed : '', tried);
-    return { resolution: a.alone, candidates: a.candidates, tried };
+    return { resolution: a.alone, candidates: a.candidates, tail: a.tail, tried };
   }
 
   /** Every valid reading of one string, best prior first (for `sipsnare number`). */
@@ -89,33 +71,7 @@ export class NumberResolver {
    */
   resolveBurst(dialed: readonly string[]): DialedResolution[] {
     const analyses = dialed.map((d) => this.analyse(d));
-    const support = new Map<string, number>();
-    for (const a of analyses) {
-      for (const e164 of new Set(a.candidates.map((c) => c.e164))) {
-        support.set(e164, (support.get(e164) ?? 0) + 1);
-      }
-    }
-    // The burst's readings by number, made when a string needs them.
-    let known: Map<string, Candidate> | null = null;
-    return analyses.map((a) => {
-      if (a.alone.kind === 'invalid' && analyses.length > 1) {
-        known ??= new Map(analyses.flatMap((b) => b.candidates.map((c) => [c.e164, c] as const)));
-        return adoptTail(a, known, support) ?? a.alone;
-      }
-      if (a.candidates.length < 2 || analyses.length < 2) return a.alone;
-      let best = a.candidates[0];
-      let bestSupport = best === undefined ? 0 : (support.get(best.e164) ?? 0);
-      for (const c of a.candidates) {
-        const s = support.get(c.e164) ?? 0;
-        if (s > bestSupport) {
-          best = c;
-          bestSupport = s;
-        }
-      }
-      if (best === undefined || best.e164 === a.alone.e164) return a.alone;
-      const why = `burst: ${best.e164} is shared by ${bestSupport} of ${analyses.length} strings, more than ${a.alone.e164 ?? '-'}; choosing it`;
-      return { ...external(best), steps: [...a.alone.steps, why] };
-    });
+    return resolveAnalyses(analyses, (rest) => this.generator.validate(rest));
   }
 
   private analyse(dialed: string): Analysis {
@@ -134,10 +90,19 @@ export class NumberResolver {
         ? `${clean.digits.slice(0, clean.plusAt)}+${clean.digits.slice(clean.plusAt)}`
         : clean.digits;
     const steps = [`cleaned ${JSON.stringify(dialed.slice(0, 64))} -> "${shown}"`, ...clean.notes];
-    const verdict = (kind: DialedKind, why: string): Analysis => ({
+    const verdict = (kind: DialedKind, why: string, tail: Candidate[] = []): Analysis => ({
       clean,
       candidates: [],
-      alone: { kind, e164: null, cc: null, type: null, prefix: null, steps: [...steps, why] },
+      tail,
+      alone: {
+        kind,
+        e164: null,
+        cc: null,
+        type: null,
+        prefix: null,
+        method: null,
+        steps: [...steps, why],
+      },
     });
     if (clean.featureCode) return verdict('extension', 'starts with * or #: a PBX feature code');
     if (this.extensions.has(dialed) || this.extensions.has(clean.digits)) {
@@ -161,45 +126,22 @@ export class NumberResolver {
         steps.push('masked and no valid reading: accepting possible lengths');
     }
     const best = candidates[0];
-    if (best === undefined) return verdict('invalid', 'no prefix reading gives a valid number');
+    if (best === undefined) {
+      const tail = this.generator.tail(clean, trace);
+      for (const t of tail) {
+        steps.push(`${t.rule} -> ${t.e164} (${t.type}, ${t.cc}): possible, unconfirmed`);
+      }
+      const why =
+        tail.length === 0
+          ? 'no prefix reading gives a valid number'
+          : 'no prefix reading gives a valid number; a tail-search reading needs its burst or other sources to confirm it';
+      return verdict('invalid', why, tail);
+    }
     const others = candidates.slice(1).map((c) => `${c.e164} (${c.rule}, score ${c.score})`);
     steps.push(`prefix "${best.prefix}" (${best.rule}) -> ${best.e164}: ${best.type}, ${best.cc}`);
     if (others.length > 0) steps.push(`other valid readings: ${others.join(', ')}`);
-    return { clean, candidates, alone: { ...external(best), steps } };
+    return { clean, candidates, tail: [], alone: { ...external(best, 'alone'), steps } };
   }
-}
-
-/** Longest run of unknown digits in front of a number that a burst may explain. */
-export const MAX_UNKNOWN_PREFIX_DIGITS = 6;
-
-/**
- * A string no prefix rule explains (a routing prefix of some provider,
- * `100` + 00972...) that ends with a number other strings of its burst
- * resolve to: that number, the leading digits taken as an unknown prefix.
- * The most supported number wins, then the longest (the shortest prefix).
- */
-function adoptTail(
-  a: Analysis,
-  known: ReadonlyMap<string, Candidate>,
-  support: ReadonlyMap<string, number>,
-): DialedResolution | null {
-  if (a.clean.junk) return null;
-  const digits = a.clean.digits;
-  let best: Candidate | undefined;
-  let bestSupport = 0;
-  for (let extra = 1; extra <= MAX_UNKNOWN_PREFIX_DIGITS && extra < digits.length; extra++) {
-    const c = known.get(`+${digits.slice(extra)}`);
-    const n = c === undefined ? 0 : (support.get(c.e164) ?? 0);
-    if (c !== undefined && n > bestSupport) [best, bestSupport] = [c, n];
-  }
-  if (best === undefined) return null;
-  const prefix = digits.slice(0, digits.length - (best.e164.length - 1));
-  const why = `burst: ends with ${best.e164}, which ${bestSupport} other string(s) of the burst resolve to; "${prefix}" taken as an unknown prefix`;
-  return { ...external(best), prefix, steps: [...a.alone.steps, why] };
-}
-
-function external(c: Candidate): Omit<DialedResolution, 'steps'> {
-  return { kind: 'external', e164: c.e164, cc: c.cc, type: c.type, prefix: c.prefix };
 }
 
 const defaultResolver = new NumberResolver();

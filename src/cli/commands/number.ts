@@ -27,7 +27,7 @@ const MAX_STRINGS = 200;
 
 function summary(r: DialedResolution): string {
   if (r.kind !== 'external') return r.kind;
-  return `${r.e164 ?? '?'}  ${r.cc ?? '?'}  ${r.type ?? '?'}  (prefix "${r.prefix ?? ''}")`;
+  return `${r.e164 ?? '?'}  ${r.cc ?? '?'}  ${r.type ?? '?'}  (prefix "${r.prefix ?? ''}", found ${r.method ?? '?'})`;
 }
 
 /** Writes and waits until the stream has taken the text (pipes to `head` and files alike). */
@@ -110,6 +110,9 @@ export const command: Command = {
         const changed =
           alone !== undefined && alone.e164 !== r.e164 ? '   <- changed by the burst' : '';
         lines.push(`  ${JSON.stringify(positionals[i])} -> ${summary(r)}${changed}`);
+        if (alone !== undefined && alone.e164 !== r.e164) {
+          for (const step of r.steps.slice(alone.steps.length)) lines.push(`      ${step}`);
+        }
       });
       const distinct = new Set(burst.map((r) => r.e164).filter((n) => n !== null));
       lines.push(`  distinct numbers: ${String(distinct.size)}`);
