@@ -14,8 +14,7 @@
  * Pure; never throws on attacker input.
  */
 import type { CleanDialed } from './dialed-text.js';
-import type { Candidate, NumberFacts } from './number-candidates.js';
-import type { DialedResolution } from './resolution.js';
+import type { Candidate, DialedResolution, NumberFacts } from './resolution.js';
 
 /** What the resolver knows about one string before the burst is looked at. */
 export interface Analysis {

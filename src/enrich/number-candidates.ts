@@ -20,6 +20,7 @@ import {
   type OutsideLineRule,
 } from './dial-prefixes.js';
 import type { CleanDialed } from './dialed-text.js';
+import type { Candidate, NumberFacts, TriedReading } from './resolution.js';
 import { tailReadings } from './tail-search.js';
 
 /**
@@ -49,33 +50,7 @@ function hasCallingCode(rest: string): boolean {
   );
 }
 
-/** What libphonenumber says about a number. */
-export interface NumberFacts {
-  /** `+` and digits; masked digits stay 'X'. */
-  readonly e164: string;
-  /** ISO region, or the calling code ('800') for non-geographic numbers. */
-  readonly cc: string;
-  readonly type: string;
-}
-
-/** One valid reading of a dialed string. */
-export interface Candidate extends NumberFacts {
-  /** Digits stripped in front of the country code. */
-  readonly prefix: string;
-  /** Prior plausibility of the prefix combination (higher is likelier). */
-  readonly score: number;
-  /** Which rules produced it, for humans. */
-  readonly rule: string;
-}
-
-/** One reading tried, valid or not: what `sipsnare number` shows. */
-export interface TriedReading {
-  readonly prefix: string;
-  readonly rule: string;
-  /** The digits read as country code + number (or as a national number). */
-  readonly rest: string;
-  readonly result: NumberFacts | null;
-}
+export type { Candidate, NumberFacts, TriedReading } from './resolution.js';
 
 /** Substitutes tried for masked digits: any valid one proves the shape. */
 const MASK_SUBSTITUTES = ['5', '0', '1', '2', '7', '9'];

@@ -2,8 +2,36 @@
  * @module enrich/resolution
  * What resolving a dialed string gives: its kind, the E.164 number with
  * country and type, and how the number was found (the confidence the
- * report shows). Types only.
+ * report shows), and the readings behind it. Types only.
  */
+
+/** What libphonenumber says about a number. */
+export interface NumberFacts {
+  /** `+` and digits; masked digits stay 'X'. */
+  readonly e164: string;
+  /** ISO region, or the calling code ('800') for non-geographic numbers. */
+  readonly cc: string;
+  readonly type: string;
+}
+
+/** One valid reading of a dialed string. */
+export interface Candidate extends NumberFacts {
+  /** Digits stripped in front of the country code. */
+  readonly prefix: string;
+  /** Prior plausibility of the prefix combination (higher is likelier). */
+  readonly score: number;
+  /** Which rules produced it, for humans. */
+  readonly rule: string;
+}
+
+/** One reading tried, valid or not: what `sipsnare number` shows. */
+export interface TriedReading {
+  readonly prefix: string;
+  readonly rule: string;
+  /** The digits read as country code + number (or as a national number). */
+  readonly rest: string;
+  readonly result: NumberFacts | null;
+}
 
 export const DIALED_KINDS = ['external', 'extension', 'invalid'] as const;
 export type DialedKind = (typeof DIALED_KINDS)[number];

@@ -10,7 +10,7 @@
  * supports it (see phone-number.ts and burst-evidence.ts). Pure.
  */
 import { EXIT_CODES, MAX_TAIL_JUNK_DIGITS } from './dial-prefixes.js';
-import type { Candidate, NumberFacts, TriedReading } from './number-candidates.js';
+import type { Candidate, NumberFacts, TriedReading } from './resolution.js';
 
 /** Validates `rest` as country code + number (memoised by the caller). */
 export type Validate = (rest: string) => NumberFacts | null;
