@@ -61,8 +61,12 @@ export async function startCollector(
       { stdio: ['ignore', 'ignore', 'pipe'], env: { ...process.env, SIPSNARE_LOG_LEVEL: 'info' } },
     );
     child = c;
-    c.stderr?.on('data', (d: Buffer) => (err += d.toString()));
-    exited = new Promise((resolve) => c.once('exit', (code) => resolve(code)));
+    c.stderr.on('data', (d: Buffer) => (err += d.toString()));
+    exited = new Promise((resolve) =>
+      c.once('exit', (code) => {
+        resolve(code);
+      }),
+    );
     const t0 = Date.now();
     while (!err.includes('answering reports')) {
       if (c.exitCode !== null || Date.now() - t0 > 30000) {
@@ -73,7 +77,7 @@ export async function startCollector(
     }
   };
   const end = async (signal: NodeJS.Signals): Promise<number | null> => {
-    const c = child as ChildProcess | null;
+    const c = child;
     if (c === null || c.exitCode !== null || c.signalCode !== null) return c?.exitCode ?? null;
     c.kill(signal);
     const killer = setTimeout(() => c.kill('SIGKILL'), 20000);
@@ -123,7 +127,11 @@ export async function sendInvites(
   tag: string,
 ): Promise<void> {
   const sock = createSocket('udp4');
-  await new Promise<void>((r) => sock.bind(0, '127.0.0.1', () => r()));
+  await new Promise<void>((r) =>
+    sock.bind(0, '127.0.0.1', () => {
+      r();
+    }),
+  );
   const local = sock.address().port;
   for (const [i, n] of numbers.entries()) {
     const msg =
@@ -132,12 +140,19 @@ export async function sendInvites(
       `Max-Forwards: 70\r\nFrom: "100" <sip:100@127.0.0.1>;tag=${tag}${i}\r\n` +
       `To: <sip:${n}@127.0.0.1>\r\nCall-ID: ${tag}-${i}@scanner\r\nCSeq: 1 INVITE\r\n` +
       `Contact: <sip:100@127.0.0.1:${local}>\r\nUser-Agent: friendly-scanner\r\nContent-Length: 0\r\n\r\n`;
-    await new Promise<void>((resolve, reject) =>
-      sock.send(msg, port, '127.0.0.1', (e) => (e ? reject(e) : resolve())),
-    );
+    await new Promise<void>((resolve, reject) => {
+      sock.send(msg, port, '127.0.0.1', (e) => {
+        if (e) reject(e);
+        else resolve();
+      });
+    });
   }
   await new Promise((r) => setTimeout(r, 200));
-  await new Promise<void>((r) => sock.close(() => r()));
+  await new Promise<void>((r) =>
+    sock.close(() => {
+      r();
+    }),
+  );
 }
 
 export { freePort };
