@@ -12,10 +12,12 @@
  * lines are dropped and counted, and `onError` hears of it once per
  * stretch of drops. A failed write keeps what it did not write and resumes
  * there, before any newer line, at the next flush or after RETRY_MS: no
- * line is split across files, written twice or reordered. A disk that
+ * line is split across files, written twice or reordered. A file that does
+ * not end in a newline when opened (a line torn by an earlier stop) gets
+ * one first, and is counted. A disk that
  * keeps failing is reported once, until a write succeeds again.
  */
-import { close, open, write } from 'node:fs';
+import { close, fstat, open, read, write } from 'node:fs';
 
 /** Wait before writing again after a failed write. */
 export const RETRY_MS = 1000;
@@ -29,6 +31,12 @@ export interface FileAppenderOptions {
   readonly maxPendingBytes: number;
   /** Hears of a failed write or of lines dropped; the appender keeps going. */
   readonly onError?: (err: unknown) => void;
+  /**
+   * Hears of a file found not ending in a newline when opened (a line torn
+   * by an earlier stop, a full disk or a crash): the appender ends that line
+   * before its own, so the torn line stays one line (invalid, and counted).
+   */
+  readonly onTornLine?: (path: string) => void;
 }
 
 /** Lines waiting or being written: their bytes, and runs of consecutive lines of one file. */
@@ -66,6 +74,39 @@ function openAppend(path: string): Promise<number> {
   });
 }
 
+/**
+ * Whether the file open for appending on `fd` (at `path`) ends in a newline:
+ * true when empty or not a regular file (a FIFO, a device). Its last byte is
+ * read through a second, read-only descriptor (the appending one cannot read).
+ */
+function endsWithNewline(fd: number, path: string): Promise<boolean> {
+  return new Promise((resolve, reject) => {
+    fstat(fd, (err, st) => {
+      if (err) {
+        reject(err);
+        return;
+      }
+      if (!st.isFile() || st.size === 0) {
+        resolve(true);
+        return;
+      }
+      open(path, 'r', (oerr, rfd) => {
+        if (oerr) {
+          reject(oerr);
+          return;
+        }
+        const one = Buffer.alloc(1);
+        read(rfd, one, 0, 1, st.size - 1, (rerr) => {
+          close(rfd, () => {
+            if (rerr) reject(rerr);
+            else resolve(one[0] === 0x0a);
+          });
+        });
+      });
+    });
+  });
+}
+
 function closeQuietly(fd: number): Promise<void> {
   return new Promise((resolve) => {
     close(fd, () => {
@@ -95,6 +136,8 @@ export class FileAppender {
   private failing = false;
   /** Lines dropped because too much was pending. */
   dropped = 0;
+  /** Files found ending inside a line when opened (each got its newline). */
+  tornLines = 0;
 
   constructor(private readonly opts: FileAppenderOptions) {}
 
@@ -231,8 +274,21 @@ export class FileAppender {
     if (this.fd !== null && this.fdPath === path) return this.fd;
     if (this.fd !== null) await closeQuietly(this.fd);
     this.fd = null;
-    this.fd = await openAppend(path);
+    const fd = await openAppend(path);
+    try {
+      if (!(await endsWithNewline(fd, path))) {
+        // A torn last line: end it, so the next line starts on its own.
+        const nl = Buffer.from('\n');
+        await writeAsync(fd, nl, 0, 1);
+        this.tornLines++;
+        this.opts.onTornLine?.(path);
+      }
+    } catch (err) {
+      await closeQuietly(fd);
+      throw err;
+    }
+    this.fd = fd;
     this.fdPath = path;
-    return this.fd;
+    return fd;
   }
 }

@@ -101,4 +101,29 @@ describe('JsonlSink', () => {
       3,
     );
   });
+
+  it('ends a torn last line before appending after it, and counts it', async () => {
+    // What a stop on a full disk leaves: a line cut short, no newline.
+    const path = join(dir, 'events-2026-03-01.jsonl');
+    const torn = eventLine(ev(0)).slice(0, 40);
+    writeFileSync(path, eventLine(ev(9)) + torn);
+    const sink = new JsonlSink({ dir, rotateBytes: 1 << 20 });
+    sink.write(ev(1));
+    sink.write(ev(2));
+    await sink.close();
+    const lines = readFileSync(path, 'utf8').split('\n');
+    assert.deepEqual(lines, [
+      eventLine(ev(9)).trimEnd(),
+      torn,
+      ...[1, 2].map((i) => eventLine(ev(i)).trimEnd()),
+      '',
+    ]);
+    assert.equal(sink.tornLines, 1);
+    // A file that ends whole is left as it is.
+    const again = new JsonlSink({ dir, rotateBytes: 1 << 20 });
+    again.write(ev(3));
+    await again.close();
+    assert.equal(again.tornLines, 0);
+    assert.equal(readFileSync(path, 'utf8').split('\n').length, 6);
+  });
 });

@@ -95,6 +95,11 @@ export class JsonlSink implements EventSink {
     return this.out.dropped;
   }
 
+  /** Files found ending inside a line (torn by an earlier stop), each ended with a newline. */
+  get tornLines(): number {
+    return this.out.tornLines;
+  }
+
   write(event: SnareEvent): void {
     const line = eventLine(event);
     const bytes = Buffer.byteLength(line);
