@@ -53,6 +53,14 @@ export class FanoutSink implements EventSink {
     await this.each((s) => s.flush());
   }
 
+  /** Waits for the sinks that write files (see EventSink.written). */
+  async written(): Promise<void> {
+    const waits: Promise<void>[] = [];
+    for (const s of this.sinks) if (s.written) waits.push(s.written());
+    if (waits.length === 1) await waits[0];
+    else if (waits.length > 1) await Promise.allSettled(waits);
+  }
+
   async close(): Promise<void> {
     await this.each((s) => s.close());
   }

@@ -208,6 +208,14 @@ export class FileAppender {
     }
   }
 
+  /**
+   * Like flush(), but resolves at once while writes fail (they are retried
+   * every RETRY_MS; this does not start one more).
+   */
+  settled(): Promise<void> {
+    return this.failing ? Promise.resolve() : this.flush();
+  }
+
   /** Flushes, then closes the file; later appends are ignored. */
   async close(): Promise<void> {
     await this.flush();

@@ -111,6 +111,10 @@ export class JsonlSink implements EventSink {
     return this.out.flush();
   }
 
+  written(): Promise<void> {
+    return this.out.settled();
+  }
+
   close(): Promise<void> {
     return this.out.close();
   }

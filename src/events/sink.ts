@@ -10,7 +10,17 @@ export interface EventSink {
   readonly name: string;
   /** Takes the event; may buffer. Must not throw for a well-formed event. */
   write(event: SnareEvent): void;
-  /** Writes out what is buffered; resolves once it is durable. */
+  /**
+   * Writes out what is buffered; resolves once it is in the operating
+   * system (written, not necessarily fsynced) or, for the store, committed.
+   */
   flush(): Promise<void>;
+  /**
+   * File sinks only: resolves once every event taken before the call is
+   * written to its file (write(2) returned; not fsynced), or as soon as the
+   * file's writes fail (the lines stay queued; lost ones are counted). The
+   * sensor holds a message's replies until then.
+   */
+  written?(): Promise<void>;
   close(): Promise<void>;
 }

@@ -21,6 +21,7 @@ import {
 } from './limits.js';
 import { DeferredTasks } from './deferred.js';
 import type { OutboundMessage, Persona, PersonaResult } from './persona/types.js';
+import { ReplyGate } from './reply-gate.js';
 import { Retransmitter } from './retransmit.js';
 import { ensureSelfSignedCert } from './tls-cert.js';
 import { parseListenUrl, type ListenAddress } from '../config/listen-url.js';
@@ -73,6 +74,12 @@ const STATUS_RE = /^SIP\/2\.0 (\d{3}) /;
 /** Where replies to a message go. */
 type ReplyTarget = Pick<InboundMessage, 'transport' | 'srcIp' | 'srcPort' | 'reply'>;
 
+/** Replies held until their event is written, with where they go. */
+interface HeldReplies {
+  readonly to: ReplyTarget;
+  readonly replies: readonly OutboundMessage[];
+}
+
 /** The status code of the last reply, when the persona did not say. */
 function lastStatus(result: PersonaResult): number | null {
   const last = result.replies[result.replies.length - 1];
@@ -88,6 +95,7 @@ export class Sensor {
   private readonly connections: ConnectionLimiter;
   private readonly retransmitter: Retransmitter;
   private readonly deferred: DeferredTasks;
+  private readonly gate: ReplyGate<HeldReplies>;
   private readonly log: Logger;
   private reportTimer: NodeJS.Timeout | null = null;
   private stopped = false;
@@ -105,6 +113,18 @@ export class Sensor {
     this.connections = new ConnectionLimiter(l.tcp_max_connections, l.tcp_max_per_source);
     this.retransmitter = new Retransmitter({ maxEntries: l.max_dialogs });
     this.deferred = new DeferredTasks(l.max_dialogs);
+    const sink = opts.sink;
+    this.gate = new ReplyGate<HeldReplies>(
+      sink.written ? () => sink.written?.() ?? Promise.resolve() : () => Promise.resolve(),
+      (h) => {
+        this.send(h.to, h.replies);
+      },
+    );
+  }
+
+  /** Replies dropped because too many waited for their events' write (a stalled disk). */
+  get repliesDropped(): number {
+    return this.gate.dropped;
   }
 
   /** Binds every configured listener and starts answering. Throws SnareError-free Node errors on bind failure after closing what was bound. */
@@ -138,6 +158,8 @@ export class Sensor {
     if (this.stopped) return;
     this.stopped = true;
     if (this.reportTimer) clearInterval(this.reportTimer);
+    // Held replies go out before their listeners close.
+    await this.gate.close();
     await Promise.all(this.listeners.map((l) => l.close()));
     this.retransmitter.close();
     this.deferred.close();
@@ -237,7 +259,8 @@ export class Sensor {
     if (result.replies.length > 0) {
       const withheld = this.budget(msg, result);
       if (withheld === null) {
-        this.send(msg, result.replies);
+        // Sent once the event below is written (reply-gate.ts).
+        this.gate.after({ to: msg, replies: result.replies });
         response = result.fields.response ?? lastStatus(result);
         const later = result.later;
         if (later) {
@@ -282,7 +305,7 @@ export class Sensor {
   private sendLater(msg: ReplyTarget, replies: readonly OutboundMessage[]): void {
     if (this.stopped || replies.length === 0) return;
     const withheld = this.limiter.take(msg.srcIp, performance.now());
-    if (withheld === null) this.send(msg, replies);
+    if (withheld === null) this.gate.after({ to: msg, replies });
     else this.limiter.recordDrop(msg.srcIp, withheld);
   }
 
