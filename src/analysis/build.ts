@@ -16,6 +16,7 @@ import {
 } from './queries/destinations.js';
 import { querySourceGraphs } from './queries/graph.js';
 import { queryPhases } from './queries/phases.js';
+import { queryNetwork } from './queries/network.js';
 import { queryCallerSpread } from './queries/rogue.js';
 import { querySourceCountries, queryTopSources } from './queries/sources.js';
 import { querySummary } from './queries/summary.js';
@@ -49,6 +50,7 @@ export const SECTIONS = [
   'graph',
   'phases',
   'credentials',
+  'network',
 ] as const;
 export type SectionName = (typeof SECTIONS)[number];
 
@@ -101,6 +103,7 @@ export async function buildReport(db: Queryable, opts: ReportOptions): Promise<R
     return analysePhases(activity, daily, thresholds, top);
   });
   const credentials = await timed(t, 'credentials', () => queryCredentials(db, filter, top));
+  const network = await timed(t, 'network', () => queryNetwork(db, filter, top));
   return {
     meta: {
       generated_at: (opts.now ?? (() => new Date()))().toISOString(),
@@ -122,5 +125,6 @@ export async function buildReport(db: Queryable, opts: ReportOptions): Promise<R
     graph,
     phases,
     credentials,
+    network,
   };
 }

@@ -219,6 +219,40 @@ export interface ReportMeta {
   shares: 'fractions 0..1';
 }
 
+/** The network view: per sensor, and what crossed several sensors. */
+export interface NetworkSection {
+  sensors: {
+    sensor: string;
+    events: number;
+    sources: number;
+    first_ts: string | null;
+    last_ts: string | null;
+  }[];
+  /** Sources seen by more than one sensor (all of them; `sweeps` lists the top ones). */
+  multi_sensor_sources: number;
+  sweeps: {
+    ip: string;
+    sensors: number;
+    events: number;
+    first_ts: string | null;
+    last_ts: string | null;
+    /** From its first event at the first sensor to its first at the last sensor it reached. */
+    span_seconds: number;
+    /** span_seconds / (sensors - 1): how fast it moved from one sensor to the next. */
+    seconds_per_sensor: number;
+  }[];
+  /** Unified INVITEs whose INVITEs reached more than one sensor. */
+  multi_sensor_calls: number;
+  calls: {
+    ip: string;
+    number: string;
+    sensors: number;
+    invites: number;
+    first_ts: string | null;
+    last_ts: string | null;
+  }[];
+}
+
 export interface Report {
   meta: ReportMeta;
   summary: Summary;
@@ -234,4 +268,5 @@ export interface Report {
   graph: SourceGraph[];
   phases: PhaseSection;
   credentials: CredentialSection;
+  network: NetworkSection;
 }

@@ -262,6 +262,48 @@ export function reportTables(r: Report, top: number): Table[] {
         c.passwords.join(' '),
       ]),
     },
+    ...networkTables(r),
   ];
   return tables;
+}
+
+/** The network view: per sensor, sweeps across sensors, calls that reached several. */
+function networkTables(r: Report): Table[] {
+  const n = r.network;
+  return [
+    {
+      id: 'sensors',
+      title: 'Sensors',
+      columns: [t('sensor'), i('events'), i('sources'), t('first seen'), t('last seen')],
+      rows: n.sensors.map((x) => [x.sensor, x.events, x.sources, x.first_ts, x.last_ts]),
+    },
+    {
+      id: 'sweeps',
+      title: 'Sources seen by several sensors',
+      note: `${n.multi_sensor_sources} sources reached more than one sensor; seconds per sensor = time from its first sensor to its last one, divided by the moves.`,
+      columns: [
+        t('ip'),
+        i('sensors'),
+        i('events'),
+        t('first seen'),
+        t('last seen'),
+        f('seconds per sensor'),
+      ],
+      rows: n.sweeps.map((x) => [
+        x.ip,
+        x.sensors,
+        x.events,
+        x.first_ts,
+        x.last_ts,
+        x.seconds_per_sensor,
+      ]),
+    },
+    {
+      id: 'multi_sensor_calls',
+      title: 'Calls whose INVITEs reached several sensors',
+      note: `${n.multi_sensor_calls} unified INVITEs reached more than one sensor.`,
+      columns: [t('ip'), t('number'), i('sensors'), i('INVITEs'), t('first'), t('last')],
+      rows: n.calls.map((x) => [x.ip, x.number, x.sensors, x.invites, x.first_ts, x.last_ts]),
+    },
+  ];
 }

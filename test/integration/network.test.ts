@@ -40,13 +40,13 @@ interface Summary {
   unified_invites: number;
   unique_ips: number;
 }
-interface NetworkSensor {
-  sensor: string;
-  events: number;
-}
 interface Rep {
   summary: Summary;
-  network?: { sensors: NetworkSensor[] };
+  network: {
+    sensors: { sensor: string; events: number }[];
+    sweeps: { ip: string; sensors: number }[];
+    calls: { number: string; sensors: number }[];
+  };
 }
 const reportOf = (text: string): Rep => JSON.parse(text) as Rep;
 
@@ -144,6 +144,19 @@ describe('a network of three sensors and one collector', { skip }, () => {
       `unified INVITEs: ${live.summary.unified_invites}`,
     );
 
+    // The network view: each sensor's events; the scanner swept all three; one call reached all three.
+    assert.deepEqual(
+      live.network.sensors.map((x) => [x.sensor, x.events]).sort(),
+      sensors.map((_s, i) => [`hp0${i + 1}`, lines[i]]).sort(),
+    );
+    assert.deepEqual(
+      live.network.sweeps.map((x) => [x.ip, x.sensors]),
+      [['127.0.0.1', 3]],
+    );
+    assert.ok(
+      live.network.calls.some((c) => c.number === '+972599123456' && c.sensors === 3),
+      JSON.stringify(live.network.calls),
+    );
     // The live answer is the stored one.
     const liveText = cli('report', '--url', collector.url);
     assert.equal(await collector.stop(), 0);
