@@ -4,13 +4,16 @@
  * and ASN + AS name (@ip-location-db/asn), offline, IPv4 and IPv6. Users can
  * point at newer files of the same "-num" CSV layout. IPv6 tables load on the
  * first IPv6 lookup, since most honeypot traffic is IPv4. Lookups never throw:
- * masked or invalid addresses (`210.184.X.Y`) give all-null answers.
+ * masked or invalid addresses (`210.184.X.Y`) and addresses of the IANA
+ * special-purpose registries (private, shared, documentation...) give
+ * all-null answers.
  */
 import { statSync } from 'node:fs';
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { parseIp } from './ip-address.js';
+import { isSpecialPurpose } from './special-ranges.js';
 import {
   find4,
   parseRanges4Bytes,
@@ -163,7 +166,7 @@ export async function loadIpLookup(opts: IpLookupOptions = {}): Promise<IpLookup
     dataDate,
     lookup(ip: string): IpInfo {
       const parsed = parseIp(ip);
-      if (parsed === null) return NONE;
+      if (parsed === null || isSpecialPurpose(parsed)) return NONE;
       if (parsed.family === 4) {
         return info(at(cc4, find4(cc4, parsed.v4)), at(asn4, find4(asn4, parsed.v4)));
       }
