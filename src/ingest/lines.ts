@@ -9,7 +9,7 @@
  *
  * Must never hold more than one chunk plus one bounded line in memory.
  */
-import { isAscii } from 'node:buffer';
+import { isAscii, isUtf8 } from 'node:buffer';
 import type { FileInfo } from './source.js';
 import { readChunks } from './source.js';
 
@@ -52,12 +52,25 @@ export interface LineOptions {
 }
 
 /**
- * UTF-8 text of a chunk. Pure ASCII (the usual log) is read as latin1,
+ * Text of a chunk of whole lines: UTF-8, and Latin-1 for a line that is
+ * not valid UTF-8 (as docs/events.md says). Pure ASCII (the usual log) is read as latin1,
  * which gives the same string an order of magnitude faster than the UTF-8
  * decoder (200 MB: 40 ms against 620 ms).
  */
 function decode(bytes: Buffer): string {
-  return isAscii(bytes) ? bytes.toString('latin1') : bytes.toString('utf8');
+  if (isAscii(bytes)) return bytes.toString('latin1');
+  if (isUtf8(bytes)) return bytes.toString('utf8');
+  // Some line is not UTF-8: that line is read as Latin-1 (no byte lost to U+FFFD), the others as UTF-8.
+  const parts: string[] = [];
+  let s = 0;
+  for (;;) {
+    const e = bytes.indexOf(10, s);
+    const line = bytes.subarray(s, e < 0 ? bytes.length : e);
+    parts.push(line.toString(isUtf8(line) ? 'utf8' : 'latin1'));
+    if (e < 0) break;
+    s = e + 1;
+  }
+  return parts.join('\n');
 }
 
 /** Reads the file from `offset` (whose line number is `firstLine - 1`) to the end. */

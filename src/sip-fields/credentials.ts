@@ -11,6 +11,7 @@
 import type { GuessSource } from '../events/catalog.js';
 import { digestFromHa1, md5Hex, type DigestCredentials } from '../sip/digest.js';
 import { LruMap } from '../lru-map.js';
+import { textOf } from '../sip/parse.js';
 
 /** Words tried per digest at most: a flood of digests must not become a CPU sink. */
 export const MAX_WORDLIST_WORDS = 1000;
@@ -38,8 +39,8 @@ export function decodeSipviciousTag(tag: string): { user: string; password: stri
   const colon = creds.indexOf(':');
   if (colon <= 0) return null;
   return {
-    user: Buffer.from(creds.slice(0, colon), 'latin1').toString('utf8'),
-    password: Buffer.from(creds.slice(colon + 1), 'latin1').toString('utf8'),
+    user: textOf(creds.slice(0, colon)),
+    password: textOf(creds.slice(colon + 1)),
   };
 }
 

@@ -9,6 +9,7 @@
  * Header text is decoded as latin1 (one char per byte), so that echoing a
  * header back writes the very bytes received; use `textOf` for human text.
  */
+import { isUtf8 } from 'node:buffer';
 import { canonicalName } from './headers.js';
 import type { SipHeader, SipMessage } from './message.js';
 
@@ -57,11 +58,17 @@ export const DEFAULT_MAX_HEADERS = 256;
 const TOKEN_RE = /^[A-Za-z0-9\-.!%*_+`'~]+$/;
 const VERSION_RE = /^SIP\/(\d+)\.(\d+)$/i;
 
-/** Human text of a latin1-decoded header value: re-read its bytes as UTF-8. */
+/**
+ * Human text of a latin1-decoded header value: its bytes re-read as UTF-8
+ * when they are valid UTF-8, else kept as Latin-1 (one character per byte),
+ * so that no byte is lost to U+FFFD and `Buffer.from(text, 'latin1')` gives
+ * the bytes back.
+ */
 export function textOf(latin1: string): string {
   // eslint-disable-next-line no-control-regex
   if (!/[^\x00-\x7f]/.test(latin1)) return latin1;
-  return Buffer.from(latin1, 'latin1').toString('utf8');
+  const bytes = Buffer.from(latin1, 'latin1');
+  return isUtf8(bytes) ? bytes.toString('utf8') : latin1;
 }
 
 /** Index just after the blank line ending the headers (CRLFCRLF or LFLF, or the mixed forms), or -1. */
