@@ -91,3 +91,30 @@ describe('digest', () => {
     assert.equal(back.response, computeDigestResponse(input));
   });
 });
+
+describe('parseDigest with empty and unseparated quoted values', () => {
+  it('an empty quoted username does not swallow the parameters behind it', () => {
+    for (const v of [
+      'Digest username="", realm="asterisk", nonce="abc", uri="sip:x", response="ff"',
+      'Digest username="",realm="asterisk",nonce="abc",uri="sip:x",response="ff"',
+      'Digest username=""realm="asterisk" nonce="abc"uri="sip:x",response=ff',
+      'Digest username=""  ,  realm=asterisk,nonce="abc", uri="sip:x", response="ff"',
+    ]) {
+      const d = parseDigest(v);
+      assert.equal(d?.username, '', v);
+      assert.equal(d.realm, 'asterisk', v);
+      assert.equal(d.nonce, 'abc', v);
+      assert.equal(d.uri, 'sip:x', v);
+      assert.equal(d.response, 'ff', v);
+    }
+  });
+
+  it('honours escapes inside quotes and stops at 32 parameters', () => {
+    const d = parseDigest('Digest username="a\\"b,c", realm="r\\\\"');
+    assert.equal(d?.username, 'a"b,c');
+    assert.equal(d.realm, 'r\\');
+    const many = Array.from({ length: 40 }, (_v, i) => `p${i}=${i}`).join(', ');
+    assert.equal(parseDigest(`Digest ${many}`)?.params.size, 32);
+    assert.equal(parseDigest('Digest username="unterminated')?.username, 'unterminated');
+  });
+});

@@ -6,7 +6,6 @@
  * A missing or malformed field yields null, never an exception.
  */
 import { createHash } from 'node:crypto';
-import { splitHeaderValues, unquote } from './headers.js';
 
 export interface DigestCredentials {
   readonly scheme: string;
@@ -24,6 +23,59 @@ export interface DigestCredentials {
   readonly params: ReadonlyMap<string, string>;
 }
 
+/** Most parameters read from one header: the rest is ignored. */
+const MAX_PARAMS = 32;
+
+/**
+ * The `name=value` parameters after the scheme. A quoted value ends at its
+ * closing quote (backslash escapes honoured), even an empty one
+ * (`username=""`) and even when no comma follows it: the next parameter
+ * starts after it, so no value can swallow the ones behind it.
+ */
+function readParams(text: string): Map<string, string> {
+  const params = new Map<string, string>();
+  const n = text.length;
+  let i = 0;
+  const skipSeparators = (): void => {
+    while (i < n && (text[i] === ',' || text[i] === ' ' || text[i] === '\t')) i++;
+  };
+  for (let count = 0; count < MAX_PARAMS; count++) {
+    skipSeparators();
+    if (i >= n) break;
+    const nameStart = i;
+    while (i < n && text[i] !== '=' && text[i] !== ',' && text[i] !== '"') i++;
+    const name = text.slice(nameStart, i).trim().toLowerCase();
+    if (text[i] !== '=') {
+      // A bare word or stray quote: skip to the next comma.
+      while (i < n && text[i] !== ',') i++;
+      continue;
+    }
+    i++; // '='
+    while (i < n && (text[i] === ' ' || text[i] === '\t')) i++;
+    let value: string;
+    if (text[i] === '"') {
+      const start = ++i;
+      let escaped = false;
+      while (i < n && text[i] !== '"') {
+        if (text[i] === '\\') {
+          escaped = true;
+          i++;
+        }
+        i++;
+      }
+      const inner = text.slice(start, Math.min(i, n));
+      value = escaped ? inner.replace(/\\(.)/gs, '$1') : inner;
+      i++; // closing quote (or the end)
+    } else {
+      const start = i;
+      while (i < n && text[i] !== ',' && text[i] !== ' ' && text[i] !== '\t') i++;
+      value = text.slice(start, i);
+    }
+    if (name !== '' && !params.has(name)) params.set(name, value);
+  }
+  return params;
+}
+
 /**
  * Parses `Digest username="100",realm="asterisk",...` (also used for
  * WWW-Authenticate). Null when there is no scheme token. Bounded: at most
@@ -33,13 +85,7 @@ export function parseDigest(value: string): DigestCredentials | null {
   const m = /^\s*([A-Za-z][A-Za-z0-9-]*)\s*(.*)$/s.exec(value);
   if (!m) return null;
   const scheme = m[1] ?? '';
-  const params = new Map<string, string>();
-  for (const part of splitHeaderValues(m[2] ?? '').slice(0, 32)) {
-    const eq = part.indexOf('=');
-    if (eq <= 0) continue;
-    const name = part.slice(0, eq).trim().toLowerCase();
-    if (!params.has(name)) params.set(name, unquote(part.slice(eq + 1).trim()));
-  }
+  const params = readParams(m[2] ?? '');
   const get = (k: string): string | null => params.get(k) ?? null;
   return {
     scheme,
