@@ -62,18 +62,18 @@ describe('loadIpLookup with user files', () => {
     // 1.0.0.0-1.0.0.255 and 2.0.0.0-2.255.255.255, deliberately unsorted.
     writeFileSync(cc4, '33554432,50331647,FR\n16777216,16777471,AU\n');
     writeFileSync(asn4, '16777216,16777471,13335,"Cloudflare, Inc."\n');
-    // 2001:db8::/32
+    // 2a00::/32 (2001:db8::/32, the documentation block, is never looked up)
     writeFileSync(
       cc6,
-      '42540766411282592856903984951653826560,42540766490510755371168322545197170687,NL\n',
+      '55827575822966466661959896531774472192,55827575902194629176224234125318422527,NL\n',
     );
     writeFileSync(asn6, '');
     const ip = await loadIpLookup({ countryV4: cc4, asnV4: asn4, countryV6: cc6, asnV6: asn6 });
     assert.deepEqual(ip.lookup('1.0.0.1'), { cc: 'AU', asn: 13335, as_name: 'Cloudflare, Inc.' });
     assert.deepEqual(ip.lookup('2.3.4.5'), { cc: 'FR', asn: null, as_name: null });
     assert.equal(ip.lookup('3.0.0.0').cc, null);
-    assert.equal(ip.lookup('2001:db8::1').cc, 'NL');
-    assert.equal(ip.lookup('2001:db9::1').cc, null);
+    assert.equal(ip.lookup('2a00::1').cc, 'NL');
+    assert.equal(ip.lookup('2a01::1').cc, null);
   });
 
   it('fails with SNARE_ERR_IO naming a missing file', async () => {
