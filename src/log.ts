@@ -3,7 +3,8 @@
  * Diagnostics logger: pino to stderr. Lifecycle and degradation messages
  * only; events never go through it (they go to the event sinks). Attacker
  * data must never be a message string or a key: nest it under a fixed key
- * (`{ peer: { ip } }`) so pino's JSON encoding escapes it.
+ * (`{ peer: { ip } }`) so pino's JSON encoding escapes it (C1 controls
+ * included, see escapeC1).
  */
 import { pino, type Logger } from 'pino';
 
@@ -26,7 +27,25 @@ export function createLogger(level?: LogLevel, dest: NodeJS.WritableStream | num
   const envLevel = process.env['SIPSNARE_LOG_LEVEL'];
   const chosen: LogLevel = level ?? (isLogLevel(envLevel) ? envLevel : 'info');
   const stream = typeof dest === 'number' ? pino.destination({ fd: dest, sync: true }) : dest;
-  return pino({ level: chosen, base: { pid: process.pid }, name: 'sipsnare' }, stream);
+  return pino(
+    {
+      level: chosen,
+      base: { pid: process.pid },
+      name: 'sipsnare',
+      hooks: { streamWrite: escapeC1 },
+    },
+    stream,
+  );
+}
+
+/**
+ * pino's JSON escapes quotes, backslashes and C0 controls, but writes C1
+ * controls (U+0080-U+009F, such as U+009B, a terminal's CSI) raw. In a
+ * JSON line they can only sit inside a string, where `\u00NN` is their
+ * valid escape: no log line carries a raw control character.
+ */
+export function escapeC1(line: string): string {
+  return line.replace(/[\u0080-\u009f]/g, (c) => `\\u00${c.charCodeAt(0).toString(16)}`);
 }
 
 /** A logger that discards everything: for tests and library use. */

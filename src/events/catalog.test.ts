@@ -35,6 +35,18 @@ describe('event catalog', () => {
     assert.deepEqual(Object.keys(v.event).sort(), [...FIELD_NAMES].sort());
     assert.equal(v.event.method, null);
   });
+  it('refuses a src_ip or dst_ip that is not an IP address', () => {
+    const ev = { ...emptyEvent(), ...REQUIRED };
+    for (const ip of ['192.0.2.1', '2001:db8::1', '::ffff:192.0.2.1', '::']) {
+      assert.equal(validateEvent({ ...ev, src_ip: ip, dst_ip: ip }).ok, true, ip);
+    }
+    for (const bad of ['\u001b[31mred\u0007', '210.184.X.Y', 'host.example', '', '1.2.3.4\u0000']) {
+      const src = validateEvent({ ...ev, src_ip: bad });
+      assert.deepEqual(src, { ok: false, error: 'field "src_ip" must be an IP address' }, bad);
+      const dst = validateEvent({ ...ev, dst_ip: bad });
+      assert.deepEqual(dst, { ok: false, error: 'field "dst_ip" must be an IP address' }, bad);
+    }
+  });
   it('an empty event has every field and only null values', () => {
     const ev = emptyEvent();
     assert.deepEqual(Object.keys(ev), FIELD_NAMES);

@@ -8,6 +8,7 @@
  * Every event carries every field; a field that does not apply is `null`.
  * A flat record keeps JSON lines, SQL columns and CSV exports identical.
  */
+import { isIP } from 'node:net';
 
 /** Event types, dotted and noun-first. */
 export const EVENT_TYPES = [
@@ -33,6 +34,8 @@ interface FieldSpec {
   readonly nullable: boolean;
   /** Allowed values of a string field, when closed. */
   readonly values?: readonly string[];
+  /** A string field that must hold an IP address (IPv4 or IPv6 text) when it comes from JSON lines. */
+  readonly ip?: true;
   /** One line for docs/events.md. */
   readonly doc: string;
 }
@@ -67,12 +70,14 @@ export const FIELDS = {
   src_ip: {
     kind: 'string',
     nullable: false,
-    doc: 'Source address as received (IPv4 or IPv6 text; imports keep masked addresses as given).',
+    ip: true,
+    doc: 'Source address as received (IPv4 or IPv6 text; the Honeynet reader keeps its masked addresses as published).',
   },
   src_port: { kind: 'int', nullable: true, doc: 'Source port; null when the input lacks it.' },
   dst_ip: {
     kind: 'string',
     nullable: true,
+    ip: true,
     doc: 'Local address the message reached; null when unknown.',
   },
   dst_port: {
@@ -285,6 +290,8 @@ export function validateEvent(
           };
         if (spec.values && !spec.values.includes(v))
           return { ok: false, error: `field "${name}" has an unknown value` };
+        if (spec.ip === true && isIP(v) === 0)
+          return { ok: false, error: `field "${name}" must be an IP address` };
         break;
       case 'timestamp':
         if (typeof v !== 'string' || v.length > 64 || Number.isNaN(Date.parse(v)))

@@ -1,8 +1,11 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import fc from 'fast-check';
-import { csvCell, dotString, escapeHtml, terminalSafe } from './escape.js';
+import { csvCell, dotString, escapeControls, escapeHtml, terminalSafe } from './escape.js';
 import { parseCsv } from './labels.js';
+
+// eslint-disable-next-line no-control-regex
+const RAW_CONTROL = /[\u0000-\u001f\u007f-\u009f]/;
 
 describe('escaping', () => {
   it('HTML: markup characters become entities', () => {
@@ -19,8 +22,9 @@ describe('escaping', () => {
     assert.equal(csvCell('+15551234'), "'+15551234");
     assert.equal(csvCell('-1+1'), "'-1+1");
     assert.equal(csvCell('@SUM(A1)'), "'@SUM(A1)");
-    assert.equal(csvCell('\tcmd'), "'\tcmd");
-    assert.equal(csvCell('\rcmd'), '"\'\rcmd"');
+    // A leading TAB or CR is escaped as text, so it cannot start a formula either.
+    assert.equal(csvCell('\tcmd'), '\\u{9}cmd');
+    assert.equal(csvCell('\rcmd'), '\\u{d}cmd');
     assert.equal(csvCell(-3), '-3');
     assert.equal(csvCell(null), '');
     assert.equal(csvCell('plain'), 'plain');
@@ -33,7 +37,11 @@ describe('escaping', () => {
         return (
           row !== undefined &&
           row.length === cells.length &&
-          row.every((c, n) => c === cells[n] || c === `'${cells[n] ?? ''}`) &&
+          row.every((c, n) => {
+            const shown = escapeControls(cells[n] ?? '');
+            return c === shown || c === `'${shown}`;
+          }) &&
+          row.every((c) => !RAW_CONTROL.test(c)) &&
           row.every((c) => !/^[=+\-@\t\r]/.test(c))
         );
       }),
@@ -41,6 +49,17 @@ describe('escaping', () => {
   });
   it('DOT: quotes and backslashes cannot end the string', () => {
     assert.equal(dotString('a"]; x -> y [label="\\'), '"a\\"]; x -> y [label=\\"\\\\"');
+  });
+  it('CSV and DOT: C0 and C1 controls are written as text, never raw', () => {
+    const hostile = '\u001b[2J\u0007\u0000x\u009b31m\u0085';
+    assert.equal(csvCell(hostile), '\\u{1b}[2J\\u{7}\\u{0}x\\u{9b}31m\\u{85}');
+    assert.equal(dotString(hostile), '"\\\\u{1b}[2J\\\\u{7}\\\\u{0}x\\\\u{9b}31m\\\\u{85}"');
+    assert.equal(dotString('a\nb'), '"a b"');
+    fc.assert(
+      fc.property(fc.string({ unit: 'binary' }), (s) => {
+        return !RAW_CONTROL.test(csvCell(s)) && !RAW_CONTROL.test(dotString(s));
+      }),
+    );
   });
   it('terminal: escape sequences and bidi overrides are shown, not obeyed', () => {
     assert.equal(terminalSafe('\u001b[2Jhi\u202e'), '\\u{1b}[2Jhi\\u{202e}');

@@ -5,14 +5,15 @@
  * has no infinity.
  */
 import type { Report } from '../analysis/types.js';
+import { escapeC1 } from '../log.js';
 
-/** Pretty-printed JSON of the report. */
+/** Pretty-printed JSON of the report; C1 controls escaped like C0 ones (`\u0085`). */
 export function renderJson(r: Report): string {
-  return (
+  return escapeC1(
     JSON.stringify(
       r,
       (_k, v: unknown) => (typeof v === 'number' && !Number.isFinite(v) ? null : v),
       2,
-    ) + '\n'
+    ) + '\n',
   );
 }
