@@ -80,23 +80,9 @@ function startWorker(init: UdpIoInit): Worker {
   });
 }
 
-export async function listenUdp(
-  addr: ListenAddress,
-  opts: UdpOptions,
-  handlers: TransportHandlers,
-): Promise<Listener> {
-  const init: UdpIoInit = {
-    family: addr.family,
-    host: addr.host,
-    port: addr.port,
-    recvBufferBytes: UDP_RECV_BUFFER_BYTES,
-    maxInflight: opts.maxInflight ?? UDP_MAX_INFLIGHT,
-    maxInflightBytes: opts.maxInflightBytes ?? UDP_MAX_INFLIGHT_BYTES,
-    maxMessageBytes: opts.maxMessageBytes,
-    excerptBytes: UDP_EXCERPT_BYTES,
-  };
-  const worker = startWorker(init);
-  const boundPort = await new Promise<number>((resolve, reject) => {
+/** Resolves with the port the I/O thread bound, or rejects when it could not bind. */
+function awaitBound(worker: Worker): Promise<number> {
+  return new Promise<number>((resolve, reject) => {
     const onMessage = (m: FromIo): void => {
       if (m.t === 'bound') {
         done();
@@ -122,36 +108,129 @@ export async function listenUdp(
     worker.on('message', onMessage);
     worker.on('error', onError);
     worker.on('exit', onExit);
-  }).catch(async (err: unknown) => {
+  });
+}
+
+/**
+ * The sensor thread's side of a bound I/O thread: hands its batches of
+ * datagrams to `onDatagram`, sends the replies to a batch back with it (and
+ * later replies on the next turn), tells the I/O thread how much work it
+ * took off its hands, and reports a failure once.
+ */
+class IoThreadLink {
+  readonly #worker: Worker;
+  readonly #out = new DatagramBatch();
+  /** Received datagrams (and their bytes) processed since the last message to the I/O thread. */
+  #processed = 0;
+  #processedBytes = 0;
+  /** A batch is being handed out: its replies wait for its end. */
+  #inBatch = false;
+  #flushScheduled = false;
+  #closing = false;
+  #failed = false;
+  readonly #opts: UdpOptions;
+  readonly #exited: Promise<void>;
+
+  constructor(
+    worker: Worker,
+    opts: UdpOptions,
+    onDatagram: (bytes: Buffer, srcIp: string, srcPort: number, size: number) => void,
+  ) {
+    this.#worker = worker;
+    this.#opts = opts;
+    worker.on('message', (m: FromIo) => {
+      if (m.t === 'batch') this.#receive(m, onDatagram);
+      else if (m.t === 'dropped') opts.onDropped?.(m.n);
+    });
+    worker.on('error', (err) => {
+      this.#fail(err);
+    });
+    this.#exited = new Promise<void>((resolve) => {
+      worker.once('exit', (code) => {
+        this.#fail(new Error(`UDP I/O thread exited with code ${code}`));
+        resolve();
+      });
+    });
+  }
+
+  /** Queues a reply; sent with the current batch's, or on the next turn. */
+  reply(ip: string, port: number, data: Buffer): void {
+    if (this.#closing) return;
+    this.#out.add(ip, port, data);
+    if (!this.#inBatch && !this.#flushScheduled) {
+      this.#flushScheduled = true;
+      setImmediate(this.#flush);
+    }
+  }
+
+  async close(): Promise<void> {
+    if (this.#closing) return this.#exited;
+    this.#flush();
+    this.#closing = true;
+    this.#post({ t: 'close' });
+    const timer = setTimeout(() => void this.#worker.terminate(), CLOSE_TIMEOUT_MS);
+    await this.#exited;
+    clearTimeout(timer);
+  }
+
+  #receive(
+    m: Extract<FromIo, { t: 'batch' }>,
+    onDatagram: (bytes: Buffer, srcIp: string, srcPort: number, size: number) => void,
+  ): void {
+    this.#inBatch = true;
+    try {
+      unpack(m, onDatagram);
+    } finally {
+      this.#inBatch = false;
+      this.#processed += m.ips.length;
+      this.#processedBytes += m.ends[m.ends.length - 1] ?? 0;
+      if (!this.#closing) this.#flush();
+    }
+  }
+
+  readonly #flush = (): void => {
+    this.#flushScheduled = false;
+    if (this.#out.count === 0 && this.#processed === 0) return;
+    const b = this.#out.take();
+    this.#post({ t: 'send', done: this.#processed, doneBytes: this.#processedBytes, ...b }, [
+      b.data,
+    ]);
+    this.#processed = 0;
+    this.#processedBytes = 0;
+  };
+
+  #post(m: ToIo, transfer?: ArrayBuffer[]): void {
+    this.#worker.postMessage(m, transfer);
+  }
+
+  #fail(err: Error): void {
+    if (this.#failed || this.#closing) return;
+    this.#failed = true;
+    this.#opts.onFailure?.(err);
+  }
+}
+
+export async function listenUdp(
+  addr: ListenAddress,
+  opts: UdpOptions,
+  handlers: TransportHandlers,
+): Promise<Listener> {
+  const worker = startWorker({
+    family: addr.family,
+    host: addr.host,
+    port: addr.port,
+    recvBufferBytes: UDP_RECV_BUFFER_BYTES,
+    maxInflight: opts.maxInflight ?? UDP_MAX_INFLIGHT,
+    maxInflightBytes: opts.maxInflightBytes ?? UDP_MAX_INFLIGHT_BYTES,
+    maxMessageBytes: opts.maxMessageBytes,
+    excerptBytes: UDP_EXCERPT_BYTES,
+  });
+  const boundPort = await awaitBound(worker).catch(async (err: unknown) => {
     await worker.terminate();
     throw err;
   });
-  const address: ListenAddress = {
-    ...addr,
-    port: boundPort,
-    url: formatListenUrl('udp', addr.host, boundPort),
-  };
   const dstIp = reportedLocalAddress(addr.host, addr.family);
   const dstPort = boundPort;
-
-  const out = new DatagramBatch();
-  /** Received datagrams (and their bytes) processed since the last message to the I/O thread. */
-  let processed = 0;
-  let processedBytes = 0;
-  let inBatch = false;
-  let flushScheduled = false;
-  let closing = false;
-  const post = (m: ToIo, transfer?: ArrayBuffer[]): void => {
-    worker.postMessage(m, transfer);
-  };
-  const flush = (): void => {
-    flushScheduled = false;
-    if (out.count === 0 && processed === 0) return;
-    const b = out.take();
-    post({ t: 'send', done: processed, doneBytes: processedBytes, ...b }, [b.data]);
-    processed = 0;
-    processedBytes = 0;
-  };
 
   const onDatagram = (bytes: Buffer, srcIp: string, srcPort: number, size: number): void => {
     // Object literals with every field written out, not spreads of a shared peer: V8 gives a
@@ -179,56 +258,14 @@ export async function listenUdp(
       dstPort,
       bytes,
       reply: (data: Buffer) => {
-        if (closing) return;
-        out.add(srcIp, srcPort, data);
-        // Replies to a batch go back with it; later ones (retransmissions, timers) on the next turn.
-        if (!inBatch && !flushScheduled) {
-          flushScheduled = true;
-          setImmediate(flush);
-        }
+        link.reply(srcIp, srcPort, data);
       },
     });
   };
-
-  worker.on('message', (m: FromIo) => {
-    if (m.t === 'batch') {
-      inBatch = true;
-      try {
-        unpack(m, onDatagram);
-      } finally {
-        inBatch = false;
-        processed += m.ips.length;
-        processedBytes += m.ends[m.ends.length - 1] ?? 0;
-        if (!closing) flush();
-      }
-    } else if (m.t === 'dropped') {
-      opts.onDropped?.(m.n);
-    }
-  });
-  let failed = false;
-  const fail = (err: Error): void => {
-    if (failed || closing) return;
-    failed = true;
-    opts.onFailure?.(err);
-  };
-  worker.on('error', fail);
-  const exited = new Promise<void>((resolve) => {
-    worker.once('exit', (code) => {
-      fail(new Error(`UDP I/O thread exited with code ${code}`));
-      resolve();
-    });
-  });
+  const link = new IoThreadLink(worker, opts, onDatagram);
 
   return {
-    address,
-    close: async () => {
-      if (closing) return exited;
-      flush();
-      closing = true;
-      post({ t: 'close' });
-      const timer = setTimeout(() => void worker.terminate(), CLOSE_TIMEOUT_MS);
-      await exited;
-      clearTimeout(timer);
-    },
+    address: { ...addr, port: boundPort, url: formatListenUrl('udp', addr.host, boundPort) },
+    close: () => link.close(),
   };
 }
