@@ -71,14 +71,35 @@ function section(id: string, title: string, body: string): string {
   return `<section id="${id}"><h2>${escapeHtml(title)}</h2>${body}</section>`;
 }
 
+/** A table of the report as HTML by its id ('' when the report has none). */
+type TableById = (id: string) => string;
+
 /** The whole report as one HTML document. */
 export function renderHtml(r: Report, top: number): string {
   const tables = new Map(reportTables(r, top).map((t) => [t.id, t]));
-  const tb = (id: string): string => {
+  const tb: TableById = (id) => {
     const t = tables.get(id);
     return t ? tableHtml(t) : '';
   };
-  const s = r.summary;
+  const body = [
+    summarySection(r.summary, tb),
+    userAgentSection(r.user_agent_breakdown, tb),
+    sourcesSection(r, top, tb),
+    section('rogue', 'Rogue VoIP server candidates', tb('rogue_servers')),
+    section(
+      'graph',
+      'Destination countries per source (Figure 5)',
+      `<div class="charts">${r.graph.map((g) => graphSvg(g)).join('')}</div>` + tb('graph'),
+    ),
+    destinationsSection(r, top, tb),
+    countryPairsSection(r, tb),
+    phasesSection(r.phases, tb),
+    section('credentials', 'Credentials', tb('usernames') + tb('passwords') + tb('cracked')),
+  ];
+  return page(r, body);
+}
+
+function summarySection(s: Report['summary'], tb: TableById): string {
   const cards = [
     ['REGISTER messages', s.register_messages],
     ['INVITE messages', s.invite_messages],
@@ -88,7 +109,15 @@ export function renderHtml(r: Report, top: number): string {
     ['Source countries', s.unique_source_countries],
     ['Days', s.days],
   ] as const;
-  const ua = r.user_agent_breakdown;
+  return section(
+    'summary',
+    'Summary (Table 1)',
+    `<div class="cards">${cards.map(([k, v]) => `<div class="card"><b>${thousands(v)}</b>${escapeHtml(k)}</div>`).join('')}</div>` +
+      tb('summary'),
+  );
+}
+
+function userAgentSection(ua: Report['user_agent_breakdown'], tb: TableById): string {
   const uaItems = ua.labels.map((l) => ({ label: l.label, value: l.count, share: l.share }));
   if (ua.other.count > 0)
     uaItems.push({
@@ -96,7 +125,62 @@ export function renderHtml(r: Report, top: number): string {
       value: ua.other.count,
       share: ua.other.share,
     });
+  return section(
+    'user-agents',
+    'User agents of calls (Figure 3)',
+    `<div class="charts">${barChart(uaItems, 'Unified INVITEs per user agent')}${barChart(
+      ua.categories.map((c) => ({ label: c.name, value: c.count, share: c.share })),
+      'By category',
+      PALETTE[2],
+    )}</div>` +
+      tb('user_agents') +
+      tb('user_agent_categories'),
+  );
+}
 
+function sourcesSection(r: Report, top: number, tb: TableById): string {
+  return section(
+    'sources',
+    'Where calls come from (Figure 4, Table 3)',
+    `<div class="charts">${barChart(
+      r.source_countries
+        .slice(0, top)
+        .map((c) => ({ label: c.cc ?? '??', value: c.count, share: c.share })),
+      'Unified INVITEs per source country',
+      PALETTE[1],
+    )}${barChart(
+      r.top_sources.map((x) => ({
+        label: `${x.ip} (${x.cc ?? '??'})`,
+        value: x.count,
+        share: x.share,
+      })),
+      'Top source IPs',
+      PALETTE[4],
+    )}</div>` + tb('top_sources'),
+  );
+}
+
+function destinationsSection(r: Report, top: number, tb: TableById): string {
+  return section(
+    'destinations',
+    'Who they are calling',
+    `<div class="charts">${barChart(
+      r.destination_countries
+        .slice(0, top)
+        .map((c) => ({ label: c.cc ?? '??', value: c.count, share: c.share })),
+      'Calls per destination country',
+      PALETTE[2],
+    )}${barChart(
+      r.number_types.map((n) => ({ label: n.type ?? 'unknown', value: n.count, share: n.share })),
+      'Calls per number type',
+      PALETTE[3],
+    )}</div>` +
+      tb('destinations') +
+      tb('destination_countries'),
+  );
+}
+
+function countryPairsSection(r: Report, tb: TableById): string {
   const pairs = r.country_pairs;
   const rowsCc = [...new Set(pairs.map((p) => p.source ?? '??'))].slice(0, 12);
   const colsCc = [...new Set(r.destination_countries.map((d) => d.cc ?? '??'))].slice(0, 16);
@@ -106,95 +190,38 @@ export function renderHtml(r: Report, top: number): string {
     colsCc,
     'Calls by source and destination country',
   );
+  return section(
+    'pairs',
+    'Source -> destination countries (Table 4)',
+    `<div class="charts">${heat}</div>` + tb('country_pairs'),
+  );
+}
 
-  const days = r.phases.daily.map((d) => d.day);
+function phasesSection(phases: Report['phases'], tb: TableById): string {
+  const days = phases.daily.map((d) => d.day);
   const range = days.length > 0 ? dayRange(days[0] ?? '', days[days.length - 1] ?? '') : [];
   const series: Series[] = PHASES.map((ph) => ({
     name: ph.replace('_', ' '),
-    points: new Map(r.phases.daily.filter((d) => d.phase === ph).map((d) => [d.day, d.sources])),
+    points: new Map(phases.daily.filter((d) => d.phase === ph).map((d) => [d.day, d.sources])),
   }));
-  const funnel = r.phases.funnel.map((f) => ({
+  const funnel = phases.funnel.map((f) => ({
     label: f.stage.replace('_', ' '),
     value: f.sources,
   }));
-  const totals = PHASES.map((ph) => ({ label: ph.replace('_', ' '), value: r.phases.totals[ph] }));
+  const totals = PHASES.map((ph) => ({ label: ph.replace('_', ' '), value: phases.totals[ph] }));
+  return section(
+    'phases',
+    'Attack phases',
+    `<div class="charts">${barChart(totals, 'Sources per phase (any order)', PALETTE[0])}${barChart(funnel, 'Funnel: sources through every phase so far', PALETTE[1])}</div>` +
+      `<div class="charts">${timeSeries(range, series, 'Active sources per day and phase')}</div>` +
+      tb('phases') +
+      tb('phase_sources') +
+      tb('phase_daily'),
+  );
+}
 
-  const body = [
-    section(
-      'summary',
-      'Summary (Table 1)',
-      `<div class="cards">${cards.map(([k, v]) => `<div class="card"><b>${thousands(v)}</b>${escapeHtml(k)}</div>`).join('')}</div>` +
-        tb('summary'),
-    ),
-    section(
-      'user-agents',
-      'User agents of calls (Figure 3)',
-      `<div class="charts">${barChart(uaItems, 'Unified INVITEs per user agent')}${barChart(
-        ua.categories.map((c) => ({ label: c.name, value: c.count, share: c.share })),
-        'By category',
-        PALETTE[2],
-      )}</div>` +
-        tb('user_agents') +
-        tb('user_agent_categories'),
-    ),
-    section(
-      'sources',
-      'Where calls come from (Figure 4, Table 3)',
-      `<div class="charts">${barChart(
-        r.source_countries
-          .slice(0, top)
-          .map((c) => ({ label: c.cc ?? '??', value: c.count, share: c.share })),
-        'Unified INVITEs per source country',
-        PALETTE[1],
-      )}${barChart(
-        r.top_sources.map((x) => ({
-          label: `${x.ip} (${x.cc ?? '??'})`,
-          value: x.count,
-          share: x.share,
-        })),
-        'Top source IPs',
-        PALETTE[4],
-      )}</div>` + tb('top_sources'),
-    ),
-    section('rogue', 'Rogue VoIP server candidates', tb('rogue_servers')),
-    section(
-      'graph',
-      'Destination countries per source (Figure 5)',
-      `<div class="charts">${r.graph.map((g) => graphSvg(g)).join('')}</div>` + tb('graph'),
-    ),
-    section(
-      'destinations',
-      'Who they are calling',
-      `<div class="charts">${barChart(
-        r.destination_countries
-          .slice(0, top)
-          .map((c) => ({ label: c.cc ?? '??', value: c.count, share: c.share })),
-        'Calls per destination country',
-        PALETTE[2],
-      )}${barChart(
-        r.number_types.map((n) => ({ label: n.type ?? 'unknown', value: n.count, share: n.share })),
-        'Calls per number type',
-        PALETTE[3],
-      )}</div>` +
-        tb('destinations') +
-        tb('destination_countries'),
-    ),
-    section(
-      'pairs',
-      'Source -> destination countries (Table 4)',
-      `<div class="charts">${heat}</div>` + tb('country_pairs'),
-    ),
-    section(
-      'phases',
-      'Attack phases',
-      `<div class="charts">${barChart(totals, 'Sources per phase (any order)', PALETTE[0])}${barChart(funnel, 'Funnel: sources through every phase so far', PALETTE[1])}</div>` +
-        `<div class="charts">${timeSeries(range, series, 'Active sources per day and phase')}</div>` +
-        tb('phases') +
-        tb('phase_sources') +
-        tb('phase_daily'),
-    ),
-    section('credentials', 'Credentials', tb('usernames') + tb('passwords') + tb('cracked')),
-  ];
+/** The document around the sections: head with the CSP, header, footer with the data credits. */
+function page(r: Report, body: readonly string[]): string {
   const scope =
     `from ${r.meta.filter.from ?? 'start'} to ${r.meta.filter.to ?? 'end'}` +
     (r.meta.filter.sensor !== null ? `, sensor ${r.meta.filter.sensor}` : '');
@@ -205,7 +232,7 @@ export function renderHtml(r: Report, top: number): string {
 <title>sipsnare report</title><style>${STYLE}</style></head>
 <body><header><h1>sipsnare report</h1><div>${escapeHtml(`Generated ${r.meta.generated_at}; ${scope}. Shares are fractions of unified INVITEs unless noted.`)}</div></header>
 <main>${body.join('\n')}</main>
-<footer>${escapeHtml(`Geo-IP and ASN data ${s.geo_data_date ?? 'date unknown'}: countries from RIR data (Number Resource Organization, nro.net), AS from RouteViews (routeviews.org) and DB-IP (db-ip.com), CC BY 4.0.`)}</footer>
+<footer>${escapeHtml(`Geo-IP and ASN data ${r.summary.geo_data_date ?? 'date unknown'}: countries from RIR data (Number Resource Organization, nro.net), AS from RouteViews (routeviews.org) and DB-IP (db-ip.com), CC BY 4.0.`)}</footer>
 </body></html>
 `;
 }

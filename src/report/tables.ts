@@ -24,24 +24,33 @@ export interface Table {
   readonly rows: readonly (readonly TableCell[])[];
 }
 
-const t = (header: string): Column => ({ header, kind: 'text' });
-const i = (header: string): Column => ({ header, kind: 'int' });
-const s = (header: string): Column => ({ header, kind: 'share' });
-const f = (header: string): Column => ({ header, kind: 'float' });
-const id = (header: string): Column => ({ header, kind: 'id' });
+const text = (header: string): Column => ({ header, kind: 'text' });
+const int = (header: string): Column => ({ header, kind: 'int' });
+const share = (header: string): Column => ({ header, kind: 'share' });
+const float = (header: string): Column => ({ header, kind: 'float' });
+const ident = (header: string): Column => ({ header, kind: 'id' });
 
 /** Every section as tables, in report order; `top` cuts long lists. */
 export function reportTables(r: Report, top: number): Table[] {
-  const sm = r.summary;
-  const ua = r.user_agent_breakdown;
-  const ph = r.phases;
-  const cr = r.credentials;
-  const tables: Table[] = [
+  return [
+    ...summaryTables(r.summary),
+    ...userAgentTables(r.user_agent_breakdown),
+    ...sourceTables(r, top),
+    ...destinationTables(r, top),
+    ...phaseTables(r.phases),
+    ...credentialTables(r.credentials),
+    ...networkTables(r.network),
+  ];
+}
+
+/** Table 1: the counts of the whole period. */
+function summaryTables(sm: Report['summary']): Table[] {
+  return [
     {
       id: 'summary',
       title: 'Summary (Table 1)',
       note: `Period ${sm.first_ts ?? '-'} to ${sm.last_ts ?? '-'} (UTC); geo-IP data ${sm.geo_data_date ?? 'unknown'}.`,
-      columns: [t('data'), i('count')],
+      columns: [text('data'), int('count')],
       rows: [
         ['REGISTER messages', sm.register_messages],
         ['INVITE messages', sm.invite_messages],
@@ -54,6 +63,12 @@ export function reportTables(r: Report, top: number): Table[] {
         ['Malformed messages', sm.malformed],
       ],
     },
+  ];
+}
+
+/** Who the callers claim to be. */
+function userAgentTables(ua: Report['user_agent_breakdown']): Table[] {
+  return [
     {
       id: 'user_agents',
       title: 'User agents of unified INVITEs (Figure 3)',
@@ -61,19 +76,25 @@ export function reportTables(r: Report, top: number): Table[] {
         `Customized or potentially malicious (${ua.customized_categories.join(', ')}): ` +
         `${(ua.customized_share * 100).toFixed(2)}% of ${ua.total} calls.` +
         (ua.other.labels > 0 ? ` ${ua.other.labels} other labels: ${ua.other.count} calls.` : ''),
-      columns: [t('label'), t('family'), t('category'), i('calls'), s('share')],
+      columns: [text('label'), text('family'), text('category'), int('calls'), share('share')],
       rows: ua.labels.map((l) => [l.label, l.family, l.category, l.count, l.share]),
     },
     {
       id: 'user_agent_categories',
       title: 'User-agent categories',
-      columns: [t('category'), i('calls'), s('share')],
+      columns: [text('category'), int('calls'), share('share')],
       rows: ua.categories.map((c) => [c.name, c.count, c.share]),
     },
+  ];
+}
+
+/** Where the calls come from, and which sources look like rogue servers. */
+function sourceTables(r: Report, top: number): Table[] {
+  return [
     {
       id: 'source_countries',
       title: 'Source countries of calls (Figure 4)',
-      columns: [t('cc'), i('calls'), s('share')],
+      columns: [text('cc'), int('calls'), share('share')],
       rows: r.source_countries.slice(0, top).map((c) => [c.cc ?? '??', c.count, c.share]),
     },
     {
@@ -81,16 +102,16 @@ export function reportTables(r: Report, top: number): Table[] {
       title: 'Top source IPs (Table 3)',
       note: 'IDDs: distinct destination countries called. Share of cc: share of the calls from the same source country.',
       columns: [
-        id('#'),
-        i('calls'),
-        t('ip'),
-        t('cc'),
-        id('asn'),
-        t('as name'),
-        i('IDDs'),
-        t('user agent'),
-        s('share'),
-        s('share of cc'),
+        ident('#'),
+        int('calls'),
+        text('ip'),
+        text('cc'),
+        ident('asn'),
+        text('as name'),
+        int('IDDs'),
+        text('user agent'),
+        share('share'),
+        share('share of cc'),
       ],
       rows: r.top_sources.map((x, n) => [
         n + 1,
@@ -113,13 +134,13 @@ export function reportTables(r: Report, top: number): Table[] {
         `(0.6745 (k - median) / MAD over ${r.rogue_servers.callers} callers; median ${r.rogue_servers.median_countries}, MAD ${r.rogue_servers.mad_countries}). ` +
         'Entropy near log2(countries) means calls spread evenly, as a hub reselling routes would.',
       columns: [
-        t('ip'),
-        t('cc'),
-        i('calls'),
-        i('countries'),
-        f('robust z'),
-        f('entropy bits'),
-        t('why'),
+        text('ip'),
+        text('cc'),
+        int('calls'),
+        int('countries'),
+        float('robust z'),
+        float('entropy bits'),
+        text('why'),
       ],
       rows: r.rogue_servers.candidates
         .slice(0, top)
@@ -133,17 +154,23 @@ export function reportTables(r: Report, top: number): Table[] {
           c.score_note,
         ]),
     },
+  ];
+}
+
+/** What was called, and from where to where. */
+function destinationTables(r: Report, top: number): Table[] {
+  return [
     {
       id: 'destinations',
       title: 'Most called numbers',
       columns: [
-        t('number'),
-        t('country'),
-        t('type'),
-        i('calls'),
-        i('invites'),
-        i('sources'),
-        t('label'),
+        text('number'),
+        text('country'),
+        text('type'),
+        int('calls'),
+        int('invites'),
+        int('sources'),
+        text('label'),
       ],
       rows: r.destinations.map((d) => [
         d.number,
@@ -158,19 +185,19 @@ export function reportTables(r: Report, top: number): Table[] {
     {
       id: 'destination_countries',
       title: 'Destination countries',
-      columns: [t('cc'), i('calls'), s('share')],
+      columns: [text('cc'), int('calls'), share('share')],
       rows: r.destination_countries.slice(0, top).map((c) => [c.cc ?? '??', c.count, c.share]),
     },
     {
       id: 'number_types',
       title: 'Number types',
-      columns: [t('type'), i('calls'), s('share')],
+      columns: [text('type'), int('calls'), share('share')],
       rows: r.number_types.map((n) => [n.type ?? 'unknown', n.count, n.share]),
     },
     {
       id: 'country_pairs',
       title: 'Source country -> destination country (Table 4)',
-      columns: [t('source'), t('destination'), i('calls'), s('share')],
+      columns: [text('source'), text('destination'), int('calls'), share('share')],
       rows: r.country_pairs
         .slice(0, top)
         .map((p) => [p.source ?? '??', p.destination ?? '??', p.count, p.share]),
@@ -178,11 +205,17 @@ export function reportTables(r: Report, top: number): Table[] {
     {
       id: 'graph',
       title: 'Link graph edges (Figure 5)',
-      columns: [t('source ip'), t('source cc'), t('destination'), i('calls')],
+      columns: [text('source ip'), text('source cc'), text('destination'), int('calls')],
       rows: r.graph.flatMap((g) =>
         g.edges.map((e) => [g.ip, g.cc, e.destination ?? '??', e.count]),
       ),
     },
+  ];
+}
+
+/** How far sources went through the attack chain. */
+function phaseTables(ph: Report['phases']): Table[] {
+  return [
     {
       id: 'phases',
       title: 'Attack phases: funnel',
@@ -191,11 +224,11 @@ export function reportTables(r: Report, top: number): Table[] {
         `brute force >= ${ph.thresholds.brute_min_attempts} auth attempts on one user (or >= ${ph.thresholds.brute_min_registers} bare REGISTERs); ` +
         `abuse >= ${ph.thresholds.abuse_min_invites} external INVITEs. ${ph.total_sources} sources sent requests.`,
       columns: [
-        t('phase'),
-        i('sources (any)'),
-        i('sources (all phases so far)'),
-        s('of previous stage'),
-        i('of scanners'),
+        text('phase'),
+        int('sources (any)'),
+        int('sources (all phases so far)'),
+        share('of previous stage'),
+        int('of scanners'),
       ],
       rows: ph.funnel.map((st) => [
         st.stage,
@@ -209,15 +242,15 @@ export function reportTables(r: Report, top: number): Table[] {
       id: 'phase_sources',
       title: 'Sources by attack phase',
       columns: [
-        t('ip'),
-        t('cc'),
-        t('phases'),
-        i('requests'),
-        i('scan req'),
-        i('users probed'),
-        i('auth attempts'),
-        i('max on one user'),
-        i('external INVITEs'),
+        text('ip'),
+        text('cc'),
+        text('phases'),
+        int('requests'),
+        int('scan req'),
+        int('users probed'),
+        int('auth attempts'),
+        int('max on one user'),
+        int('external INVITEs'),
       ],
       rows: ph.sources.map((x) => [
         x.ip,
@@ -234,26 +267,38 @@ export function reportTables(r: Report, top: number): Table[] {
     {
       id: 'phase_daily',
       title: 'Attack phases per day',
-      columns: [t('day'), t('phase'), i('sources'), i('messages')],
+      columns: [text('day'), text('phase'), int('sources'), int('messages')],
       rows: ph.daily.map((d) => [d.day, d.phase, d.sources, d.messages]),
     },
+  ];
+}
+
+/** Usernames and passwords tried, and the extensions they opened. */
+function credentialTables(cr: Report['credentials']): Table[] {
+  return [
     {
       id: 'usernames',
       title: 'Usernames tried',
       note: `${cr.auth_attempts} requests carried Authorization.`,
-      columns: [t('username'), i('attempts'), i('sources')],
+      columns: [text('username'), int('attempts'), int('sources')],
       rows: cr.usernames.map((u) => [u.username, u.attempts, u.sources]),
     },
     {
       id: 'passwords',
       title: 'Recovered password guesses',
-      columns: [t('password'), t('recovered from'), i('attempts'), i('users')],
+      columns: [text('password'), text('recovered from'), int('attempts'), int('users')],
       rows: cr.passwords.map((p) => [p.password, p.source, p.attempts, p.users]),
     },
     {
       id: 'cracked',
       title: 'Extensions cracked',
-      columns: [t('username'), t('first'), i('sources'), i('attempts'), t('passwords')],
+      columns: [
+        text('username'),
+        text('first'),
+        int('sources'),
+        int('attempts'),
+        text('passwords'),
+      ],
       rows: cr.cracked.map((c) => [
         c.username,
         c.first_ts,
@@ -262,19 +307,22 @@ export function reportTables(r: Report, top: number): Table[] {
         c.passwords.join(' '),
       ]),
     },
-    ...networkTables(r),
   ];
-  return tables;
 }
 
 /** The network view: per sensor, sweeps across sensors, calls that reached several. */
-function networkTables(r: Report): Table[] {
-  const n = r.network;
+function networkTables(n: Report['network']): Table[] {
   return [
     {
       id: 'sensors',
       title: 'Sensors',
-      columns: [t('sensor'), i('events'), i('sources'), t('first seen'), t('last seen')],
+      columns: [
+        text('sensor'),
+        int('events'),
+        int('sources'),
+        text('first seen'),
+        text('last seen'),
+      ],
       rows: n.sensors.map((x) => [x.sensor, x.events, x.sources, x.first_ts, x.last_ts]),
     },
     {
@@ -282,12 +330,12 @@ function networkTables(r: Report): Table[] {
       title: 'Sources seen by several sensors',
       note: `${n.multi_sensor_sources} sources reached more than one sensor; seconds per sensor = time from its first sensor to its last one, divided by the moves.`,
       columns: [
-        t('ip'),
-        i('sensors'),
-        i('events'),
-        t('first seen'),
-        t('last seen'),
-        f('seconds per sensor'),
+        text('ip'),
+        int('sensors'),
+        int('events'),
+        text('first seen'),
+        text('last seen'),
+        float('seconds per sensor'),
       ],
       rows: n.sweeps.map((x) => [
         x.ip,
@@ -302,7 +350,14 @@ function networkTables(r: Report): Table[] {
       id: 'multi_sensor_calls',
       title: 'Calls whose INVITEs reached several sensors',
       note: `${n.multi_sensor_calls} unified INVITEs reached more than one sensor.`,
-      columns: [t('ip'), t('number'), i('sensors'), i('INVITEs'), t('first'), t('last')],
+      columns: [
+        text('ip'),
+        text('number'),
+        int('sensors'),
+        int('INVITEs'),
+        text('first'),
+        text('last'),
+      ],
       rows: n.calls.map((x) => [x.ip, x.number, x.sensors, x.invites, x.first_ts, x.last_ts]),
     },
   ];

@@ -119,99 +119,122 @@ async function remoteReport(url: string, opts: ReportOptions): Promise<Report> {
   return decodeReport(body);
 }
 
+const OPTIONS = {
+  db: { type: 'string' },
+  url: { type: 'string' },
+  format: { type: 'string', default: 'text' },
+  out: { type: 'string' },
+  from: { type: 'string' },
+  to: { type: 'string' },
+  sensor: { type: 'string' },
+  top: { type: 'string' },
+  graph: { type: 'string', multiple: true },
+  labels: { type: 'string' },
+  'scan-min': { type: 'string' },
+  'enum-min': { type: 'string' },
+  'brute-min': { type: 'string' },
+  'brute-min-registers': { type: 'string' },
+  'abuse-min': { type: 'string' },
+  'rogue-min-countries': { type: 'string' },
+  'rogue-min-z': { type: 'string' },
+} as const;
+
+type Values = ReturnType<typeof parseArgs<{ options: typeof OPTIONS }>>['values'];
+
+function parseValues(argv: readonly string[]): Values {
+  try {
+    return parseArgs({ args: [...argv], allowPositionals: false, options: OPTIONS }).values;
+  } catch (err) {
+    throw new UsageError(err instanceof Error ? err.message : String(err));
+  }
+}
+
+function filterOption(v: Values): ReportFilter {
+  const from = dateOption('from', v.from);
+  const to = dateOption('to', v.to);
+  if (from !== undefined && to !== undefined && from > to) {
+    throw new UsageError('--from is after --to');
+  }
+  return {
+    ...(from !== undefined ? { from } : {}),
+    ...(to !== undefined ? { to } : {}),
+    ...(v.sensor !== undefined ? { sensor: v.sensor } : {}),
+  };
+}
+
+function phaseOptions(v: Values): PhaseThresholds {
+  return {
+    scan_min_requests: intOption('scan-min', v['scan-min'], PHASE_DEFAULTS.scan_min_requests, 1),
+    enum_min_targets: intOption('enum-min', v['enum-min'], PHASE_DEFAULTS.enum_min_targets, 1),
+    brute_min_attempts: intOption(
+      'brute-min',
+      v['brute-min'],
+      PHASE_DEFAULTS.brute_min_attempts,
+      1,
+    ),
+    brute_min_registers: intOption(
+      'brute-min-registers',
+      v['brute-min-registers'],
+      PHASE_DEFAULTS.brute_min_registers,
+      1,
+    ),
+    abuse_min_invites: intOption('abuse-min', v['abuse-min'], PHASE_DEFAULTS.abuse_min_invites, 1),
+  };
+}
+
+function rogueOptions(v: Values): { minCountries: number; minZ: number } {
+  const rogueZ = v['rogue-min-z'] ?? String(ROGUE_DEFAULTS.minZ);
+  if (!/^-?\d+(\.\d+)?$/.test(rogueZ))
+    throw new UsageError(`--rogue-min-z wants a number, got "${rogueZ}"`);
+  return {
+    minCountries: intOption(
+      'rogue-min-countries',
+      v['rogue-min-countries'],
+      ROGUE_DEFAULTS.minCountries,
+      1,
+    ),
+    minZ: Number(rogueZ),
+  };
+}
+
+function readLabels(path: string | undefined): Map<string, string> | undefined {
+  if (path === undefined) return undefined;
+  try {
+    return parseLabels(readFileSync(path, 'utf8'));
+  } catch (err) {
+    throw new SnareError('SNARE_ERR_IO', `cannot read labels ${path}: ${String(err)}`, {
+      cause: err,
+    });
+  }
+}
+
+function render(format: Format, report: Report, top: number): string {
+  return format === 'json'
+    ? renderJson(report)
+    : format === 'csv'
+      ? renderCsv(report, top)
+      : format === 'html'
+        ? renderHtml(report, top)
+        : format === 'dot'
+          ? renderDot(report.graph)
+          : renderText(report, top);
+}
+
 export const command: Command = {
   name: 'report',
   summary: 'tables, charts and link graphs of the attacks in a store',
   usage,
   async run(argv, io) {
-    let parsed;
-    try {
-      parsed = parseArgs({
-        args: [...argv],
-        allowPositionals: false,
-        options: {
-          db: { type: 'string' },
-          url: { type: 'string' },
-          format: { type: 'string', default: 'text' },
-          out: { type: 'string' },
-          from: { type: 'string' },
-          to: { type: 'string' },
-          sensor: { type: 'string' },
-          top: { type: 'string' },
-          graph: { type: 'string', multiple: true },
-          labels: { type: 'string' },
-          'scan-min': { type: 'string' },
-          'enum-min': { type: 'string' },
-          'brute-min': { type: 'string' },
-          'brute-min-registers': { type: 'string' },
-          'abuse-min': { type: 'string' },
-          'rogue-min-countries': { type: 'string' },
-          'rogue-min-z': { type: 'string' },
-        },
-      });
-    } catch (err) {
-      throw new UsageError(err instanceof Error ? err.message : String(err));
-    }
-    const v = parsed.values;
+    const v = parseValues(argv);
     if ((v.db === undefined) === (v.url === undefined))
       throw new UsageError('give --db or --url (one of them)');
     const format = v.format as Format;
     if (!FORMATS.includes(format)) throw new UsageError(`unknown --format "${v.format}"`);
-    const from = dateOption('from', v.from);
-    const to = dateOption('to', v.to);
-    if (from !== undefined && to !== undefined && from > to) {
-      throw new UsageError('--from is after --to');
-    }
-    const filter: ReportFilter = {
-      ...(from !== undefined ? { from } : {}),
-      ...(to !== undefined ? { to } : {}),
-      ...(v.sensor !== undefined ? { sensor: v.sensor } : {}),
-    };
+    const filter = filterOption(v);
     const top = intOption('top', v.top, 10, 1);
-    const phases: PhaseThresholds = {
-      scan_min_requests: intOption('scan-min', v['scan-min'], PHASE_DEFAULTS.scan_min_requests, 1),
-      enum_min_targets: intOption('enum-min', v['enum-min'], PHASE_DEFAULTS.enum_min_targets, 1),
-      brute_min_attempts: intOption(
-        'brute-min',
-        v['brute-min'],
-        PHASE_DEFAULTS.brute_min_attempts,
-        1,
-      ),
-      brute_min_registers: intOption(
-        'brute-min-registers',
-        v['brute-min-registers'],
-        PHASE_DEFAULTS.brute_min_registers,
-        1,
-      ),
-      abuse_min_invites: intOption(
-        'abuse-min',
-        v['abuse-min'],
-        PHASE_DEFAULTS.abuse_min_invites,
-        1,
-      ),
-    };
-    const rogueZ = v['rogue-min-z'] ?? String(ROGUE_DEFAULTS.minZ);
-    if (!/^-?\d+(\.\d+)?$/.test(rogueZ))
-      throw new UsageError(`--rogue-min-z wants a number, got "${rogueZ}"`);
-    const rogue = {
-      minCountries: intOption(
-        'rogue-min-countries',
-        v['rogue-min-countries'],
-        ROGUE_DEFAULTS.minCountries,
-        1,
-      ),
-      minZ: Number(rogueZ),
-    };
-    let labels: Map<string, string> | undefined;
-    if (v.labels !== undefined) {
-      try {
-        labels = parseLabels(readFileSync(v.labels, 'utf8'));
-      } catch (err) {
-        throw new SnareError('SNARE_ERR_IO', `cannot read labels ${v.labels}: ${String(err)}`, {
-          cause: err,
-        });
-      }
-    }
+    const phases = phaseOptions(v);
+    const rogue = rogueOptions(v);
+    const labels = readLabels(v.labels);
     const opts: ReportOptions = {
       filter,
       top,
@@ -228,24 +251,15 @@ export const command: Command = {
       for (const f of renderCsvFiles(report, top)) writeFileSync(join(out, f.name), f.text);
       return 0;
     }
-    const text =
-      format === 'json'
-        ? renderJson(report)
-        : format === 'csv'
-          ? renderCsv(report, top)
-          : format === 'html'
-            ? renderHtml(report, top)
-            : format === 'dot'
-              ? renderDot(report.graph)
-              : renderText(report, top);
-    if (out !== undefined) {
-      try {
-        writeFileSync(out, text);
-      } catch (err) {
-        throw new SnareError('SNARE_ERR_IO', `cannot write ${out}: ${String(err)}`, { cause: err });
-      }
-    } else {
+    const text = render(format, report, top);
+    if (out === undefined) {
       io.stdout.write(text);
+      return 0;
+    }
+    try {
+      writeFileSync(out, text);
+    } catch (err) {
+      throw new SnareError('SNARE_ERR_IO', `cannot write ${out}: ${String(err)}`, { cause: err });
     }
     return 0;
   },
