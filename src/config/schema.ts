@@ -339,6 +339,22 @@ export const CONFIG_KEYS: readonly KeySpec[] = [
     doc: 'A TCP/TLS connection silent this long is closed.',
   },
   {
+    key: 'limits.tcp_header_timeout_ms',
+    type: 'integer',
+    default: 10000,
+    env: 'yaml',
+    check: positive,
+    doc: 'A TCP/TLS message must have its whole header block within this of its first byte, else the connection is closed (a slow sender cannot hold a connection slot).',
+  },
+  {
+    key: 'limits.tcp_min_bytes_per_s',
+    type: 'integer',
+    default: 128,
+    env: 'yaml',
+    check: positive,
+    doc: 'Slowest a TCP/TLS message may arrive: from 2 s after its first byte, fewer bytes than this rate allows closes the connection; and once its headers are in, the rest must arrive within 1 s plus its length at this rate.',
+  },
+  {
     key: 'limits.responses_per_source_per_s',
     type: 'integer',
     default: 200,

@@ -42,6 +42,8 @@ export interface LimitsConfig {
   readonly tcp_max_connections: number;
   readonly tcp_max_per_source: number;
   readonly tcp_idle_timeout_ms: number;
+  readonly tcp_header_timeout_ms: number;
+  readonly tcp_min_bytes_per_s: number;
   /** Token bucket per source address: sustained responses per second. */
   readonly responses_per_source_per_s: number;
   /** Token bucket per source address: burst size. */

@@ -278,6 +278,56 @@ describe('Sensor limits', () => {
     await sensor.stop();
   });
 
+  it('closes a TCP peer that trickles a header block past its deadline, though it is never idle', async () => {
+    const { sensor, sink } = await startSensor(
+      { tcp_header_timeout_ms: 800, tcp_min_bytes_per_s: 1 },
+      ['tcp://127.0.0.1:0'],
+    );
+    const c = await tcpClient(sensor.addresses[0]!.port);
+    const text = req('OPTIONS', 'slow1').toString('latin1');
+    const t0 = Date.now();
+    let i = 0;
+    // One byte every 100 ms: the 30 s idle timeout never fires.
+    const trickle = setInterval(() => {
+      if (!c.closed()) c.sock.write(text[i++ % text.length] ?? 'x');
+    }, 100);
+    await until(() => c.closed(), 5000);
+    clearInterval(trickle);
+    const took = Date.now() - t0;
+    assert.ok(took >= 700 && took < 2500, `closed after ${took} ms`);
+    const ev = sink.of('sip.malformed').find((e) => e.reason === 'too_slow');
+    // What had come: about 8 bytes.
+    assert.ok(ev?.excerpt?.startsWith('OPTIO'), ev?.excerpt ?? 'no too_slow event');
+    assert.equal(sink.of('sip.request').length, 0);
+    await sensor.stop();
+  });
+
+  it('closes a TCP peer whose body comes slower than the minimum rate, and keeps a merely bursty one', async () => {
+    const { sensor, sink } = await startSensor({ tcp_min_bytes_per_s: 100 }, ['tcp://127.0.0.1:0']);
+    const port = sensor.addresses[0]!.port;
+    const body = 'v=0\r\n'.repeat(100);
+    const head = `INVITE sip:100@h SIP/2.0\r\nCall-ID: slow2\r\nContent-Length: ${body.length}\r\n\r\n`;
+    const slow = await tcpClient(port);
+    slow.sock.write(head);
+    let i = 0;
+    const trickle = setInterval(() => {
+      if (!slow.closed()) slow.sock.write(body[i++] ?? '');
+    }, 100);
+    // A client that sends a message in two parts 500 ms apart is well within the pace.
+    const bursty = await tcpClient(port);
+    bursty.sock.write(head.replace('slow2', 'ok2'));
+    await new Promise((r) => setTimeout(r, 500));
+    bursty.sock.write(body);
+    await until(() => bursty.data().includes('Call-ID: ok2'));
+    await until(() => slow.closed(), 6000);
+    clearInterval(trickle);
+    assert.ok(!bursty.closed());
+    assert.ok(sink.of('sip.malformed').some((e) => e.reason === 'too_slow'));
+    assert.ok(!sink.events.some((e) => e.call_id === 'slow2'));
+    bursty.sock.destroy();
+    await sensor.stop();
+  });
+
   it('closes a TCP stream that buffers more than max_message_bytes without a message', async () => {
     const { sensor, sink } = await startSensor({ max_message_bytes: 1024 }, ['tcp://127.0.0.1:0']);
     const c = await tcpClient(sensor.addresses[0]!.port);

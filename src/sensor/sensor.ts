@@ -206,6 +206,7 @@ export class Sensor {
         {
           maxMessageBytes: l.max_message_bytes,
           idleTimeoutMs: l.tcp_idle_timeout_ms,
+          pace: { headerTimeoutMs: l.tcp_header_timeout_ms, minBytesPerS: l.tcp_min_bytes_per_s },
           connections: this.connections,
           ...(tls ? { tls } : {}),
         },

@@ -35,6 +35,8 @@ export class SipFramer {
   /** CR/LF bytes seen between messages, to recognise a keepalive split across reads. */
   #gap = '';
   #failed = false;
+  /** Total bytes of the message being received, once its header block is in; else -1. */
+  #total = -1;
 
   constructor(options: FramerOptions = {}) {
     this.#max = options.maxMessageBytes ?? 65535;
@@ -43,6 +45,21 @@ export class SipFramer {
   /** Bytes held while waiting for the rest of a message. */
   get buffered(): number {
     return this.#buf.length;
+  }
+
+  /**
+   * The message being received: null between messages; else its bytes so
+   * far and, once its header block is complete, its total length (headers
+   * plus Content-Length), or null while the headers are still coming.
+   */
+  get partial(): { readonly bytes: number; readonly total: number | null } | null {
+    if (this.#buf.length === 0) return null;
+    return { bytes: this.#buf.length, total: this.#total < 0 ? null : this.#total };
+  }
+
+  /** The first bytes (at most 256) of the message being received, for a report. */
+  get head(): Buffer {
+    return Buffer.from(this.#buf.subarray(0, 256));
   }
 
   /** true after an error item: the stream cannot be re-synchronised. */
@@ -89,8 +106,10 @@ export class SipFramer {
       if (total > this.#max) return this.#fail(out, 'too_large');
       if (this.#buf.length < total) {
         this.#scanFrom = Math.max(0, headerEnd - 3);
+        this.#total = total;
         return out;
       }
+      this.#total = -1;
       out.push({ kind: 'message', bytes: Buffer.from(this.#buf.subarray(0, total)) });
       this.#buf = this.#buf.subarray(total);
       this.#scanFrom = 0;

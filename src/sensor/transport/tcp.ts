@@ -4,7 +4,8 @@
  * SIP framer (Content-Length, RFC 3261 §18.3); replies go back on the same
  * connection. Bounded: connections in total and per source address, bytes
  * buffered per connection (the framer's limit), bytes queued for a peer
- * that does not read, and idle time. A framing error reports the input and
+ * that does not read, idle time, and the time a message may take (see
+ * message-pace.ts): a peer that trickles bytes cannot hold a slot. A framing error reports the input and
  * closes the connection (the stream cannot be re-synchronised). Never throws
  * on input.
  */
@@ -14,6 +15,7 @@ import { SipFramer } from '../../sip/framing.js';
 import type { Transport } from '../../events/catalog.js';
 import type { ConnectionLimiter } from '../limits.js';
 import { formatListenUrl, type ListenAddress } from '../../config/listen-url.js';
+import { MessagePace, type PaceLimits } from './message-pace.js';
 import type { Listener, Peer, TransportHandlers } from './types.js';
 
 /** Bytes queued for a peer that does not read before the connection is dropped. */
@@ -22,6 +24,8 @@ export const MAX_PENDING_WRITE_BYTES = 256 * 1024;
 export interface TcpOptions {
   readonly maxMessageBytes: number;
   readonly idleTimeoutMs: number;
+  /** Deadlines and minimum rate of one message. */
+  readonly pace: PaceLimits;
   readonly connections: ConnectionLimiter;
   /** PEM key and certificate: present for tls:// listeners. */
   readonly tls?: { readonly key: string; readonly cert: string };
@@ -63,6 +67,18 @@ function serveConnection(
   socket.setNoDelay(true);
   socket.setTimeout(opts.idleTimeoutMs, () => socket.destroy());
   const framer = new SipFramer({ maxMessageBytes: opts.maxMessageBytes });
+  const pace = new MessagePace(framer, opts.pace, () => {
+    handlers.onMalformed({
+      ...peer,
+      reason: 'too_slow',
+      size: framer.partial?.bytes ?? 0,
+      excerpt: framer.head,
+    });
+    socket.destroy();
+  });
+  socket.once('close', () => {
+    pace.stop();
+  });
   const reply = (data: Buffer): void => {
     if (socket.destroyed || !socket.writable) return;
     if (socket.writableLength > MAX_PENDING_WRITE_BYTES) {
@@ -72,7 +88,9 @@ function serveConnection(
     socket.write(data);
   };
   socket.on('data', (chunk: Buffer) => {
-    for (const item of framer.push(chunk)) {
+    const items = framer.push(chunk);
+    pace.update(items.some((i) => i.kind === 'message'));
+    for (const item of items) {
       if (socket.destroyed) return;
       switch (item.kind) {
         case 'message':

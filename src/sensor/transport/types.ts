@@ -28,7 +28,8 @@ export interface InboundMessage extends Peer {
 
 /** Input a transport rejected before any parsing (becomes sip.malformed). */
 export interface TransportMalformed extends Peer {
-  readonly reason: 'too_large' | 'bad_content_length';
+  /** `too_slow`: a TCP/TLS message that missed its deadline or the minimum rate. */
+  readonly reason: 'too_large' | 'bad_content_length' | 'too_slow';
   readonly size: number;
   readonly excerpt: Buffer;
 }
