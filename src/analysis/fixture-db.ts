@@ -6,7 +6,7 @@
  *
  * Never used on a real store: it only creates new in-memory or temp databases.
  */
-import type { DuckDBConnection, DuckDBValue } from '@duckdb/node-api';
+import type { DuckDBConnection, DuckDBInstance, DuckDBValue } from '@duckdb/node-api';
 import { openStore } from '../store/store.js';
 import { queryable, type Cell, type Queryable } from '../store/queryable.js';
 
@@ -18,6 +18,8 @@ export type CallRow = Record<string, Cell>;
 export interface FixtureDb {
   readonly db: Queryable;
   readonly conn: DuckDBConnection;
+  /** The instance, for code that opens connections of its own (the dashboard). */
+  readonly instance: DuckDBInstance;
   insertEvents(rows: readonly EventRow[]): Promise<void>;
   insertCalls(rows: readonly CallRow[]): Promise<void>;
   setMeta(key: string, value: string): Promise<void>;
@@ -56,6 +58,7 @@ export async function createFixtureDb(path = ':memory:'): Promise<FixtureDb> {
   return {
     db: queryable(conn),
     conn,
+    instance: store.instance,
     async insertEvents(rows) {
       await insert(
         conn,

@@ -149,6 +149,7 @@ export async function openParquetArchive(dir: string): Promise<OpenStore> {
   }
   return {
     db: queryable(conn),
+    instance,
     close() {
       conn.closeSync();
       instance.closeSync();

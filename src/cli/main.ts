@@ -17,6 +17,7 @@ const COMMANDS: Record<string, () => Promise<{ command: Command }>> = {
   ship: () => import('./commands/ship.js'),
   collect: () => import('./commands/collect.js'),
   export: () => import('./commands/export.js'),
+  serve: () => import('./commands/serve.js'),
 };
 
 async function help(io: CommandIo): Promise<void> {

@@ -22,6 +22,8 @@ export const REPORT_MEMORY_LIMIT = '2GB';
 
 export interface OpenStore {
   readonly db: Queryable;
+  /** The instance, for a caller that needs connections of its own (the dashboard's pool). */
+  readonly instance: DuckDBInstance;
   close(): void;
 }
 
@@ -62,6 +64,7 @@ export async function openStoreReadOnly(path: string): Promise<OpenStore> {
   }
   return {
     db,
+    instance,
     close() {
       conn.closeSync();
       instance.closeSync();

@@ -47,6 +47,10 @@ export interface StoreSinkOptions {
 export interface StoreSink extends EventSink {
   /** Events dropped because the queue was full. */
   readonly dropped: number;
+  /** Events waiting to be written. */
+  readonly queued: number;
+  /** Age in milliseconds of the oldest event waiting (0 when none waits). */
+  readonly lagMs: number;
   readonly store: Store;
 }
 
@@ -70,6 +74,15 @@ class Sink implements StoreSink {
     > &
       Pick<StoreSinkOptions, 'onError'>,
   ) {}
+
+  get queued(): number {
+    return this.queue.length;
+  }
+
+  get lagMs(): number {
+    const first = this.queue[0];
+    return first === undefined ? 0 : Math.max(0, Date.now() - Date.parse(first.ts));
+  }
 
   write(event: SnareEvent): void {
     if (this.closed) return;

@@ -1,0 +1,86 @@
+/**
+ * @module
+ * The Fastify application: security headers, the token check, the API
+ * routes (validated by their JSON schemas, documented at /api/openapi.json),
+ * the live feed, /metrics, /healthz and the dashboard's pages. Builds the
+ * app without listening, so tests can `inject` requests.
+ *
+ * Must stay read-only: every route is a GET over the store.
+ */
+import Fastify, { type FastifyInstance } from 'fastify';
+import { installAuth } from './auth.js';
+import { HttpError, type ApiRoute, type RouteModule, type ServerContext } from './context.js';
+import { installSecurityHeaders } from './headers.js';
+import { openApiDocument } from './openapi.js';
+import { PoolBusyError } from './pool.js';
+import { API_MODULES } from './routes/index.js';
+
+export interface AppOptions {
+  /** Required on a bind other than loopback; null: no check. */
+  readonly token: string | null;
+  /** Route modules beyond the built-in ones (e.g. the collector's). */
+  readonly routes?: readonly RouteModule[];
+  /** Extra Fastify plugins registered last (pages, live feed, metrics). */
+  readonly plugins?: readonly ((app: FastifyInstance, ctx: ServerContext) => void)[];
+  readonly version?: string;
+}
+
+function querySchema(route: ApiRoute): Record<string, unknown> {
+  return { type: 'object', additionalProperties: false, properties: route.query ?? {} };
+}
+
+function paramsSchema(route: ApiRoute): Record<string, unknown> {
+  const props = route.params ?? {};
+  return { type: 'object', properties: props, required: Object.keys(props) };
+}
+
+function registerApi(app: FastifyInstance, routes: readonly ApiRoute[]): void {
+  for (const route of routes) {
+    app.get(
+      route.url,
+      { schema: { querystring: querySchema(route), params: paramsSchema(route) } },
+      async (req) =>
+        route.handler({
+          query: req.query as Record<string, unknown>,
+          params: req.params as Record<string, string>,
+        }),
+    );
+  }
+}
+
+/** Builds the app over `ctx`; call `listen` (start.ts) or `inject` on it. */
+export function buildApp(ctx: ServerContext, opts: AppOptions): FastifyInstance {
+  const app = Fastify({
+    logger: false,
+    // Live streams never go idle: close them with the server.
+    forceCloseConnections: true,
+    // Query strings may be long (filters) but never huge.
+    maxParamLength: 200,
+    bodyLimit: 1024,
+    ajv: { customOptions: { coerceTypes: true, removeAdditional: false, allErrors: false } },
+  });
+  installSecurityHeaders(app);
+  installAuth(app, opts.token);
+  app.setErrorHandler((err, _req, reply) => {
+    if (err instanceof HttpError) return reply.code(err.status).send({ error: err.message });
+    if (err instanceof PoolBusyError) return reply.code(503).send({ error: err.message });
+    const e = err as { validation?: unknown; statusCode?: number; message: string };
+    if (e.validation !== undefined || e.statusCode === 400) {
+      return reply.code(400).send({ error: 'bad request', message: e.message });
+    }
+    if (e.statusCode !== undefined && e.statusCode < 500) {
+      return reply.code(e.statusCode).send({ error: e.message });
+    }
+    ctx.log.error({ err: e.message }, 'API request failed');
+    return reply.code(500).send({ error: 'internal error' });
+  });
+  app.setNotFoundHandler((_req, reply) => reply.code(404).send({ error: 'not found' }));
+
+  const routes = [...API_MODULES, ...(opts.routes ?? [])].flatMap((m) => m(ctx));
+  registerApi(app, routes);
+  const doc = openApiDocument(routes, opts.version ?? '0');
+  app.get('/api/openapi.json', () => doc);
+  app.get('/healthz', () => ({ status: 'ok' }));
+  for (const plugin of opts.plugins ?? []) plugin(app, ctx);
+  return app;
+}
