@@ -7,7 +7,7 @@
  * of one seed give the same truth.
  */
 import assert from 'node:assert/strict';
-import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
@@ -40,7 +40,11 @@ interface Truth {
   generator: Record<string, unknown>;
 }
 
-function io(): { stdout: Writable & { text: string }; stderr: Writable; stopSignal: AbortSignal } {
+function io(): {
+  stdout: Writable & { text: string };
+  stderr: Writable & { text: string };
+  stopSignal: AbortSignal;
+} {
   const sink = (): Writable & { text: string } => {
     const w = new Writable({
       write(chunk: Buffer, _enc, cb) {
@@ -236,5 +240,39 @@ describe('sipsnare simulate', () => {
   it('refuses a start date that is not on the calendar', async () => {
     const out = join(root, 'bad-start');
     await assert.rejects(command.run(['--out', out, '--start', '2011-02-30'], io()), /--start/);
+  });
+
+  it('refuses an --out that is a file, or a directory holding an earlier run unless --force', async () => {
+    const file = join(root, 'a-file');
+    writeFileSync(file, 'x');
+    await assert.rejects(
+      command.run(['--out', file, '--days', '1'], io()),
+      (err: Error) => err.name === 'UsageError' && /not a directory/.test(err.message),
+    );
+    const dir = join(root, 'rerun');
+    const args = ['--out', dir, '--days', '1', '--scale', '0.01', '--sensors', '2'];
+    assert.equal(await command.run(args, io()), 0);
+    writeFileSync(join(dir, 'hp09.log'), 'stale sensor file of another run\n');
+    await assert.rejects(
+      command.run(args, io()),
+      (err: Error) => err.name === 'UsageError' && /not empty.*--force/.test(err.message),
+    );
+    assert.equal(await command.run([...args, '--sensors', '1', '--force'], io()), 0);
+    assert.deepEqual(readdirSync(dir).sort(), ['hp01.log', 'number-labels.csv', 'truth.json']);
+  });
+
+  it('leaves no stale progress count beside the final figure', async () => {
+    const args = ['--days', '1', '--scale', '0.01', '--json'];
+    const plain = io();
+    assert.equal(await command.run(['--out', join(root, 'progress-plain'), ...args], plain), 0);
+    const lines = (JSON.parse(plain.stdout.text) as { lines: number }).lines;
+    const last = plain.stderr.text.trimEnd().split('\n').at(-1) ?? '';
+    assert.match(last, new RegExp(`^simulate: ${lines.toLocaleString('en-US')} lines, day 1/1`));
+    const tty = io();
+    Object.assign(tty.stderr, { isTTY: true });
+    assert.equal(await command.run(['--out', join(root, 'progress-tty'), ...args], tty), 0);
+    assert.ok(tty.stderr.text.startsWith('\rsimulate: '), tty.stderr.text);
+    assert.ok(tty.stderr.text.endsWith('\r\x1b[K'), 'the progress line is erased at the end');
+    assert.ok(!tty.stderr.text.includes('\n'));
   });
 });

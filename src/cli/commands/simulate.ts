@@ -6,18 +6,20 @@
  */
 import { parseArgs } from 'node:util';
 import { UsageError } from '../../errors.js';
+import { prepareOutDir } from './out-dir.js';
 import { simulate } from '../../simulate/engine.js';
 import { FORMATS, type SimFormat } from '../../simulate/writers.js';
 import type { Command, CommandIo } from '../command.js';
 
-const USAGE = `usage: sipsnare simulate --out DIR [--days N | --year] [--start YYYY-MM-DD]
+const USAGE = `usage: sipsnare simulate --out DIR [--force] [--days N | --year] [--start YYYY-MM-DD]
          [--format legacy|jsonl] [--sensors N] [--seed S] [--scale F] [--json]
 
 Writes one log per sensor (hp01.log... or hp01.jsonl...), DIR/truth.json (the
 exact figures the report must find, in the report JSON layout) and
 DIR/number-labels.csv. The same seed gives the same bytes.
 
-  --out DIR        output directory (created)
+  --out DIR        output directory: created, or an empty directory
+  --force          empty DIR first when it holds files (an earlier run)
   --days N         simulate N days (default 1)
   --year           simulate the article's year: 366 days, 8 of them with the
                    network down (358 days with events), 50 sensors
@@ -42,17 +44,32 @@ function positiveInt(
   return n;
 }
 
-/** One line of progress on stderr. */
-function progress(
-  io: CommandIo,
-  began: number,
-): (lines: number, day: number, days: number) => void {
-  return (lines, day, days) => {
+/**
+ * Progress on stderr. On a terminal one line is rewritten in place and
+ * erased before the final figures, so no stale count stays beside them;
+ * elsewhere (a log file) each report is a line, and the last one carries
+ * the final count.
+ */
+function progress(io: CommandIo, began: number) {
+  const tty = io.stderr.isTTY === true;
+  let shown = false;
+  let last = -1;
+  const line = (lines: number, day: number, days: number): string => {
     const secs = (performance.now() - began) / 1000;
     const rate = secs > 0 ? Math.round(lines / secs / 1000) : 0;
-    io.stderr.write(
-      `simulate: ${(lines / 1e6).toFixed(1)} M lines, day ${day + 1}/${days}, ${rate} k lines/s\n`,
-    );
+    return `simulate: ${lines.toLocaleString('en-US')} lines, day ${day + 1}/${days}, ${rate} k lines/s`;
+  };
+  return {
+    update(lines: number, day: number, days: number): void {
+      last = lines;
+      io.stderr.write(tty ? `\r${line(lines, day, days)}\x1b[K` : `${line(lines, day, days)}\n`);
+      shown = true;
+    },
+    done(lines: number, days: number): void {
+      if (!shown) return;
+      if (tty) io.stderr.write('\r\x1b[K');
+      else if (last !== lines) io.stderr.write(`${line(lines, days - 1, days)}\n`);
+    },
   };
 }
 
@@ -69,6 +86,7 @@ export const command: Command = {
         allowPositionals: false,
         options: {
           out: { type: 'string' },
+          force: { type: 'boolean' },
           days: { type: 'string' },
           year: { type: 'boolean' },
           start: { type: 'string' },
@@ -105,7 +123,9 @@ export const command: Command = {
     const year = values.year === true;
     const days = year ? 366 : positiveInt(values.days, 'days', 1, 3660);
     const sensors = positiveInt(values.sensors, 'sensors', year ? 50 : 1, 500);
+    prepareOutDir(out, values.force === true);
     const began = performance.now();
+    const shown = progress(io, began);
     const result = await simulate({
       out,
       format: format as SimFormat,
@@ -115,9 +135,12 @@ export const command: Command = {
       sensors,
       scale,
       outageDays: days >= 46 ? Math.round((days * 8) / 366) : 0,
-      onProgress: progress(io, began),
+      onProgress: (lines, day, total) => {
+        shown.update(lines, day, total);
+      },
       signal: io.stopSignal,
     });
+    shown.done(result.lines, days);
     const rate = Math.round(result.lines / Math.max(result.seconds, 1e-9));
     if (values.json === true) {
       io.stdout.write(
