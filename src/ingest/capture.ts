@@ -24,7 +24,7 @@ import { recordedFields } from './recorded.js';
 import type { Reject } from './lines.js';
 import { MAX_LISTED_REJECTS } from './lines.js';
 import type { Packet } from './packet-decode.js';
-import { readPackets } from './pcap.js';
+import { readPackets, type CaptureStatus } from './pcap.js';
 import { readChunks, type FileInfo } from './source.js';
 
 /** TCP flows followed at once, and bytes kept per flow. */
@@ -191,7 +191,7 @@ export async function importCapture(
   };
 
   const flows = new Map<string, Flow>();
-  const status = { damaged: false, frames: 0 };
+  const status: CaptureStatus = { damaged: false, truncated: false, frames: 0 };
   let read = 0;
   const counted = (async function* () {
     for await (const c of readChunks(info, 0)) {
@@ -241,6 +241,7 @@ export async function importCapture(
   for (const f of flows.values()) emitFlow(f, emit, reject);
   answers.end();
   if (status.damaged) reject(status.frames + 1, 'damaged_capture');
+  else if (status.truncated) reject(status.frames + 1, 'truncated_capture');
   progress(read, messages);
   return { messages, rejected, rejects };
 }

@@ -53,14 +53,22 @@ function incompletePacket(d: DroppedDatagram): Packet {
   };
 }
 
+/** How a read ended: `damaged` (stopped at a record that cannot be), `truncated` (the file ends inside a record). */
+export interface CaptureStatus {
+  damaged: boolean;
+  truncated: boolean;
+  frames: number;
+}
+
 /**
  * Reads packets from a stream of chunks of a pcap or pcapng file. `damaged`
- * is set when it stopped early. Datagrams whose fragments never all came
+ * is set when it stopped early; `truncated` when the file ends inside a
+ * record (a capture cut short: that record's message is lost). Datagrams whose fragments never all came
  * are yielded last (or when the reassembly drops them), marked `incomplete`.
  */
 export async function* readPackets(
   chunks: AsyncIterable<Buffer>,
-  status: { damaged: boolean; frames: number } = { damaged: false, frames: 0 },
+  status: CaptureStatus = { damaged: false, truncated: false, frames: 0 },
 ): AsyncGenerator<Packet> {
   const dropped: Packet[] = [];
   const table = new IpReassembler((d) => dropped.push(incompletePacket(d)));
@@ -74,7 +82,7 @@ export async function* readPackets(
 
 async function* readRecords(
   chunks: AsyncIterable<Buffer>,
-  status: { damaged: boolean; frames: number },
+  status: CaptureStatus,
   table: IpReassembler,
   dropped: Packet[],
 ): AsyncGenerator<Packet> {
@@ -183,4 +191,6 @@ async function* readRecords(
       }
     }
   }
+  // Bytes left over: the file ends inside a record (or its header).
+  if (r.length > 0) status.truncated = true;
 }
