@@ -35,13 +35,13 @@ export const PHASE_BITS = {
 } as const;
 
 /** Phase codes inside SQL (small integers group faster than strings). */
-const PH_SQL = `CASE
+export const PH_SQL = `CASE
     WHEN method = 'INVITE' AND (number_kind = 'external'
          OR (number_kind IS NULL AND dialed_number IS NOT NULL)) THEN 1
     WHEN auth_user IS NOT NULL THEN 2
     WHEN method = 'OPTIONS' OR coalesce(nullif(to_user, ''), nullif(ruri_user, '')) IS NULL THEN 3
     ELSE 4 END`;
-const PH_NAME = `CASE ph WHEN 1 THEN 'abuse' WHEN 2 THEN 'brute_force' WHEN 3 THEN 'scanning' ELSE 'enumeration' END`;
+export const PH_NAME = `CASE ph WHEN 1 THEN 'abuse' WHEN 2 THEN 'brute_force' WHEN 3 THEN 'scanning' ELSE 'enumeration' END`;
 
 /** Per-source activity and the daily series, from one call of queryPhases. */
 export interface PhaseData {

@@ -1,0 +1,247 @@
+/**
+ * @module
+ * Browsing queries of the dashboard and API: the source table (filter, sort,
+ * keyset cursor), the event list (filters, keyset cursor, newest first) and
+ * messages per hour by phase. A cursor is the last row's sort key, encoded
+ * opaque (base64url JSON); the next page starts strictly after it, so pages
+ * never skip or repeat a row while data is appended.
+ *
+ * Must never put a request value into SQL text: the sort column comes from
+ * a fixed table, every value is a bound parameter.
+ */
+import type { Cell, Queryable, Row } from '../../store/queryable.js';
+import { eventsWhere, SqlParams, type ReportFilter } from '../filter.js';
+import { PH_NAME, PH_SQL } from './phases.js';
+
+export const SOURCE_SORTS = {
+  messages: 'messages',
+  first_ts: 'first_ts',
+  last_ts: 'last_ts',
+  invites: 'invites',
+  auth_attempts: 'auth_attempts',
+  ip: 'src_ip',
+} as const;
+export type SourceSort = keyof typeof SOURCE_SORTS;
+
+export interface SourceQuery {
+  readonly sort: SourceSort;
+  readonly order: 'asc' | 'desc';
+  readonly limit: number;
+  readonly cursor?: string;
+  readonly cc?: string;
+  readonly asn?: number;
+  /** Address prefix (text). */
+  readonly ip?: string;
+  readonly user_agent?: string;
+  readonly min_messages?: number;
+}
+
+export interface Page {
+  readonly items: Row[];
+  /** Pass as `cursor` for the next page; null on the last page. */
+  readonly next_cursor: string | null;
+}
+
+export function encodeCursor(values: readonly Cell[]): string {
+  return Buffer.from(JSON.stringify(values)).toString('base64url');
+}
+
+/** The values of a cursor, or null when it is not one of ours. */
+export function decodeCursor(cursor: string, length: number): Cell[] | null {
+  try {
+    const v: unknown = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'));
+    if (!Array.isArray(v) || v.length !== length) return null;
+    return v.every((x) => x === null || ['string', 'number'].includes(typeof x))
+      ? (v as Cell[])
+      : null;
+  } catch {
+    return null;
+  }
+}
+
+/** Sources with their counts, one page. Throws RangeError for a bad cursor. */
+export async function querySourceList(
+  db: Queryable,
+  filter: ReportFilter,
+  q: SourceQuery,
+): Promise<Page> {
+  const p = new SqlParams();
+  const where = [eventsWhere(filter, p)];
+  if (q.cc !== undefined) where.push(`src_cc = ${p.add(q.cc)}`);
+  if (q.asn !== undefined) where.push(`src_asn = ${p.add(q.asn)}`);
+  if (q.ip !== undefined) where.push(`starts_with(src_ip, ${p.add(q.ip)})`);
+  if (q.user_agent !== undefined) {
+    where.push(`contains(lower(ua_label), lower(${p.add(q.user_agent)}))`);
+  }
+  const col = SOURCE_SORTS[q.sort];
+  const cmp = q.order === 'asc' ? '>' : '<';
+  const dir = q.order === 'asc' ? 'ASC' : 'DESC';
+  const having: string[] = [];
+  if (q.min_messages !== undefined) having.push(`messages >= ${p.add(q.min_messages)}`);
+  if (q.cursor !== undefined) {
+    const c = decodeCursor(q.cursor, 2);
+    if (c === null) throw new RangeError('cursor: not a cursor of this list');
+    having.push(
+      col === 'src_ip'
+        ? `src_ip ${cmp} ${p.add(c[1] ?? null)}`
+        : `(${col}, src_ip) ${cmp} (CAST(${p.add(c[0] ?? null)} AS ${col.endsWith('_ts') ? 'TIMESTAMP' : 'BIGINT'}), ${p.add(c[1] ?? null)})`,
+    );
+  }
+  const limit = p.add(q.limit + 1);
+  const rows = await db.all(
+    `SELECT * FROM (
+       SELECT src_ip, count(*) AS messages, min(ts) AS first_ts, max(ts) AS last_ts,
+              count(*) FILTER (WHERE method = 'REGISTER') AS registers,
+              count(*) FILTER (WHERE method = 'INVITE') AS invites,
+              count(*) FILTER (WHERE auth_user IS NOT NULL) AS auth_attempts,
+              bool_or(guess_source = 'configured' OR auth_ok) AS cracked,
+              mode(src_cc) AS cc, mode(src_asn) AS asn, mode(src_as_name) AS as_name,
+              mode(ua_label) AS user_agent, count(DISTINCT sensor) AS sensors
+       FROM events WHERE ${where.join(' AND ')} GROUP BY src_ip)
+     ${having.length > 0 ? 'WHERE ' + having.join(' AND ') : ''}
+     ORDER BY ${col} ${dir}${col === 'src_ip' ? '' : `, src_ip ${dir}`} LIMIT ${limit}`,
+    p.values,
+  );
+  const more = rows.length > q.limit;
+  const items = more ? rows.slice(0, q.limit) : rows;
+  const last = items[items.length - 1];
+  return {
+    items,
+    next_cursor: more && last ? encodeCursor([last[col] ?? null, last['src_ip'] ?? null]) : null,
+  };
+}
+
+export interface EventQuery {
+  readonly limit: number;
+  readonly cursor?: string;
+  readonly since?: string;
+  readonly until?: string;
+  readonly method?: string;
+  readonly src_ip?: string;
+  readonly response?: number;
+  readonly event?: string;
+}
+
+/** Events newest first, one page, with the event schema's field names. */
+export async function queryEventPage(
+  db: Queryable,
+  filter: ReportFilter,
+  q: EventQuery,
+): Promise<Page> {
+  const p = new SqlParams();
+  const where = [eventsWhere(filter, p)];
+  if (q.since !== undefined) where.push(`ts >= CAST(${p.add(q.since)} AS TIMESTAMP)`);
+  if (q.until !== undefined) where.push(`ts < CAST(${p.add(q.until)} AS TIMESTAMP)`);
+  if (q.method !== undefined) where.push(`method = ${p.add(q.method)}`);
+  if (q.src_ip !== undefined) where.push(`src_ip = ${p.add(q.src_ip)}`);
+  if (q.response !== undefined) where.push(`response = ${p.add(q.response)}`);
+  if (q.event !== undefined) where.push(`event = ${p.add(q.event)}`);
+  if (q.cursor !== undefined) {
+    const c = decodeCursor(q.cursor, 2);
+    if (c === null) throw new RangeError('cursor: not a cursor of this list');
+    where.push(
+      `(ts, event_id) < (CAST(${p.add(c[0] ?? null)} AS TIMESTAMP), ${p.add(c[1] ?? null)})`,
+    );
+  }
+  const rows = await db.all(
+    `SELECT * EXCLUDE (excerpt) FROM events WHERE ${where.join(' AND ')}
+     ORDER BY ts DESC, event_id DESC LIMIT ${p.add(q.limit + 1)}`,
+    p.values,
+  );
+  const more = rows.length > q.limit;
+  const items = more ? rows.slice(0, q.limit) : rows;
+  const last = items[items.length - 1];
+  return {
+    items,
+    next_cursor: more && last ? encodeCursor([last['ts'] ?? null, last['event_id'] ?? null]) : null,
+  };
+}
+
+/** Requests per UTC hour and phase (the overview's stacked activity chart). */
+export async function queryHourlyPhases(
+  db: Queryable,
+  filter: ReportFilter,
+  maxHours: number,
+): Promise<{ hour: string; phase: string; messages: number }[]> {
+  const p = new SqlParams();
+  const rows = await db.all(
+    `WITH h AS (
+       SELECT date_trunc('hour', ts) AS hr, ${PH_SQL} AS ph, count(*) AS n
+       FROM events WHERE event = 'sip.request' AND ${eventsWhere(filter, p)} GROUP BY ALL),
+     last AS (SELECT DISTINCT hr FROM h ORDER BY hr DESC LIMIT ${p.add(maxHours)})
+     SELECT strftime(hr, '%Y-%m-%dT%H:00:00Z') AS hour, ${PH_NAME} AS phase, n
+     FROM h WHERE hr IN (SELECT hr FROM last) ORDER BY hour, phase`,
+    p.values,
+  );
+  return rows.map((r) => ({
+    hour: String(r['hour']),
+    phase: String(r['phase']),
+    messages: Number(r['n']),
+  }));
+}
+
+/** User agents of all traffic (every request, not only calls), most messages first. */
+export async function queryTrafficUserAgents(
+  db: Queryable,
+  filter: ReportFilter,
+  top: number,
+): Promise<
+  {
+    label: string;
+    family: string | null;
+    category: string | null;
+    count: number;
+    sources: number;
+  }[]
+> {
+  const p = new SqlParams();
+  const rows = await db.all(
+    `SELECT coalesce(ua_label, 'undefined') AS label, mode(ua_family) AS family,
+            mode(ua_category) AS category, count(*) AS n, count(DISTINCT src_ip) AS s
+     FROM events WHERE event = 'sip.request' AND ${eventsWhere(filter, p)}
+     GROUP BY 1 ORDER BY n DESC, label LIMIT ${p.add(top)}`,
+    p.values,
+  );
+  return rows.map((r) => ({
+    label: String(r['label']),
+    family: r['family'] === null ? null : String(r['family']),
+    category: r['category'] === null ? null : String(r['category']),
+    count: Number(r['n']),
+    sources: Number(r['s']),
+  }));
+}
+
+/** One destination number: its unified INVITEs per source. */
+export async function queryNumber(db: Queryable, number: string, limit: number): Promise<Row[]> {
+  const p = new SqlParams();
+  return db.all(
+    `SELECT src_ip, src_cc, dst_cc, number_type, count(*) AS calls, sum(invites) AS invites,
+            min(first_ts) AS first_ts, max(last_ts) AS last_ts
+     FROM calls WHERE dialed_number = ${p.add(number)} GROUP BY ALL ORDER BY calls DESC, src_ip
+     LIMIT ${p.add(limit)}`,
+    p.values,
+  );
+}
+
+/** Data dates and sensors of the store. */
+export async function queryMetadata(db: Queryable): Promise<{
+  first_ts: string | null;
+  last_ts: string | null;
+  events: number;
+  sensors: Row[];
+  meta: Row[];
+}> {
+  const [span] = await db.all(`SELECT min(ts) AS a, max(ts) AS b, count(*) AS n FROM events`);
+  const sensors = await db.all(
+    `SELECT sensor, count(*) AS events, min(ts) AS first_ts, max(ts) AS last_ts
+     FROM events GROUP BY sensor ORDER BY sensor LIMIT 1000`,
+  );
+  const meta = await db.all(`SELECT key, value FROM meta ORDER BY key`);
+  return {
+    first_ts: span?.['a'] === undefined || span['a'] === null ? null : String(span['a']),
+    last_ts: span?.['b'] === undefined || span['b'] === null ? null : String(span['b']),
+    events: Number(span?.['n'] ?? 0),
+    sensors,
+    meta,
+  };
+}

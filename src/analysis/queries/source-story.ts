@@ -1,0 +1,155 @@
+/**
+ * @module
+ * One source's whole story: when it reached each attack phase (the classes
+ * of queries/phases.ts), what it tried (extensions, credentials, numbers)
+ * and got (cracked extensions), its user agents, sensors, AS and country,
+ * and a timeline of its messages per hour and phase.
+ */
+import { num, str, type Queryable, type Row } from '../../store/queryable.js';
+import { eventsWhere, SqlParams, type ReportFilter } from '../filter.js';
+import { PH_NAME, PH_SQL } from './phases.js';
+
+export interface SourceStory {
+  readonly ip: string;
+  readonly cc: string | null;
+  readonly asn: number | null;
+  readonly as_name: string | null;
+  readonly messages: number;
+  readonly first_ts: string | null;
+  readonly last_ts: string | null;
+  readonly methods: readonly { method: string | null; count: number }[];
+  readonly phases: readonly {
+    phase: string;
+    messages: number;
+    first_ts: string;
+    last_ts: string;
+  }[];
+  readonly extensions_tried: readonly { user: string; count: number }[];
+  readonly credentials: readonly {
+    user: string | null;
+    password: string | null;
+    attempts: number;
+    cracked: boolean;
+  }[];
+  readonly cracked: readonly { user: string | null; password: string | null; ts: string }[];
+  readonly numbers: readonly {
+    number: string;
+    country: string | null;
+    type: string | null;
+    invites: number;
+  }[];
+  readonly destination_countries: readonly { cc: string | null; invites: number }[];
+  readonly user_agents: readonly { label: string | null; category: string | null; count: number }[];
+  readonly sensors: readonly { sensor: string; count: number }[];
+  readonly timeline: readonly { hour: string; phase: string; messages: number }[];
+}
+
+const LIST = 100;
+
+function list<T>(rows: Row[], f: (r: Row) => T): T[] {
+  return rows.map(f);
+}
+
+/** The story of `ip` within `filter`; null when the scope holds no event from it. */
+export async function querySourceStory(
+  db: Queryable,
+  filter: ReportFilter,
+  ip: string,
+): Promise<SourceStory | null> {
+  const p = new SqlParams();
+  const where = `${eventsWhere(filter, p)} AND src_ip = ${p.add(ip)}`;
+  const q = (sql: string): Promise<Row[]> =>
+    db.all(`WITH e AS (SELECT * FROM events WHERE ${where}) ${sql}`, p.values);
+  const [head] = await q(
+    `SELECT count(*) AS n, min(ts) AS first_ts, max(ts) AS last_ts, mode(src_cc) AS cc,
+            mode(src_asn) AS asn, mode(src_as_name) AS as_name FROM e`,
+  );
+  if (head === undefined || num(head, 'n') === 0) return null;
+  const methods = await q(
+    `SELECT method, count(*) AS n FROM e GROUP BY method ORDER BY n DESC LIMIT ${LIST}`,
+  );
+  const phases = await q(
+    `SELECT ${PH_NAME} AS phase, count(*) AS n, min(ts) AS first_ts, max(ts) AS last_ts
+     FROM (SELECT ${PH_SQL} AS ph, ts FROM e WHERE event = 'sip.request') GROUP BY ph ORDER BY first_ts`,
+  );
+  const ext = await q(
+    `SELECT coalesce(nullif(to_user, ''), ruri_user) AS u, count(*) AS n FROM e
+     WHERE method IN ('REGISTER', 'INVITE', 'SUBSCRIBE', 'MESSAGE') AND coalesce(nullif(to_user, ''), ruri_user) IS NOT NULL
+     GROUP BY u ORDER BY n DESC, u LIMIT ${LIST}`,
+  );
+  const creds = await q(
+    `SELECT auth_user AS u, password_guess AS pw, count(*) AS n,
+            bool_or(guess_source = 'configured' OR auth_ok) AS ok FROM e
+     WHERE auth_user IS NOT NULL OR password_guess IS NOT NULL
+     GROUP BY ALL ORDER BY ok DESC, n DESC, u, pw LIMIT ${LIST}`,
+  );
+  const cracked = await q(
+    `SELECT coalesce(auth_user, from_user) AS u, password_guess AS pw, min(ts) AS ts FROM e
+     WHERE guess_source = 'configured' OR auth_ok GROUP BY ALL ORDER BY ts LIMIT ${LIST}`,
+  );
+  const numbers = await q(
+    `SELECT dialed_number AS num, mode(dst_cc) AS cc, mode(number_type) AS t, count(*) AS n FROM e
+     WHERE method = 'INVITE' AND dialed_number IS NOT NULL GROUP BY dialed_number ORDER BY n DESC, num LIMIT ${LIST}`,
+  );
+  const dcc = await q(
+    `SELECT dst_cc AS cc, count(*) AS n FROM e WHERE method = 'INVITE' AND dialed_number IS NOT NULL
+     GROUP BY dst_cc ORDER BY n DESC, cc LIMIT ${LIST}`,
+  );
+  const uas = await q(
+    `SELECT ua_label AS l, mode(ua_category) AS c, count(*) AS n FROM e GROUP BY ua_label ORDER BY n DESC LIMIT ${LIST}`,
+  );
+  const sensors = await q(
+    `SELECT sensor, count(*) AS n FROM e GROUP BY sensor ORDER BY n DESC, sensor LIMIT ${LIST}`,
+  );
+  const timeline = await q(
+    `SELECT strftime(date_trunc('hour', ts), '%Y-%m-%dT%H:00:00Z') AS hour, ${PH_NAME} AS phase, count(*) AS n
+     FROM (SELECT ${PH_SQL} AS ph, ts FROM e WHERE event = 'sip.request') GROUP BY ALL ORDER BY hour LIMIT 5000`,
+  );
+  const asn = head['asn'];
+  return {
+    ip,
+    cc: str(head, 'cc'),
+    asn: typeof asn === 'number' ? asn : null,
+    as_name: str(head, 'as_name'),
+    messages: num(head, 'n'),
+    first_ts: str(head, 'first_ts'),
+    last_ts: str(head, 'last_ts'),
+    methods: list(methods, (r) => ({ method: str(r, 'method'), count: num(r, 'n') })),
+    phases: list(phases, (r) => ({
+      phase: str(r, 'phase') ?? '',
+      messages: num(r, 'n'),
+      first_ts: str(r, 'first_ts') ?? '',
+      last_ts: str(r, 'last_ts') ?? '',
+    })),
+    extensions_tried: list(ext, (r) => ({ user: str(r, 'u') ?? '', count: num(r, 'n') })),
+    credentials: list(creds, (r) => ({
+      user: str(r, 'u'),
+      password: str(r, 'pw'),
+      attempts: num(r, 'n'),
+      cracked: r['ok'] === true,
+    })),
+    cracked: list(cracked, (r) => ({
+      user: str(r, 'u'),
+      password: str(r, 'pw'),
+      ts: str(r, 'ts') ?? '',
+    })),
+    numbers: list(numbers, (r) => ({
+      number: str(r, 'num') ?? '',
+      country: str(r, 'cc'),
+      type: str(r, 't'),
+      invites: num(r, 'n'),
+    })),
+    destination_countries: list(dcc, (r) => ({ cc: str(r, 'cc'), invites: num(r, 'n') })),
+    user_agents: list(uas, (r) => ({
+      label: str(r, 'l'),
+      category: str(r, 'c'),
+      count: num(r, 'n'),
+    })),
+    sensors: list(sensors, (r) => ({ sensor: str(r, 'sensor') ?? '', count: num(r, 'n') })),
+    timeline: list(timeline, (r) => ({
+      hour: str(r, 'hour') ?? '',
+      phase: str(r, 'phase') ?? '',
+      messages: num(r, 'n'),
+    })),
+  };
+}
