@@ -20,6 +20,8 @@ export {
   type NumberMethod,
   type NumberOptions,
 } from './phone-number.js';
+export { StoreEvidence, type FullNumber } from './store-evidence.js';
+export { cleanDialed } from './dialed-text.js';
 export {
   classifyUserAgent,
   loadUserAgentRules,

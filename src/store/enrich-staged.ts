@@ -166,6 +166,7 @@ async function enrichNumbers(
         appendNullable(a, n?.dst_cc ?? null);
         appendNullable(a, n?.number_type ?? null);
         appendNullable(a, n?.number_kind ?? null);
+        appendNullable(a, n?.number_method ?? null);
         a.endRow();
       });
     }

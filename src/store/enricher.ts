@@ -29,6 +29,8 @@ export interface NumberEnrichment {
   readonly dst_cc: string | null;
   readonly number_type: string | null;
   readonly number_kind: string | null;
+  /** How the number was found: alone | burst | tail | store (docs/enrichment.md). */
+  readonly number_method?: string | null;
 }
 
 /** Per-distinct-value enrichment; each part is optional. */
@@ -119,6 +121,7 @@ export async function loadEnricher(): Promise<Enricher> {
             dst_cc: str(r['cc']),
             number_type: str(r['type']),
             number_kind: str(r['kind']),
+            number_method: str(r['method']),
           };
         });
       }

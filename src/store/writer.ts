@@ -43,13 +43,13 @@ const STAGE_DDL = [
   `CREATE OR REPLACE TEMP TABLE stage_legacy (line BIGINT, ts_ms DOUBLE, src_ip VARCHAR, method VARCHAR,
      from_user VARCHAR, to_user VARCHAR, response DOUBLE, user_agent VARCHAR)`,
   `CREATE OR REPLACE TEMP TABLE stage_numbers (event_id VARCHAR, dialed_number VARCHAR, dst_cc VARCHAR,
-     number_type VARCHAR, number_kind VARCHAR)`,
+     number_type VARCHAR, number_kind VARCHAR, number_method VARCHAR)`,
 ];
 
 const ENRICH_COLUMNS = `ip.src_cc, ip.src_asn, ip.src_as_name,
     coalesce(ua.ua_label, CASE WHEN coalesce(s.user_agent, '') = '' THEN 'undefined' ELSE s.user_agent END),
     ua.ua_family, ua.ua_category,
-    n.dialed_number, n.dst_cc, n.number_type, n.number_kind`;
+    n.dialed_number, n.dst_cc, n.number_type, n.number_kind, n.number_method`;
 
 const ENRICH_ONLY = `LEFT JOIN dim_ip ip ON ip.src_ip = s.src_ip
   LEFT JOIN dim_ua ua ON ua.user_agent = coalesce(s.user_agent, '')
@@ -67,7 +67,7 @@ const ENRICH_JOINS = `${ENRICH_ONLY}
  */
 const LEGACY_TO_EVENTS_TEMPLATE = `INSERT INTO events (event, event_id, ts, sensor, src_ip, method, from_user, to_user,
     response, user_agent, ruri_user, dialed, origin, src_cc, src_asn, src_as_name, ua_label, ua_family,
-    ua_category, dialed_number, dst_cc, number_type, number_kind)
+    ua_category, dialed_number, dst_cc, number_type, number_kind, number_method)
   SELECT 'sip.request', s.event_id, epoch_ms(CAST(s.ts_ms AS BIGINT)), $4, s.src_ip, s.method, s.from_user,
     s.to_user, TRY_CAST(s.response AS INTEGER), s.user_agent, s.dialed, s.dialed, 'legacy', ${ENRICH_COLUMNS}
   FROM (SELECT *, $3 || line::VARCHAR AS event_id,
