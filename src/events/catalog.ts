@@ -16,6 +16,7 @@ export const EVENT_TYPES = [
   'sip.response',
   'sip.malformed',
   'sensor.rate_limited',
+  'sensor.dropped',
 ] as const;
 export type EventType = (typeof EVENT_TYPES)[number];
 
@@ -140,7 +141,7 @@ export const FIELDS = {
   reason: {
     kind: 'string',
     nullable: true,
-    doc: 'sip.malformed: why the input was rejected (snake_case); sensor.rate_limited: which budget was hit.',
+    doc: 'sip.malformed: why the input was rejected (snake_case); sensor.rate_limited: which budget was hit; sensor.dropped: where the loss happened.',
   },
   excerpt: {
     kind: 'string',
@@ -150,7 +151,12 @@ export const FIELDS = {
   dropped: {
     kind: 'int',
     nullable: true,
-    doc: 'sensor.rate_limited: messages left unanswered since the last such event for this source.',
+    doc: 'sensor.rate_limited: messages left unanswered since the last such event for this source; sensor.dropped: datagrams or lines lost in the period.',
+  },
+  period_ms: {
+    kind: 'int',
+    nullable: true,
+    doc: 'sensor.dropped: the milliseconds the count covers, ending at `ts` (since the previous report of the same loss, or since start).',
   },
 } as const satisfies Record<string, FieldSpec>;
 
@@ -227,6 +233,7 @@ export function eventOf(id: EventIdentity, f: Partial<SnareEvent>): SnareEvent {
     reason: f.reason ?? null,
     excerpt: f.excerpt ?? null,
     dropped: f.dropped ?? null,
+    period_ms: f.period_ms ?? null,
   };
 }
 

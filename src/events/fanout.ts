@@ -61,6 +61,13 @@ export class FanoutSink implements EventSink {
     else if (waits.length > 1) await Promise.allSettled(waits);
   }
 
+  /** Lines lost by the file sinks since the last call (see EventSink.takeLostLines). */
+  takeLostLines(): number {
+    let n = 0;
+    for (const s of this.sinks) n += s.takeLostLines?.() ?? 0;
+    return n;
+  }
+
   async close(): Promise<void> {
     await this.each((s) => s.close());
   }

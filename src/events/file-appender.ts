@@ -107,6 +107,13 @@ function endsWithNewline(fd: number, path: string): Promise<boolean> {
   });
 }
 
+/** Newlines in bytes [from, to) of `buf`. */
+function countLines(buf: Buffer, from: number, to: number): number {
+  let n = 0;
+  for (let i = buf.indexOf(10, from); i !== -1 && i < to; i = buf.indexOf(10, i + 1)) n++;
+  return n;
+}
+
 function closeQuietly(fd: number): Promise<void> {
   return new Promise((resolve) => {
     close(fd, () => {
@@ -138,6 +145,10 @@ export class FileAppender {
   dropped = 0;
   /** Files found ending inside a line when opened (each got its newline). */
   tornLines = 0;
+  /** Lines still unwritten when closed (the file kept failing). */
+  unwrittenAtClose = 0;
+  /** `dropped` already handed out by takeLost(). */
+  private droppedReported = 0;
 
   constructor(private readonly opts: FileAppenderOptions) {}
 
@@ -216,9 +227,33 @@ export class FileAppender {
     return this.failing ? Promise.resolve() : this.flush();
   }
 
+  /** Lines that will never be written: dropped, and unwritten at close. */
+  get lost(): number {
+    return this.dropped + this.unwrittenAtClose;
+  }
+
+  /**
+   * Lines dropped since the last call, once writes succeed again and the
+   * backlog is under half its bound (0 before: the count is reported when
+   * it can be written).
+   */
+  takeLost(): number {
+    // Not while failing or still far behind: the report itself would wait or be dropped.
+    if (this.failing || this.backlog > this.opts.maxPendingBytes / 2) return 0;
+    const n = this.dropped - this.droppedReported;
+    this.droppedReported = this.dropped;
+    return n;
+  }
+
   /** Flushes, then closes the file; later appends are ignored. */
   async close(): Promise<void> {
     await this.flush();
+    if (this.backlog > 0) {
+      // The file kept failing: what waits is lost.
+      const w = this.writing;
+      if (w) this.unwrittenAtClose += countLines(w.buf, w.done, w.used);
+      this.unwrittenAtClose += countLines(this.pending.buf, 0, this.pending.used);
+    }
     this.closed = true;
     if (this.timer) clearTimeout(this.timer);
     this.timer = null;

@@ -60,6 +60,8 @@ export interface JsonlSinkOptions {
   readonly rotateBytes: number;
   readonly flushIntervalMs?: number;
   readonly batchBytes?: number;
+  /** Bytes waiting for the disk beyond which lines are dropped (default MAX_PENDING_BYTES). */
+  readonly maxPendingBytes?: number;
   /** Called when an append fails (disk full...); the sink keeps going. */
   readonly onError?: (err: unknown) => void;
 }
@@ -85,7 +87,7 @@ export class JsonlSink implements EventSink {
     this.out = new FileAppender({
       flushIntervalMs: opts.flushIntervalMs ?? DEFAULT_FLUSH_INTERVAL_MS,
       batchBytes: opts.batchBytes ?? DEFAULT_BATCH_BYTES,
-      maxPendingBytes: MAX_PENDING_BYTES,
+      maxPendingBytes: opts.maxPendingBytes ?? MAX_PENDING_BYTES,
       ...(opts.onError ? { onError: opts.onError } : {}),
     });
   }
@@ -93,6 +95,15 @@ export class JsonlSink implements EventSink {
   /** Lines dropped because the disk fell too far behind. */
   get droppedLines(): number {
     return this.out.dropped;
+  }
+
+  /** Lines that never reached the file: dropped, and unwritten at close. */
+  get lostLines(): number {
+    return this.out.lost;
+  }
+
+  takeLostLines(): number {
+    return this.out.takeLost();
   }
 
   /** Files found ending inside a line (torn by an earlier stop), each ended with a newline. */

@@ -22,5 +22,10 @@ export interface EventSink {
    * sensor holds a message's replies until then.
    */
   written?(): Promise<void>;
+  /**
+   * File sinks only: lines dropped since the last call (the disk fell too
+   * far behind), handed out once the file's writes succeed again.
+   */
+  takeLostLines?(): number;
   close(): Promise<void>;
 }

@@ -24,7 +24,7 @@ import type { OutboundMessage, Persona, PersonaResult } from './persona/types.js
 import { ReplyGate } from './reply-gate.js';
 import { Retransmitter } from './retransmit.js';
 import { ensureSelfSignedCert } from './tls-cert.js';
-import { parseListenUrl, type ListenAddress } from '../config/listen-url.js';
+import { parseListenUrl, reportedLocalAddress, type ListenAddress } from '../config/listen-url.js';
 import { listenTcp } from './transport/tcp.js';
 import type {
   InboundMessage,
@@ -34,6 +34,7 @@ import type {
   TransportMalformed,
 } from './transport/types.js';
 import { listenUdp } from './transport/udp.js';
+import type { DropReport } from './transport/udp-io-protocol.js';
 
 /** How often withheld answers are reported as sensor.rate_limited events. */
 export const DEFAULT_REPORT_INTERVAL_MS = 1000;
@@ -71,6 +72,9 @@ export function excerptOf(bytes: Uint8Array): string {
 
 const STATUS_RE = /^SIP\/2\.0 (\d{3}) /;
 
+/** Where datagrams or event lines were lost (`reason` of sensor.dropped). */
+export type DropPlace = 'kernel' | 'io_thread' | 'event_lines';
+
 /** Where replies to a message go. */
 type ReplyTarget = Pick<InboundMessage, 'transport' | 'srcIp' | 'srcPort' | 'reply'>;
 
@@ -98,6 +102,13 @@ export class Sensor {
   private readonly gate: ReplyGate<HeldReplies>;
   private readonly log: Logger;
   private reportTimer: NodeJS.Timeout | null = null;
+  /** Datagrams and lines lost since start, by place (sensor.dropped events). */
+  private readonly dropTotals: Record<DropPlace, number> = {
+    kernel: 0,
+    io_thread: 0,
+    event_lines: 0,
+  };
+  private lastLinesReport = performance.now();
   private stopped = false;
 
   private constructor(private readonly opts: SensorOptions) {
@@ -120,6 +131,16 @@ export class Sensor {
         this.send(h.to, h.replies);
       },
     );
+  }
+
+  /**
+   * What was lost since start: datagrams dropped by the kernel and by the
+   * UDP I/O thread, event lines dropped by the file sinks (as recorded in
+   * sensor.dropped events), and replies not sent because their lines waited
+   * too long for the disk.
+   */
+  get drops(): Readonly<Record<DropPlace | 'replies', number>> {
+    return { ...this.dropTotals, replies: this.gate.dropped };
   }
 
   /** Replies dropped because too many waited for their events' write (a stalled disk). */
@@ -183,14 +204,14 @@ export class Sensor {
         this.limiter.recordDrop(peer.srcIp, reason);
       },
     };
-    let listener: Listener;
+    let listener: Listener | null = null;
     if (addr.transport === 'udp') {
       listener = await listenUdp(
         addr,
         {
           maxMessageBytes: l.max_message_bytes,
-          onDropped: (count) => {
-            this.log.warn({ listen: url, dropped: count }, 'sensor behind: UDP datagrams dropped');
+          onDropped: (r) => {
+            this.onDatagramsDropped(url, listener?.address ?? addr, r);
           },
           onFailure: (err) => {
             this.log.error({ listen: url, err }, 'UDP I/O thread failed: listener stopped');
@@ -330,7 +351,52 @@ export class Sensor {
     });
   }
 
+  /** Datagrams lost at a UDP listener: logged, counted, and recorded as sensor.dropped events. */
+  private onDatagramsDropped(url: string, dst: ListenAddress, r: DropReport): void {
+    this.log.warn(
+      { listen: url, io_thread: r.ioThread, kernel: r.kernel, period_ms: r.periodMs },
+      'sensor behind: UDP datagrams dropped',
+    );
+    const lost: [DropPlace, number][] = [
+      ['kernel', r.kernel ?? 0],
+      ['io_thread', r.ioThread],
+    ];
+    for (const [reason, n] of lost) {
+      if (n <= 0) continue;
+      this.dropTotals[reason] += n;
+      this.events.emit({
+        event: 'sensor.dropped',
+        transport: 'udp',
+        src_ip: '::',
+        dst_ip: reportedLocalAddress(dst.host, dst.family),
+        dst_port: dst.port,
+        reason,
+        dropped: n,
+        period_ms: r.periodMs,
+      });
+    }
+  }
+
+  /** JSON lines lost to a full or failing disk, recorded once the files take lines again. */
+  private reportLostLines(): void {
+    const n = this.opts.sink.takeLostLines?.() ?? 0;
+    if (n <= 0) return;
+    const now = performance.now();
+    this.dropTotals.event_lines += n;
+    this.log.error({ lines: n }, 'event lines lost: the disk was full or failing');
+    this.events.emit({
+      event: 'sensor.dropped',
+      transport: null,
+      src_ip: '::',
+      reason: 'event_lines',
+      dropped: n,
+      period_ms: Math.round(now - this.lastLinesReport),
+    });
+    this.lastLinesReport = now;
+  }
+
   private reportDrops(): void {
+    this.reportLostLines();
     for (const d of this.limiter.drainReports()) {
       this.events.emit({
         event: 'sensor.rate_limited',

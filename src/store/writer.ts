@@ -102,12 +102,13 @@ const LEGACY_TO_EVENTS_KNOWN = LEGACY_TO_EVENTS_FRESH.replace(
 );
 
 function castFor(name: string): string {
-  if (name === 'cseq') return 'TRY_CAST(s.cseq AS BIGINT)';
+  if (name === 'cseq' || name === 'period_ms') return `TRY_CAST(s.${name} AS BIGINT)`;
   return `TRY_CAST(s.${name} AS INTEGER)`;
 }
 
 /** Moves staged rows into events: enrichment joined in, stored event ids skipped. */
-const STAGE_TO_EVENTS = `INSERT INTO events
+const STAGE_TO_EVENTS = `INSERT INTO events (${FIELD_NAMES.join(', ')}, origin, src_cc, src_asn,
+    src_as_name, ua_label, ua_family, ua_category, dialed_number, dst_cc, number_type, number_kind)
   SELECT ${STAGE_COLUMNS.map((c) =>
     c.kind === 'timestamp'
       ? 'epoch_ms(CAST(s.ts_ms AS BIGINT))'

@@ -34,7 +34,7 @@ export type PersonaFields = SipFields;
 
 export interface PersonaResult {
   /** sip.request, sip.response (a stray response received) or sip.malformed. */
-  readonly event: Exclude<EventType, 'sensor.rate_limited'>;
+  readonly event: Exclude<EventType, 'sensor.rate_limited' | 'sensor.dropped'>;
   readonly fields: PersonaFields;
   /** In order; empty when the persona stays silent (garbage, ACK, stray responses). */
   readonly replies: readonly OutboundMessage[];

@@ -39,7 +39,18 @@ export type FromIo =
   | { readonly t: 'bound'; readonly port: number }
   | { readonly t: 'error'; readonly message: string }
   | ({ readonly t: 'batch' } & PackedBatch)
-  | { readonly t: 'dropped'; readonly n: number };
+  | ({ readonly t: 'dropped' } & DropReport);
+
+/**
+ * Datagrams lost at one listener over `periodMs` (ending now): by the I/O
+ * thread (too many waiting for the sensor) and by the kernel (the socket's
+ * receive buffer full; null where the system does not say).
+ */
+export interface DropReport {
+  readonly ioThread: number;
+  readonly kernel: number | null;
+  readonly periodMs: number;
+}
 
 /** Sensor thread -> I/O thread: replies to send, and how many received datagrams were processed. */
 export type ToIo =

@@ -21,6 +21,7 @@ import {
   type ToIo,
   type UdpIoInit,
 } from './udp-io-protocol.js';
+import { kernelDrops } from './kernel-drops.js';
 
 /** How often a count of dropped datagrams is reported. */
 const DROP_REPORT_MS = 1000;
@@ -104,11 +105,25 @@ function main(): void {
     }
   });
 
-  const reporter = setInterval(() => {
-    if (dropped === 0) return;
-    post({ t: 'dropped', n: dropped });
+  // The kernel's drop counter of the socket, once bound; the period of a report ends at its post.
+  let kernelBase: number | null = null;
+  let lastReport = performance.now();
+  const report = (): void => {
+    const now = performance.now();
+    let kernel: number | null = null;
+    if (kernelBase !== null) {
+      const total = kernelDrops(init.family, socket.address().address, socket.address().port);
+      if (total !== null) {
+        kernel = total - kernelBase;
+        kernelBase = total;
+      }
+    }
+    if (dropped === 0 && !kernel) return;
+    post({ t: 'dropped', ioThread: dropped, kernel, periodMs: Math.round(now - lastReport) });
     dropped = 0;
-  }, DROP_REPORT_MS);
+    lastReport = now;
+  };
+  const reporter = setInterval(report, DROP_REPORT_MS);
   reporter.unref();
 
   port.on('message', (m: ToIo) => {
@@ -128,7 +143,7 @@ function main(): void {
     }
     closed = true;
     clearInterval(reporter);
-    if (dropped > 0) post({ t: 'dropped', n: dropped });
+    report();
     socket.close(() => {
       port.close();
     });
@@ -146,6 +161,8 @@ function main(): void {
     } catch {
       // The kernel keeps its default; the listener still works.
     }
+    kernelBase = kernelDrops(init.family, socket.address().address, socket.address().port);
+    lastReport = performance.now();
     post({ t: 'bound', port: socket.address().port });
   });
 }

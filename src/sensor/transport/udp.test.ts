@@ -3,7 +3,9 @@ import { createSocket, type Socket } from 'node:dgram';
 import { describe, it } from 'node:test';
 import type { ListenAddress } from '../../config/listen-url.js';
 import type { InboundMessage, Listener, TransportHandlers } from './types.js';
+import { existsSync } from 'node:fs';
 import { DatagramBatch, unpack } from './udp-io-protocol.js';
+import type { DropReport } from './udp-io-protocol.js';
 import { listenUdp } from './udp.js';
 import { until } from '../../testing/until.js';
 
@@ -114,7 +116,7 @@ describe('UDP listener (I/O thread)', () => {
     let received = 0;
     const l = await listenUdp(
       LOOPBACK,
-      { maxMessageBytes: 65535, ...bounds, onDropped: (n) => dropped.push(n) },
+      { maxMessageBytes: 65535, ...bounds, onDropped: (r) => dropped.push(r.ioThread) },
       handlers(() => {
         received++;
         if (received === 1) {
@@ -195,5 +197,42 @@ describe('UDP listener (I/O thread)', () => {
     );
     assert.equal(again.address.port, port);
     await again.close();
+  });
+
+  it('accounts for every datagram of a flood: received, dropped by the I/O thread, or dropped by the kernel (Linux)', async (t) => {
+    if (!existsSync('/proc/net/udp')) {
+      t.skip('no /proc/net/udp on this system');
+      return;
+    }
+    const reports: DropReport[] = [];
+    let received = 0;
+    // A small kernel buffer and a sensor thread that sleeps: both places drop.
+    const l = await listenUdp(
+      LOOPBACK,
+      {
+        maxMessageBytes: 65535,
+        recvBufferBytes: 16 * 1024,
+        maxInflight: 200,
+        onDropped: (r) => reports.push(r),
+      },
+      handlers(() => {
+        received++;
+        if (received === 1) {
+          const end = Date.now() + 300;
+          while (Date.now() < end);
+        }
+      }),
+    );
+    const c = await client();
+    const count = 20000;
+    const payload = Buffer.alloc(1000, 0x61);
+    for (let i = 0; i < count; i++) c.send(payload, l.address.port, '127.0.0.1');
+    const lost = (k: 'ioThread' | 'kernel'): number => reports.reduce((a, r) => a + (r[k] ?? 0), 0);
+    await until(() => received + lost('ioThread') + lost('kernel') === count, 10000);
+    c.close();
+    await l.close();
+    assert.ok(lost('kernel') > 0, 'the kernel dropped some');
+    assert.ok(lost('ioThread') > 0, 'the I/O thread dropped some');
+    for (const r of reports) assert.ok(r.periodMs >= 0 && r.periodMs < 10000);
   });
 });

@@ -23,6 +23,7 @@ import {
   type FromIo,
   type ToIo,
   type UdpIoInit,
+  type DropReport,
 } from './udp-io-protocol.js';
 
 /** Receive buffer asked of the kernel (it may grant less: net.core.rmem_max). */
@@ -45,10 +46,16 @@ export interface UdpOptions {
   readonly maxMessageBytes: number;
   /** Datagrams read and not yet processed, at most (default UDP_MAX_INFLIGHT). */
   readonly maxInflight?: number;
+  /** Receive buffer asked of the kernel (default UDP_RECV_BUFFER_BYTES). */
+  readonly recvBufferBytes?: number;
   /** Their bytes, at most (default UDP_MAX_INFLIGHT_BYTES). */
   readonly maxInflightBytes?: number;
-  /** Hears of datagrams the I/O thread dropped because the sensor fell behind. */
-  readonly onDropped?: (count: number) => void;
+  /**
+   * Hears, at most once a second while it happens, of datagrams lost: by
+   * the I/O thread because the sensor fell behind, by the kernel because
+   * the socket's buffer was full.
+   */
+  readonly onDropped?: (report: DropReport) => void;
   /**
    * Hears once of the I/O thread failing or ending, after it started and
    * before close(): the listener then receives nothing.
@@ -140,7 +147,8 @@ class IoThreadLink {
     this.#opts = opts;
     worker.on('message', (m: FromIo) => {
       if (m.t === 'batch') this.#receive(m, onDatagram);
-      else if (m.t === 'dropped') opts.onDropped?.(m.n);
+      else if (m.t === 'dropped')
+        opts.onDropped?.({ ioThread: m.ioThread, kernel: m.kernel, periodMs: m.periodMs });
     });
     worker.on('error', (err) => {
       this.#fail(err);
@@ -219,7 +227,7 @@ export async function listenUdp(
     family: addr.family,
     host: addr.host,
     port: addr.port,
-    recvBufferBytes: UDP_RECV_BUFFER_BYTES,
+    recvBufferBytes: opts.recvBufferBytes ?? UDP_RECV_BUFFER_BYTES,
     maxInflight: opts.maxInflight ?? UDP_MAX_INFLIGHT,
     maxInflightBytes: opts.maxInflightBytes ?? UDP_MAX_INFLIGHT_BYTES,
     maxMessageBytes: opts.maxMessageBytes,
