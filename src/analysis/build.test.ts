@@ -1,8 +1,8 @@
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { buildReport } from './build.js';
-import { createFixtureDb, type FixtureDb } from './fixture-db.js';
-import { loadScenario } from './scenario.js';
+import { createFixtureDb, type FixtureDb } from '../../test/fixtures/analysis/fixture-db.js';
+import { loadScenario } from '../../test/fixtures/analysis/hand-made-scenario.js';
 import type { Report } from './types.js';
 
 describe('buildReport over the hand-made scenario', () => {

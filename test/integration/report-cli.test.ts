@@ -8,8 +8,8 @@ import assert from 'node:assert/strict';
 import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { createFixtureDb } from '../../src/analysis/fixture-db.js';
-import { loadScenario } from '../../src/analysis/scenario.js';
+import { createFixtureDb } from '../fixtures/analysis/fixture-db.js';
+import { loadScenario } from '../fixtures/analysis/hand-made-scenario.js';
 import { parseCsv } from '../../src/report/labels.js';
 import { runReport } from './report-helpers.js';
 

@@ -9,8 +9,8 @@ import assert from 'node:assert/strict';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { createFixtureDb } from '../../src/analysis/fixture-db.js';
-import { loadScenario } from '../../src/analysis/scenario.js';
+import { createFixtureDb } from '../fixtures/analysis/fixture-db.js';
+import { loadScenario } from '../fixtures/analysis/hand-made-scenario.js';
 import { runReport } from './report-helpers.js';
 
 const HOSTILE_IP = '\u001b[31m6.6.6.6\u0007\u0000\u009b2J';

@@ -10,8 +10,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { chromium, type Browser } from 'playwright-core';
-import { createFixtureDb } from '../../src/analysis/fixture-db.js';
-import { loadScenario } from '../../src/analysis/scenario.js';
+import { createFixtureDb } from '../fixtures/analysis/fixture-db.js';
+import { loadScenario } from '../fixtures/analysis/hand-made-scenario.js';
 import { runReport } from './report-helpers.js';
 
 const PAYLOADS = [

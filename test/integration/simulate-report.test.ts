@@ -30,9 +30,6 @@ interface Doc {
   destinations: (Counted & { number: string; label?: string | null })[];
 }
 
-const READY = !ingest.summary.includes('not built');
-const SKIP = READY ? false : 'sipsnare ingest has not landed yet';
-
 function capture(): CommandIo & { out: () => string; err: () => string } {
   const make = (): Writable & { text: string } => {
     const w = new Writable({
@@ -76,7 +73,7 @@ function agreement(
 const root = mkdtempSync(join(tmpdir(), 'sipsnare-simrep-'));
 
 for (const format of ['legacy', 'jsonl'] as const) {
-  describe(`simulated ${format} traffic through ingest and report`, { skip: SKIP }, () => {
+  describe(`simulated ${format} traffic through ingest and report`, () => {
     const dir = join(root, format);
     const db = join(root, `${format}.duckdb`);
     let truth: Doc;
