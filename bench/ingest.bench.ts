@@ -14,7 +14,7 @@ import { mkdtempSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DEFAULT_INGEST_MEMORY } from '../src/cli/commands/ingest.js';
-import { ingestPaths } from '../src/ingest/import.js';
+import { ingestPaths } from '../src/ingest/pipeline.js';
 import { loadEnricher } from '../src/store/enricher.js';
 import { openStore } from '../src/store/store.js';
 import { generateLog } from './ingest-gen.js';

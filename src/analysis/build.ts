@@ -6,7 +6,7 @@
  */
 import type { Queryable } from '../store/queryable.js';
 import type { ReportFilter } from './filter.js';
-import { analysePhases, PHASE_DEFAULTS, phaseBits } from './phases.js';
+import { analysePhases, PHASE_DEFAULTS, phaseBits } from './phase-rules.js';
 import { queryCountryPairs } from './queries/country-pairs.js';
 import { queryCredentials } from './queries/credentials.js';
 import {

@@ -3,7 +3,7 @@
  * The event schema: every event type sipsnare records and every field an
  * event carries, in one place. The JSON lines, the store's `events` table, the
  * API and the exports all use these names. `docs/events.md` documents each
- * type and field; test/conformance/events.test.ts keeps the two in step.
+ * type and field; test/conformance/events-doc.test.ts keeps the two in step.
  *
  * Every event carries every field; a field that does not apply is `null`.
  * A flat record keeps JSON lines, SQL columns and CSV exports identical.

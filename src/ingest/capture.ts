@@ -19,7 +19,7 @@ import { getHeader } from '../sip/headers.js';
 import type { SipResponse } from '../sip/message.js';
 import { parse } from '../sip/parse.js';
 import type { StoreWriter } from '../store/writer.js';
-import { importEventId } from './imports.js';
+import { importEventId } from './import-ledger.js';
 import { recordedFields } from './recorded.js';
 import type { Reject } from './lines.js';
 import { MAX_LISTED_REJECTS } from './lines.js';

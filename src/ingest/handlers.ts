@@ -8,7 +8,7 @@
  */
 import { eventOf, validateEvent } from '../events/catalog.js';
 import type { StoreWriter } from '../store/writer.js';
-import { importEventId } from './imports.js';
+import { importEventId } from './import-ledger.js';
 import { parseLegacyLine } from './legacy.js';
 import type { LineHandler, LineOutcome } from './lines.js';
 import { parsePbxLine, type PbxContext } from './pbx.js';

@@ -13,7 +13,7 @@ import { eventOf } from '../events/catalog.js';
 
 import { parse } from '../sip/parse.js';
 import type { StoreWriter } from '../store/writer.js';
-import { importEventId } from './imports.js';
+import { importEventId } from './import-ledger.js';
 import { recordedFields } from './recorded.js';
 import type { LineHandler, LineOutcome } from './lines.js';
 

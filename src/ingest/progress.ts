@@ -4,7 +4,7 @@
  * terminal (lines, lines/s, bytes %), a plain line every few seconds
  * otherwise (logs, CI). Never writes to stdout, which belongs to `--json`.
  */
-import type { ProgressInfo } from './import.js';
+import type { ProgressInfo } from './pipeline.js';
 
 export interface ProgressOut {
   write(s: string): unknown;

@@ -190,7 +190,7 @@ export class StoreWriter {
 
   /**
    * Starts staging legacy lines of one file: their event ids are
-   * prefix + line number (ingest/imports.ts importEventId). Flushes first when the context changes.
+   * prefix + line number (ingest/import-ledger.ts importEventId). Flushes first when the context changes.
    */
   async beginLegacy(prefix: string, sensor: string): Promise<void> {
     if (this.legacyCtx && (this.legacyCtx.prefix !== prefix || this.legacyCtx.sensor !== sensor)) {

@@ -3,7 +3,7 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { MAX_UNANSWERED } from '../../src/ingest/capture.js';
-import { idPrefix, importEventId } from '../../src/ingest/imports.js';
+import { idPrefix, importEventId } from '../../src/ingest/import-ledger.js';
 import { fileInfo, sensorFromPath } from '../../src/ingest/source.js';
 import { testdata } from '../helpers/shared.js';
 import { ipv4Udp, rawIpPcap, scratch, type Scratch } from './ingest-helpers.js';

@@ -7,7 +7,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { ingestPaths, type IngestReport } from '../../src/ingest/import.js';
+import { ingestPaths, type IngestReport } from '../../src/ingest/pipeline.js';
 import { NO_ENRICHMENT, type Enricher } from '../../src/store/enricher.js';
 import { openStore, type Store } from '../../src/store/store.js';
 

@@ -8,7 +8,7 @@
  *   brute_force  carries an Authorization header (auth_user set)
  *   scanning     OPTIONS, or names no target user (To and Request-URI user empty)
  *   enumeration  any other request: names a target user, without Authorization
- * The thresholds that turn counts into phases are in analysis/phases.ts.
+ * The thresholds that turn counts into phases are in analysis/phase-rules.ts.
  */
 import { num, str, type Queryable } from '../../store/queryable.js';
 import { eventsWhere, SqlParams, type ReportFilter } from '../filter.js';
@@ -54,7 +54,7 @@ let tempSeq = 0;
 
 /**
  * Per-source counts and the daily series. `bitsOf` classifies a source
- * (analysis/phases.ts phaseBits with the report's thresholds); the daily
+ * (analysis/phase-rules.ts phaseBits with the report's thresholds); the daily
  * series counts only the messages of the phases a source reached.
  *
  * Three aggregations, none of them on strings over the whole scope:

@@ -7,7 +7,7 @@
  */
 import { parseArgs } from 'node:util';
 import { UsageError } from '../../errors.js';
-import { ingestPaths, type IngestReport } from '../../ingest/import.js';
+import { ingestPaths, type IngestReport } from '../../ingest/pipeline.js';
 import { progressReporter } from '../../ingest/progress.js';
 import { DEFAULT_GAP_MINUTES } from '../../store/calls.js';
 import { loadEnricher } from '../../store/enricher.js';

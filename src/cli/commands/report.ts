@@ -13,7 +13,7 @@ import { openParquetArchive } from '../../archive/parquet.js';
 import type { Report } from '../../analysis/types.js';
 import { isIsoDate, type ReportFilter } from '../../analysis/filter.js';
 import { openStoreReadOnly } from '../../store/open-read-only.js';
-import { PHASE_DEFAULTS } from '../../analysis/phases.js';
+import { PHASE_DEFAULTS } from '../../analysis/phase-rules.js';
 import { ROGUE_DEFAULTS } from '../../analysis/rogue.js';
 import type { PhaseThresholds } from '../../analysis/types.js';
 import { SnareError, UsageError } from '../../errors.js';

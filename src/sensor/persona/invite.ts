@@ -4,7 +4,7 @@
  * challenged like chan_sip does (401, not 407), and once authenticated gets
  * 100 Trying and the dial plan's final answer (486 Busy Here by default;
  * 180 keeps it ringing until a CANCEL or, after `dial.ring_seconds`, a
- * 486 sent later: AsteriskPersona.ringTimeout). Never a 200, never media.
+ * 486 sent later: ringTimeout in asterisk.ts). Never a 200, never media.
  */
 import { getHeader } from '../../sip/headers.js';
 import type { SipRequest } from '../../sip/message.js';

@@ -24,7 +24,8 @@ export interface OutboundMessage {
   /**
    * Set on a final response to an INVITE over UDP: the runtime retransmits
    * it (RFC 3261 timer G: T1 = 500 ms doubling to T2 = 4 s, until 64*T1)
-   * until `ackMatched` is reported for the same key, as Asterisk does.
+   * until a later result lists the same key in `stopRetransmit` (its ACK or
+   * CANCEL), as Asterisk does.
    */
   readonly retransmitKey?: string;
 }

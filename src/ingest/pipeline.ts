@@ -17,7 +17,7 @@ import { importCapture } from './capture.js';
 import { detectFormat, SAMPLE_BYTES, type Format } from './detect.js';
 import { jsonlHandler, legacyHandler, pbxHandler } from './handlers.js';
 import { honeynetHandler } from './honeynet.js';
-import { findPrior, idPrefix, saveImport } from './imports.js';
+import { findPrior, idPrefix, saveImport } from './import-ledger.js';
 import { sqlReadable, stageLegacyFileSql } from './legacy-sql.js';
 import { readLines, type LineHandler, type Reject } from './lines.js';
 import { expandPaths, fileInfo, peek, sensorFromPath, type FileInfo } from './source.js';
