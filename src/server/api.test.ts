@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { createFixtureDb, type FixtureDb } from '../analysis/fixture-db.js';
+import { createFixtureDb, type FixtureDb } from '../../test/fixtures/analysis/fixture-db.js';
 import { silentLogger } from '../log.js';
 import { startServer, type RunningServer } from './start.js';
 

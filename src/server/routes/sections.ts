@@ -23,7 +23,7 @@ import { queryPhases } from '../../analysis/queries/phases.js';
 import { queryCallerSpread } from '../../analysis/queries/rogue.js';
 import { querySourceCountries } from '../../analysis/queries/sources.js';
 import { queryUserAgents } from '../../analysis/queries/user-agents.js';
-import { analysePhases, PHASE_DEFAULTS, phaseBits } from '../../analysis/phases.js';
+import { analysePhases, PHASE_DEFAULTS, phaseBits } from '../../analysis/phase-rules.js';
 import { ROGUE_DEFAULTS, scoreRogueServers } from '../../analysis/rogue.js';
 import { HttpError, type RouteModule } from '../context.js';
 import { SCOPE_QUERY, scopeOf, topQuery } from './params.js';
