@@ -52,3 +52,34 @@ export function escapeC1(line: string): string {
 export function silentLogger(): Logger {
   return pino({ level: 'silent' });
 }
+
+/** Default spacing of a repeated diagnostic: one line per 10 s at most. */
+export const LOG_THROTTLE_MS = 10_000;
+
+/**
+ * Keeps a repeated diagnostic (a bug an attacker can trigger at will) from
+ * flooding the log: the first occurrence is logged, then at most one per
+ * interval, each saying how many were held back since the last.
+ */
+export class LogThrottle {
+  #last = -Infinity;
+  #held = 0;
+
+  constructor(
+    private readonly intervalMs = LOG_THROTTLE_MS,
+    private readonly now: () => number = () => performance.now(),
+  ) {}
+
+  /** Null: hold this one back; else log it, with the number held back before it. */
+  take(): number | null {
+    const t = this.now();
+    if (t - this.#last < this.intervalMs) {
+      this.#held++;
+      return null;
+    }
+    this.#last = t;
+    const held = this.#held;
+    this.#held = 0;
+    return held;
+  }
+}

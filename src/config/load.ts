@@ -1,7 +1,8 @@
 /**
  * @module
- * Loads the sensor configuration in layers: defaults < YAML file <
- * environment (`SIPSNARE_<SECTION>_<KEY>`) < command-line flags. Validates
+ * Loads the sensor configuration in layers: defaults < the command's own
+ * defaults < YAML file < environment (`SIPSNARE_<SECTION>_<KEY>`) <
+ * command-line flags. Validates
  * once, against schema.ts, with errors that name the key and the bad value;
  * unknown keys are errors so a typo cannot silently keep a default. Returns a
  * frozen SensorConfig. Relative paths stay relative to the working directory.
@@ -27,6 +28,8 @@ export interface LoadOptions {
   readonly env?: Readonly<Record<string, string | undefined>>;
   /** Values from command-line flags, by dotted key (`listen`, `events.jsonl`, `sensor_id`). */
   readonly flags?: Readonly<Record<string, unknown>>;
+  /** A command's own defaults, by dotted key, over the schema's and under everything else. */
+  readonly defaults?: Readonly<Record<string, unknown>>;
 }
 
 function configError(message: string, cause?: unknown): SnareError {
@@ -115,6 +118,11 @@ function isLoopback(hostPort: string): boolean {
 /** Loads, validates and freezes the configuration. Throws SnareError (SNARE_ERR_CONFIG). */
 export function loadConfig(opts: LoadOptions = {}): SensorConfig {
   const flat = defaultValues();
+  for (const [key, value] of Object.entries(opts.defaults ?? {})) {
+    const spec = keySpec(key);
+    if (!spec) throw configError(`unknown key "${key}"`);
+    apply(flat, spec, value, ' (the command default)');
+  }
   if (opts.file != null) {
     let text: string;
     try {

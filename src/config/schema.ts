@@ -552,7 +552,7 @@ export const CONFIG_KEYS: readonly KeySpec[] = [
     default: 'var/sipsnare.duckdb',
     env: 'yaml',
     check: nullableText,
-    doc: 'Embedded DuckDB store the events are also written to; null: JSON lines only.',
+    doc: 'Embedded DuckDB store the events are also written to; null: JSON lines only. The default is for `sipsnare run`; `sipsnare sensor` writes a store only when the file or the environment names one.',
   },
   {
     key: 'http.listen',

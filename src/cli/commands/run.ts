@@ -5,12 +5,12 @@
  * file at all (loopback listeners, files under var/), which is what
  * `npm start` runs.
  */
-import type { EventSink } from '../../events/sink.js';
 import { createLogger } from '../../log.js';
-import { storeSinks } from '../../runtime/store-sinks.js';
+import { runUntilStopped } from '../../runtime/runtime.js';
 import type { Command } from '../command.js';
-import { startRunDashboard } from './run-dashboard.js';
-import { configFromArgs, runSensorUntilStopped } from './sensor.js';
+import { configFromArgs } from '../config-args.js';
+import { shipperServices } from '../shipper-service.js';
+import { dashboardService } from './run-dashboard.js';
 
 const USAGE = `usage: sipsnare run [--config FILE]
 
@@ -26,16 +26,15 @@ export const command: Command = {
   summary: 'all-in-one: sensor + embedded store + dashboard',
   usage: USAGE,
   async run(argv, io) {
-    const config = configFromArgs(argv, false);
+    const config = configFromArgs(argv, { sensorFlags: false });
     const log = createLogger();
-    const sinks = await storeSinks(config, log);
-    let withDashboard: EventSink[];
-    try {
-      withDashboard = await startRunDashboard(config, sinks, log, io);
-    } catch (err) {
-      await Promise.allSettled(sinks.map((s) => s.close()));
-      throw err;
-    }
-    return runSensorUntilStopped(config, io, log, withDashboard);
+    return runUntilStopped(
+      {
+        config,
+        log,
+        services: [dashboardService(config, log, io), ...shipperServices(config, log)],
+      },
+      io.stopSignal,
+    );
   },
 };

@@ -1,0 +1,213 @@
+/**
+ * @module
+ * One running sipsnare process that records events: the lifecycle shared by
+ * `sipsnare run`, `sipsnare sensor` and the commands that record events
+ * from elsewhere. In order:
+ *
+ * 1. the sinks of the configuration (JSON lines, legacy log, the embedded
+ *    store `store.db` names), fanned out with failure isolation, then the
+ *    in-process feed;
+ * 2. the services (a dashboard, a collector's receiver), in order;
+ * 3. the sensor on the configured listeners, unless told not to answer SIP.
+ *
+ * Stopping runs it backwards: the listeners close (pending drops are
+ * reported and the sinks flushed), the services stop in reverse order, the
+ * sinks are flushed and closed, so an event recorded before the stop is on
+ * disk when `stop()` resolves. Then the shutdown summary.
+ */
+import type { SensorConfig } from '../config/types.js';
+import { SnareError } from '../errors.js';
+import type { SnareEvent } from '../events/catalog.js';
+import { EventFeed, type EventListener } from '../events/feed.js';
+import { FanoutSink } from '../events/fanout.js';
+import type { EventSink } from '../events/sink.js';
+import { LogThrottle, type Logger } from '../log.js';
+import { startSensor, type Sensor } from '../sensor/index.js';
+import type { StoreSink } from '../store/sink.js';
+import { fileSinks, storeSink } from './sinks.js';
+
+/** What the runtime offers its services. */
+export interface RuntimeContext {
+  readonly config: SensorConfig;
+  readonly log: Logger;
+  /** Every sink of the runtime: a service that brings events of its own writes them here. */
+  readonly sink: EventSink;
+  /** The embedded store's sink, when `store.db` names one that opened (a dashboard reads its instance). */
+  readonly store: StoreSink | null;
+  /** Calls `listener` with each event after the sinks took it; returns the unsubscribe function. */
+  subscribe(listener: EventListener): () => void;
+}
+
+/** Something started after the sinks and stopped before them (a dashboard, a receiver). */
+export interface RuntimeService {
+  readonly name: string;
+  start(ctx: RuntimeContext): Promise<void>;
+  stop(): Promise<void>;
+}
+
+export interface RuntimeOptions {
+  readonly config: SensorConfig;
+  readonly log: Logger;
+  /** Answer SIP on the configured listeners; false: record only what the services bring. Default true. */
+  readonly sensor?: boolean;
+  readonly services?: readonly RuntimeService[];
+  /** Sinks of the caller's own, after the configured ones (tests). */
+  readonly extraSinks?: readonly EventSink[];
+}
+
+/** What a runtime did, logged when it stops. */
+export interface ShutdownSummary {
+  /** Events recorded, by type. */
+  readonly events: Record<string, number>;
+}
+
+export interface Runtime extends RuntimeContext {
+  /** The sensor, when the runtime answers SIP. */
+  readonly sensor: Sensor | null;
+  /** Names of the sinks the events go to. */
+  readonly sinkNames: readonly string[];
+  stop(): Promise<ShutdownSummary>;
+}
+
+/** Counts the events that reach it, by type: the summary's numbers. */
+class CountingSink implements EventSink {
+  readonly name = 'counts';
+  readonly counts = new Map<string, number>();
+  write(event: SnareEvent): void {
+    this.counts.set(event.event, (this.counts.get(event.event) ?? 0) + 1);
+  }
+  flush(): Promise<void> {
+    return Promise.resolve();
+  }
+  close(): Promise<void> {
+    return Promise.resolve();
+  }
+}
+
+/** Starts services in order; on a failure stops those started and rethrows. */
+async function startServices(
+  services: readonly RuntimeService[],
+  ctx: RuntimeContext,
+): Promise<void> {
+  const started: RuntimeService[] = [];
+  try {
+    for (const service of services) {
+      await service.start(ctx);
+      started.push(service);
+    }
+  } catch (err) {
+    await stopServices(started, ctx.log);
+    throw err;
+  }
+}
+
+/** Stops services in reverse order; a failure is logged and the others still stop. */
+async function stopServices(services: readonly RuntimeService[], log: Logger): Promise<void> {
+  for (const service of [...services].reverse()) {
+    try {
+      await service.stop();
+    } catch (err) {
+      log.error({ service: service.name, err }, 'service failed to stop');
+    }
+  }
+}
+
+/**
+ * Starts everything `opts` asks for. A failure to start closes what was
+ * opened and throws a SnareError (`SNARE_ERR_IO` when the cause was not one).
+ */
+export async function startRuntime(opts: RuntimeOptions): Promise<Runtime> {
+  const { config, log } = opts;
+  const store = await storeSink(config, log);
+  const sinks = [
+    ...fileSinks(config, log),
+    ...(store === null ? [] : [store]),
+    ...(opts.extraSinks ?? []),
+  ];
+  const sinkNames = sinks.map((s) => s.name);
+  const counting = new CountingSink();
+  const feedErrors = new LogThrottle();
+  const feed = new EventFeed((err) => {
+    const held = feedErrors.take();
+    if (held !== null) log.error({ err, held }, 'event feed listener threw');
+  });
+  const sink = new FanoutSink([...sinks, counting, feed], (name, failures, err) => {
+    log.warn({ sink: name, failures, err }, 'event sink failing; other sinks continue');
+  });
+  const ctx: RuntimeContext = {
+    config,
+    log,
+    sink,
+    store,
+    subscribe: (listener) => feed.subscribe(listener),
+  };
+  const services = opts.services ?? [];
+  let sensor: Sensor | null = null;
+  try {
+    await startServices(services, ctx);
+    try {
+      if (opts.sensor !== false) sensor = await startSensor(config, sink, log);
+    } catch (err) {
+      await stopServices(services, log);
+      throw err;
+    }
+  } catch (err) {
+    await sink.close();
+    if (err instanceof SnareError) throw err;
+    throw new SnareError('SNARE_ERR_IO', `cannot start: ${(err as Error).message}`, { cause: err });
+  }
+  let stopped: Promise<ShutdownSummary> | null = null;
+  const stop = async (): Promise<ShutdownSummary> => {
+    if (sensor !== null) await sensor.stop();
+    await stopServices(services, log);
+    await sink.close();
+    return { events: Object.fromEntries(counting.counts) };
+  };
+  return {
+    ...ctx,
+    sensor,
+    sinkNames,
+    stop: () => (stopped ??= stop()),
+  };
+}
+
+function waitForStop(signal: AbortSignal): Promise<void> {
+  return new Promise((resolve) => {
+    if (signal.aborted) {
+      resolve();
+      return;
+    }
+    signal.addEventListener(
+      'abort',
+      () => {
+        resolve();
+      },
+      { once: true },
+    );
+  });
+}
+
+/**
+ * Starts a runtime, runs it until `stopSignal` (SIGINT or SIGTERM), stops
+ * it and logs the summary. Returns the exit code.
+ */
+export async function runUntilStopped(
+  opts: RuntimeOptions,
+  stopSignal: AbortSignal,
+): Promise<number> {
+  const { config, log } = opts;
+  const running = await startRuntime(opts);
+  log.info(
+    {
+      sensor: config.sensor_id,
+      listen: running.sensor?.addresses.map((a) => a.url) ?? [],
+      sinks: running.sinkNames,
+    },
+    'sensor started',
+  );
+  await waitForStop(stopSignal);
+  log.info('stopping: flushing events');
+  const summary = await running.stop();
+  log.info(summary, 'sensor stopped');
+  return 0;
+}
