@@ -11,6 +11,7 @@ import { queryCountryPairs } from './queries/country-pairs.js';
 import { queryCredentials } from './queries/credentials.js';
 import {
   queryDestinationCountries,
+  queryNumberMethods,
   queryNumberTypes,
   queryTopDestinations,
 } from './queries/destinations.js';
@@ -82,7 +83,7 @@ export async function buildReport(db: Queryable, opts: ReportOptions): Promise<R
   const rogue = await timed(t, 'rogue_servers', async () =>
     scoreRogueServers(await queryCallerSpread(db, filter), opts.rogue ?? ROGUE_DEFAULTS),
   );
-  const [destCountries, destinations, numberTypes] = await timed(
+  const [destCountries, destinations, numberTypes, numberMethods] = await timed(
     t,
     'destinations',
     async () =>
@@ -90,6 +91,7 @@ export async function buildReport(db: Queryable, opts: ReportOptions): Promise<R
         await queryDestinationCountries(db, filter),
         await queryTopDestinations(db, filter, top),
         await queryNumberTypes(db, filter),
+        await queryNumberMethods(db, filter),
       ] as const,
   );
   const labels = opts.labels;
@@ -121,6 +123,7 @@ export async function buildReport(db: Queryable, opts: ReportOptions): Promise<R
     destination_countries: destCountries,
     destinations,
     number_types: numberTypes,
+    number_methods: numberMethods,
     country_pairs: pairs,
     graph,
     phases,

@@ -110,6 +110,19 @@ export interface TypeCount {
   share: number;
 }
 
+/**
+ * How the numbers of the unified INVITEs in scope were found (docs/enrichment.md):
+ * `alone`, `burst`, `tail`, `store` (other sources in the store dialled the
+ * number in full), or null for calls stored before the method was recorded.
+ * Everything but `alone` is inference; the destination tables rest on it in
+ * these shares.
+ */
+export interface NumberMethodShare {
+  method: string | null;
+  count: number;
+  share: number;
+}
+
 export interface CountryPair {
   source: string | null;
   destination: string | null;
@@ -264,6 +277,7 @@ export interface Report {
   destination_countries: CountryShare[];
   destinations: Destination[];
   number_types: TypeCount[];
+  number_methods: NumberMethodShare[];
   country_pairs: CountryPair[];
   graph: SourceGraph[];
   phases: PhaseSection;

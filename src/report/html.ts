@@ -176,7 +176,8 @@ function destinationsSection(r: Report, top: number, tb: TableById): string {
       PALETTE[3],
     )}</div>` +
       tb('destinations') +
-      tb('destination_countries'),
+      tb('destination_countries') +
+      tb('number_methods'),
   );
 }
 

@@ -195,6 +195,13 @@ function destinationTables(r: Report, top: number): Table[] {
       rows: r.number_types.map((n) => [n.type ?? 'unknown', n.count, n.share]),
     },
     {
+      id: 'number_methods',
+      title:
+        'How the called numbers were found (all but "alone" is inference; "store": other sources dialled the number in full)',
+      columns: [text('method'), int('calls'), share('share')],
+      rows: r.number_methods.map((m) => [m.method ?? 'not recorded', m.count, m.share]),
+    },
+    {
       id: 'country_pairs',
       title: 'Source country -> destination country (Table 4)',
       columns: [text('source'), text('destination'), int('calls'), share('share')],

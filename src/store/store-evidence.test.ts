@@ -1,8 +1,10 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { emptyEvent, type SnareEvent } from '../events/catalog.js';
+import { queryNumberMethods } from '../analysis/queries/destinations.js';
 import { rebuildCalls } from './calls.js';
 import { loadEnricher } from './enricher.js';
+import { queryable } from './queryable.js';
 import { openStore, type Store } from './store.js';
 import { StoreWriter } from './writer.js';
 
@@ -73,6 +75,15 @@ describe('store-wide number evidence', () => {
           ['+15515550123', 'store', 1],
           ['+442079460000', 'alone', 1],
           ['+442079460000', 'store', 1],
+        ],
+      );
+      // The report says how much of its destination tables rests on each method.
+      const methods = await queryNumberMethods(queryable(store.conn), {});
+      assert.deepEqual(
+        methods.map((m) => [m.method, m.count, m.share]),
+        [
+          ['alone', 3, 0.6],
+          ['store', 2, 0.4],
         ],
       );
     } finally {

@@ -53,6 +53,7 @@ describe('sipsnare report command', () => {
       'country_pairs',
       'destinations',
       'number_types',
+      'number_methods',
     ]) {
       assert.ok(k in r, `missing ${k}`);
     }

@@ -5,11 +5,11 @@
  * type. User labels for numbers (a bank's service line...) are attached by
  * the caller from a CSV; they never enter SQL.
  */
-import { num, str, type Queryable } from '../../store/queryable.js';
+import { num, str, type Queryable, type Row } from '../../store/queryable.js';
 import { callsCte, SqlParams, type ReportFilter } from '../filter.js';
 import { share } from '../shares.js';
 import { queryCountryShares } from './sources.js';
-import type { CountryShare, Destination, TypeCount } from '../types.js';
+import type { CountryShare, Destination, NumberMethodShare, TypeCount } from '../types.js';
 
 /** The `top` numbers by unified INVITEs, with raw INVITE and distinct source counts. */
 export async function queryTopDestinations(
@@ -57,6 +57,36 @@ export async function queryNumberTypes(db: Queryable, filter: ReportFilter): Pro
   const total = rows.reduce((a, r) => a + num(r, 'n'), 0);
   return rows.map((r) => ({
     type: str(r, 'type'),
+    count: num(r, 'n'),
+    share: share(num(r, 'n'), total),
+  }));
+}
+
+/**
+ * Calls per number method (alone, burst, tail, store): how much of the
+ * destination tables rests on inference. Empty for stores and archives
+ * written before the method was recorded (no such column).
+ */
+export async function queryNumberMethods(
+  db: Queryable,
+  filter: ReportFilter,
+): Promise<NumberMethodShare[]> {
+  const p = new SqlParams();
+  let rows: Row[];
+  try {
+    rows = await db.all(
+      `WITH ${callsCte(filter, p)}
+       SELECT number_method AS method, count(*) AS n FROM c GROUP BY number_method
+       ORDER BY CASE number_method WHEN 'alone' THEN 0 WHEN 'burst' THEN 1 WHEN 'tail' THEN 2
+         WHEN 'store' THEN 3 ELSE 4 END`,
+      p.values,
+    );
+  } catch {
+    return [];
+  }
+  const total = rows.reduce((a, r) => a + num(r, 'n'), 0);
+  return rows.map((r) => ({
+    method: str(r, 'method'),
     count: num(r, 'n'),
     share: share(num(r, 'n'), total),
   }));

@@ -9,6 +9,7 @@ import { queryCountryPairs } from '../../analysis/queries/country-pairs.js';
 import { queryCredentials } from '../../analysis/queries/credentials.js';
 import {
   queryDestinationCountries,
+  queryNumberMethods,
   queryNumberTypes,
   queryTopDestinations,
 } from '../../analysis/queries/destinations.js';
@@ -53,6 +54,7 @@ export const sectionRoutes: RouteModule = (ctx) => [
         destinations: await queryTopDestinations(ctx.db, f, top(query)),
         destination_countries: await queryDestinationCountries(ctx.db, f),
         number_types: await queryNumberTypes(ctx.db, f),
+        number_methods: await queryNumberMethods(ctx.db, f),
         source_countries: await querySourceCountries(ctx.db, f),
       };
     },
