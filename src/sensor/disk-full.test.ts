@@ -37,7 +37,7 @@ const persona: Persona = {
       method: 'OPTIONS',
       call_id: /Call-ID: (\S+)/.exec(Buffer.from(bytes).toString('latin1'))?.[1] ?? null,
     },
-    replies: [{ data: Buffer.from('SIP/2.0 200 OK\r\n\r\n') }],
+    replies: [{ data: Buffer.from('SIP/2.0 200 OK\r\n\r\n'), status: 200 }],
     stopRetransmit: [],
   }),
 };

@@ -25,7 +25,7 @@ const testPersona: Persona = {
       return {
         event: 'sip.request',
         fields: { method },
-        replies: [{ data: Buffer.alloc(5000, 0x41) }],
+        replies: [{ data: Buffer.alloc(5000, 0x41), status: 200 }],
         stopRetransmit: [],
       };
     if (method === 'ACK')
@@ -34,22 +34,25 @@ const testPersona: Persona = {
       return {
         event: 'sip.request',
         fields: { method, dialed: '0015551234' },
-        replies: [{ data: ok(100) }, { data: ok(486), retransmitKey: callId }],
+        replies: [
+          { data: ok(100), status: 100 },
+          { data: ok(486), status: 486, retransmitKey: callId },
+        ],
         stopRetransmit: [],
       };
     if (method === 'RING')
       return {
         event: 'sip.request',
         fields: { method },
-        replies: [{ data: ok(180) }],
+        replies: [{ data: ok(180), status: 180 }],
         stopRetransmit: [],
-        later: { afterMs: 200, run: () => [{ data: ok(486), retransmitKey: callId }] },
+        later: { afterMs: 200, run: () => [{ data: ok(486), status: 486, retransmitKey: callId }] },
       };
     if (method !== undefined)
       return {
         event: 'sip.request',
         fields: { method, response: 200 },
-        replies: [{ data: ok(200) }],
+        replies: [{ data: ok(200), status: 200 }],
         stopRetransmit: [],
       };
     return {

@@ -70,8 +70,6 @@ export function excerptOf(bytes: Uint8Array): string {
   return s;
 }
 
-const STATUS_RE = /^SIP\/2\.0 (\d{3}) /;
-
 /** Where datagrams or event lines were lost (`reason` of sensor.dropped). */
 export type DropPlace = 'kernel' | 'io_thread' | 'event_lines';
 
@@ -86,10 +84,7 @@ interface HeldReplies {
 
 /** The status code of the last reply, when the persona did not say. */
 function lastStatus(result: PersonaResult): number | null {
-  const last = result.replies[result.replies.length - 1];
-  if (!last) return null;
-  const m = STATUS_RE.exec(last.data.subarray(0, 16).toString('latin1'));
-  return m ? Number(m[1]) : null;
+  return result.replies[result.replies.length - 1]?.status ?? null;
 }
 
 export class Sensor {

@@ -6,26 +6,24 @@
  * bounded per-dialog state (tags, nonces, a ringing INVITE, answers for
  * retransmissions) and never sends a 200 to an INVITE, media or a request
  * of its own. Never throws: any input ends as an event.
+ *
+ * One message goes through named steps: parse, screen (silence or 400 for
+ * what cannot be answered), find the dialog, resend a remembered answer to
+ * a retransmission, else dispatch to the method's handler and remember its
+ * answer, and arm the ring timeout of an INVITE left ringing.
  */
 import type { SensorConfig } from '../../config/types.js';
 import { getHeader } from '../../sip/headers.js';
-import type { SipRequest } from '../../sip/message.js';
+import type { SipMessage, SipRequest } from '../../sip/message.js';
 import { parse } from '../../sip/parse.js';
-import { parseUri } from '../../sip/uri.js';
-import { parseCSeq, topVia, validateMessage } from '../../sip/validate.js';
-import { viaParam } from '../../sip/via.js';
-import { CredentialRecovery } from '../../sip-fields/credentials.js';
-import { excerptOf, messageFields } from '../../sip-fields/fields.js';
-import { profileFor, type PersonaProfile } from './profile.js';
-import { buildResponse, type ResponseSpec } from './response.js';
+import { parseCSeq, validateMessage } from '../../sip/validate.js';
 import { LruMap } from '../../lru-map.js';
-import {
-  newDialog,
-  rememberAnswer,
-  type DialogState,
-  type PendingInvite,
-  type Registration,
-} from './state.js';
+import { dispatch } from './dispatch.js';
+import { excerptOf, messageFields } from '../../sip-fields/fields.js';
+import { AsteriskPbx, branchOf, retransmitKey } from './pbx.js';
+import { finalReason } from './reasons.js';
+import type { Answer, RequestScope } from './scope.js';
+import { newDialog, rememberAnswer, type DialogState, type PendingInvite } from './state.js';
 import type {
   InboundContext,
   OutboundMessage,
@@ -33,72 +31,23 @@ import type {
   PersonaFields,
   PersonaResult,
 } from './types.js';
-import { handleRegister } from './register.js';
-import { handleCancel, handleInvite } from './invite.js';
-import { handleMessage, handleSubscribe } from './subscribe.js';
-import { finalReason } from './reasons.js';
+
+export type { Answer, RequestScope } from './scope.js';
 
 export interface PersonaDeps {
   /** Uniform in [0, 1): tags, nonces. Inject a seeded source in tests. */
   readonly random: () => number;
 }
 
-/** What a method handler produces. */
-export interface Answer {
-  readonly replies: OutboundMessage[];
-  /** Final code for the event (or the last provisional one when no final was sent). */
-  readonly response: number | null;
-  /** Set when the answer left an INVITE ringing: the pending INVITE a CANCEL or the ring timeout ends. */
-  readonly ringing?: PendingInvite;
-}
-
-/** Everything a handler needs for one request. */
-export interface RequestScope {
-  readonly req: SipRequest;
-  readonly ctx: InboundContext;
-  readonly dialog: DialogState;
-  readonly fields: PersonaFields;
-  readonly persona: AsteriskPersona;
-}
-
-const NON_DIALOG_481 = new Set(['BYE', 'INFO', 'UPDATE', 'PRACK']);
-
 export class AsteriskPersona implements Persona {
-  readonly profile: PersonaProfile;
-  readonly config: SensorConfig;
-  readonly #random: () => number;
-  readonly credentials: CredentialRecovery;
+  readonly #config: SensorConfig;
+  readonly #pbx: AsteriskPbx;
   readonly #dialogs: LruMap<string, DialogState>;
-  /** Registered peers by `ip|port` (chan_sip matches unknown names by source address). */
-  readonly registrations: LruMap<string, Registration>;
-  readonly alwaysAuthReject: boolean;
-  readonly #dialRules: readonly { readonly re: RegExp; readonly response: number }[];
 
   constructor(config: SensorConfig, deps: PersonaDeps) {
-    this.config = config;
-    this.profile = profileFor(config.persona.preset);
-    this.#random = deps.random;
-    this.credentials = new CredentialRecovery(config.credentials.wordlist);
+    this.#config = config;
+    this.#pbx = new AsteriskPbx(config, deps.random);
     this.#dialogs = new LruMap(config.limits.max_dialogs);
-    this.registrations = new LruMap(config.limits.max_dialogs);
-    this.alwaysAuthReject = config.persona.always_auth_reject || this.profile.forceAuthReject;
-    this.#dialRules = config.dial.rules.flatMap((rule) => {
-      try {
-        return [{ re: new RegExp(rule.pattern), response: rule.response }];
-      } catch {
-        return []; // config validation reports bad patterns; here they never match
-      }
-    });
-  }
-
-  random32 = (): number => Math.floor(this.#random() * 0x100000000) >>> 0;
-
-  newTag(branch: string | null): string {
-    return this.profile.tag(this.random32, branch);
-  }
-
-  newNonce(now: Date): string {
-    return this.profile.nonce(this.random32, Math.floor(now.getTime() / 1000));
   }
 
   handle(bytes: Uint8Array, ctx: InboundContext): PersonaResult {
@@ -106,24 +55,19 @@ export class AsteriskPersona implements Persona {
       return this.#handle(bytes, ctx);
     } catch {
       // Defence in depth: a bug must cost one event, never the sensor.
-      return {
-        event: 'sip.malformed',
-        fields: {
-          size: bytes.length,
-          reason: 'internal_error',
-          excerpt: excerptOf(bytes),
-          response: null,
-        },
-        replies: [],
-        stopRetransmit: [],
-      };
+      return silent('sip.malformed', {
+        size: bytes.length,
+        reason: 'internal_error',
+        excerpt: excerptOf(bytes),
+        response: null,
+      });
     }
   }
 
   #handle(bytes: Uint8Array, ctx: InboundContext): PersonaResult {
     const parsed = parse(bytes, {
-      maxBytes: this.config.limits.max_message_bytes,
-      maxHeaders: this.config.limits.max_headers,
+      maxBytes: this.#config.limits.max_message_bytes,
+      maxHeaders: this.#config.limits.max_headers,
     });
     if (!parsed.ok) {
       return silent('sip.malformed', {
@@ -140,14 +84,40 @@ export class AsteriskPersona implements Persona {
     // Stray responses: chan_sip drops what matches no transaction of its own.
     if (msg.kind === 'response') return silent('sip.response', fields);
     const problems = validateMessage(msg);
-    const viaMissing = problems.some((p) => p.header === 'Via' && p.reason === 'missing_header');
-    if (viaMissing || msg.method === 'ACK') {
-      if (problems.length > 0) {
-        fields.reason = problems[0]?.reason ?? null;
-        fields.excerpt = excerptOf(bytes);
-        return silent('sip.malformed', fields);
-      }
+    const silence = screen(msg, problems, fields, bytes);
+    if (silence !== null) return silence;
+    const scope: RequestScope = {
+      req: msg,
+      ctx,
+      dialog: this.#dialogOf(msg, ctx),
+      fields,
+      pbx: this.#pbx,
+    };
+    if (problems.length > 0) return this.#badRequest(scope, problems[0]?.reason ?? null, bytes);
+    const seq = parseCSeq(getHeader(msg, 'CSeq') ?? '')?.seq ?? 0;
+    if (msg.method === 'ACK') {
+      const ackKey = retransmitKey(ctx, getHeader(msg, 'Call-ID') ?? '', seq);
+      return { event: 'sip.request', fields, replies: [], stopRetransmit: [ackKey] };
     }
+    const requestKey = `${msg.method}|${seq}|${branchOf(msg) ?? ''}`;
+    const resent = msg.method === 'CANCEL' ? null : resend(scope.dialog, requestKey, fields);
+    if (resent !== null) return resent;
+    const answer = dispatch(scope, seq);
+    remember(scope.dialog, requestKey, answer);
+    fields.response = answer.response;
+    const result: PersonaResult = {
+      event: 'sip.request',
+      fields,
+      replies: answer.replies,
+      stopRetransmit: [],
+    };
+    const pending = answer.ringing;
+    if (pending === undefined || this.#config.dial.ring_seconds <= 0) return result;
+    return { ...result, later: this.#ringTimeout(scope, requestKey, pending) };
+  }
+
+  /** The dialog of this Call-ID from this source (a throwaway one when the request has no Call-ID). */
+  #dialogOf(msg: SipRequest, ctx: InboundContext): DialogState {
     const callId = getHeader(msg, 'Call-ID') ?? '';
     const dialogKey = `${ctx.srcIp}|${callId}`;
     let dialog = this.#dialogs.get(dialogKey);
@@ -155,178 +125,84 @@ export class AsteriskPersona implements Persona {
       dialog = newDialog();
       if (callId !== '') this.#dialogs.set(dialogKey, dialog);
     }
-    const scope: RequestScope = { req: msg, ctx, dialog, fields, persona: this };
-    if (problems.length > 0) {
-      // chan_sip: no Call-ID/From/To/CSeq, or an unreadable CSeq -> 400 (From and To echoed).
-      const answer = this.reply(
-        scope,
-        { status: 400, reason: this.profile.reasons.badRequest, toTag: this.dialogTag(scope) },
-        true,
-      );
-      fields.response = 400;
-      fields.reason = problems[0]?.reason ?? null;
-      fields.excerpt = excerptOf(bytes);
-      return {
-        event: 'sip.malformed',
-        fields,
-        replies: answer.replies,
-        stopRetransmit: [],
-      };
-    }
-    const cseq = parseCSeq(getHeader(msg, 'CSeq') ?? '');
-    const seq = cseq?.seq ?? 0;
-    const ackKey = this.retransmitKey(ctx, callId, seq);
-    if (msg.method === 'ACK')
-      return { event: 'sip.request', fields, replies: [], stopRetransmit: [ackKey] };
+    return dialog;
+  }
 
-    // A retransmitted request gets the very same answer (same tag, same nonce).
-    const branch = this.branchOf(msg);
-    const requestKey = `${msg.method}|${seq}|${branch ?? ''}`;
-    const previous = dialog.answers.find((a) => a.key === requestKey);
-    if (previous && msg.method !== 'CANCEL') {
-      const replies = previous.replies.map((data) =>
-        previous.retransmitKey === null
-          ? { data }
-          : { data, retransmitKey: previous.retransmitKey },
-      );
-      fields.response = previous.response;
-      return {
-        event: 'sip.request',
-        fields,
-        replies,
-        stopRetransmit: [],
-      };
-    }
-    const answer = this.dispatch(scope, seq);
-    const finals = answer.replies.filter(
-      (r) => !r.data.subarray(8, 12).toString('latin1').startsWith('100'),
+  /** chan_sip: no Call-ID/From/To/CSeq, or an unreadable CSeq -> 400 (From and To echoed). */
+  #badRequest(scope: RequestScope, reason: string | null, bytes: Uint8Array): PersonaResult {
+    const { pbx, fields } = scope;
+    const answer = pbx.reply(
+      scope,
+      { status: 400, reason: pbx.profile.reasons.badRequest, toTag: pbx.dialogTag(scope) },
+      true,
     );
-    rememberAnswer(
-      dialog,
-      requestKey,
-      finals.map((r) => r.data),
-      finals.find((r) => r.retransmitKey !== undefined)?.retransmitKey ?? null,
-      answer.response,
-    );
-    fields.response = answer.response;
-    const pending = answer.ringing;
-    if (pending !== undefined && this.config.dial.ring_seconds > 0) {
-      // Built now, so the timer holds a few hundred bytes, not the request.
-      const busy = this.reply(
-        scope,
-        { status: 486, reason: finalReason(486), toTag: pending.toTag },
-        true,
-      ).replies;
-      return {
-        event: 'sip.request',
-        fields,
-        replies: answer.replies,
-        stopRetransmit: [],
-        later: {
-          afterMs: this.config.dial.ring_seconds * 1000,
-          run: () => ringTimeout(dialog, requestKey, pending, busy),
-        },
-      };
-    }
+    fields.response = 400;
+    fields.reason = reason;
+    fields.excerpt = excerptOf(bytes);
+    return { event: 'sip.malformed', fields, replies: answer.replies, stopRetransmit: [] };
+  }
+
+  /**
+   * The busy signal of an INVITE left ringing, due after `dial.ring_seconds`
+   * (built now, so the timer holds a few hundred bytes, not the request).
+   */
+  #ringTimeout(scope: RequestScope, requestKey: string, pending: PendingInvite) {
+    const { pbx, dialog } = scope;
+    const busy = pbx.reply(
+      scope,
+      { status: 486, reason: finalReason(pbx.profile.finals, 486), toTag: pending.toTag },
+      true,
+    ).replies;
     return {
-      event: 'sip.request',
-      fields,
-      replies: answer.replies,
-      stopRetransmit: [],
+      afterMs: this.#config.dial.ring_seconds * 1000,
+      run: () => ringTimeout(dialog, requestKey, pending, busy),
     };
   }
+}
 
-  retransmitKey(ctx: InboundContext, callId: string, seq: number): string {
-    return `${ctx.srcIp}|${callId}|${seq}`;
-  }
+/**
+ * Silence for what cannot be answered: a request without Via, or an ACK
+ * with any problem (chan_sip answers neither). Null when the request goes on.
+ */
+function screen(
+  msg: SipMessage,
+  problems: ReturnType<typeof validateMessage>,
+  fields: PersonaFields,
+  bytes: Uint8Array,
+): PersonaResult | null {
+  if (problems.length === 0) return null;
+  const viaMissing = problems.some((p) => p.header === 'Via' && p.reason === 'missing_header');
+  if (!viaMissing && !(msg.kind === 'request' && msg.method === 'ACK')) return null;
+  fields.reason = problems[0]?.reason ?? null;
+  fields.excerpt = excerptOf(bytes);
+  return silent('sip.malformed', fields);
+}
 
-  /** The tag non-INVITE answers of this dialog use (kept from 401 to 200 on REGISTER). */
-  dialogTag(scope: RequestScope): string {
-    if (scope.dialog.tag === null) scope.dialog.tag = this.newTag(this.branchOf(scope.req));
-    return scope.dialog.tag;
-  }
+/** A retransmitted request gets the very same answer (same tag, same nonce); null if new. */
+function resend(
+  dialog: DialogState,
+  requestKey: string,
+  fields: PersonaFields,
+): PersonaResult | null {
+  const previous = dialog.answers.find((a) => a.key === requestKey);
+  if (!previous) return null;
+  const replies = previous.replies.map((r) =>
+    previous.retransmitKey === null ? r : { ...r, retransmitKey: previous.retransmitKey },
+  );
+  fields.response = previous.response;
+  return { event: 'sip.request', fields, replies, stopRetransmit: [] };
+}
 
-  branchOf(req: SipRequest): string | null {
-    const via = topVia(req);
-    return via ? (viaParam(via, 'branch') ?? null) : null;
-  }
-
-  /** Builds one answer; `final` INVITE answers over UDP get a retransmission key. */
-  reply(scope: RequestScope, spec: ResponseSpec, isFinal: boolean): Answer {
-    const data = buildResponse(scope.req, spec, {
-      profile: this.profile,
-      server: this.config.persona.server,
-      srcIp: scope.ctx.srcIp,
-      srcPort: scope.ctx.srcPort,
-    });
-    const cseq = parseCSeq(getHeader(scope.req, 'CSeq') ?? '');
-    const retransmit = isFinal && cseq?.method === 'INVITE' && scope.ctx.transport === 'udp';
-    if (!retransmit) return { replies: [{ data }], response: spec.status };
-    const key = this.retransmitKey(scope.ctx, getHeader(scope.req, 'Call-ID') ?? '', cseq.seq);
-    return { replies: [{ data, retransmitKey: key }], response: spec.status };
-  }
-
-  /** The final answer the dial plan gives a dialed string (first matching rule, else the default). */
-  dialStatus(exten: string): number {
-    for (const rule of this.#dialRules) if (rule.re.test(exten)) return rule.response;
-    return this.config.dial.default;
-  }
-
-  dispatch(scope: RequestScope, seq: number): Answer {
-    const { req } = scope;
-    const r = this.profile.reasons;
-    const tag = (): string => this.dialogTag(scope);
-    const ruri = parseUri(req.uri);
-    if (ruri === null)
-      return this.reply(scope, { status: 400, reason: r.badRequest, toTag: tag() }, true);
-    if (ruri.scheme !== 'sip' && ruri.scheme !== 'sips' && ruri.scheme !== 'tel')
-      return this.reply(scope, { status: 416, reason: r.unsupportedScheme, toTag: tag() }, true);
-    switch (req.method) {
-      case 'OPTIONS': {
-        const user = parseUri(req.uri)?.user ?? null;
-        const status = user === null || user === '' ? this.profile.optionsNoUserStatus : 404;
-        const reason = status === 200 ? r.ok : r.notFoundOptions;
-        return this.reply(
-          scope,
-          { status, reason, toTag: tag(), extra: [['Accept', this.profile.accept]] },
-          false,
-        );
-      }
-      case 'REGISTER':
-        return handleRegister(scope);
-      case 'INVITE':
-        return handleInvite(scope);
-      case 'SUBSCRIBE':
-        return handleSubscribe(scope);
-      case 'MESSAGE':
-        return handleMessage(scope);
-      case 'CANCEL':
-        return handleCancel(scope, seq);
-      case 'NOTIFY':
-        return this.reply(scope, { status: 489, reason: r.badEventNotify, toTag: tag() }, false);
-      case 'PUBLISH':
-        return this.reply(scope, { status: 489, reason: r.badEventPublish, toTag: tag() }, false);
-      case 'REFER':
-        return this.reply(scope, { status: 603, reason: r.declinedNoDialog, toTag: tag() }, false);
-      default:
-        if (NON_DIALOG_481.has(req.method))
-          return this.reply(
-            scope,
-            { status: 481, reason: r.callLegDoesNotExist, toTag: tag() },
-            false,
-          );
-        return this.reply(
-          scope,
-          {
-            status: 501,
-            reason: r.notImplemented,
-            toTag: tag(),
-            extra: [['Accept', this.profile.accept]],
-          },
-          false,
-        );
-    }
-  }
+/** Keeps an answer (without its 100 Trying) for the retransmissions of its request. */
+function remember(dialog: DialogState, requestKey: string, answer: Answer): void {
+  const finals = answer.replies.filter((r) => r.status !== 100);
+  rememberAnswer(
+    dialog,
+    requestKey,
+    finals.map((r) => ({ data: r.data, status: r.status })),
+    finals.find((r) => r.retransmitKey !== undefined)?.retransmitKey ?? null,
+    answer.response,
+  );
 }
 
 /**
@@ -346,7 +222,7 @@ function ringTimeout(
   rememberAnswer(
     dialog,
     requestKey,
-    busy.map((r) => r.data),
+    busy.map((r) => ({ data: r.data, status: r.status })),
     busy[0]?.retransmitKey ?? null,
     486,
   );

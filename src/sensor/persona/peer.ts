@@ -8,22 +8,19 @@ import type { ExtensionConfig } from '../../config/types.js';
 import { parseNameAddr } from '../../sip/address.js';
 import { formatChallenge } from '../../sip/digest.js';
 import { getHeader } from '../../sip/headers.js';
-import type { Answer, RequestScope } from './asterisk.js';
 import { checkAuth } from './auth.js';
+import type { Answer, RequestScope } from './scope.js';
 
 /** The peer a request names: REGISTER by To user, others by From user, then by source address. */
 export function findPeer(scope: RequestScope): { name: string; peer: ExtensionConfig | null } {
-  const persona = scope.persona;
+  const { peers } = scope.pbx;
   const header = scope.req.method === 'REGISTER' ? 'To' : 'From';
   const name = parseNameAddr(getHeader(scope.req, header) ?? '')?.uri?.user ?? '';
-  const byName = persona.config.extensions.find((e) => e.number === name);
+  const byName = peers.byName(name);
   if (byName) return { name, peer: byName };
   if (scope.req.method !== 'REGISTER') {
-    const reg = persona.registrations.get(`${scope.ctx.srcIp}|${scope.ctx.srcPort}`);
-    if (reg && reg.expiresAt > scope.ctx.now.getTime()) {
-      const peer = persona.config.extensions.find((e) => e.number === reg.extension);
-      if (peer) return { name: peer.number, peer };
-    }
+    const peer = peers.bySource(scope.ctx);
+    if (peer) return { name: peer.number, peer };
   }
   return { name, peer: null };
 }
@@ -38,45 +35,41 @@ export function authenticate(
   unknownStatus: { status: number; reason: string },
   tag: string,
 ): Answer | null {
-  const persona = scope.persona;
+  const { pbx, dialog, fields } = scope;
   const { name, peer } = findPeer(scope);
-  if (peer === null && !persona.alwaysAuthReject) {
-    return persona.reply(
+  if (peer === null && !pbx.peers.alwaysAuthReject) {
+    return pbx.reply(
       scope,
       { status: unknownStatus.status, reason: unknownStatus.reason, toTag: tag },
       true,
     );
   }
-  const outcome = checkAuth(
-    {
-      req: scope.req,
-      peer,
-      peerName: name,
-      dialog: scope.dialog,
-      newNonce: () => persona.newNonce(scope.ctx.now),
-      credentials: persona.credentials,
-    },
-    scope.fields,
-  );
-  if (outcome.kind === 'accept') return null;
-  if (outcome.kind === 'reject') {
-    const reason =
-      outcome.mismatch && scope.req.method === 'REGISTER'
-        ? 'Authentication user name does not match account name'
-        : persona.profile.reasons.forbidden;
-    return persona.reply(scope, { status: 403, reason, toTag: tag }, true);
-  }
-  let challenge = formatChallenge({
-    realm: persona.config.persona.realm,
-    nonce: outcome.nonce,
-    ...(persona.profile.challengeQop
-      ? { qop: 'auth', opaque: persona.random32().toString(16).padStart(8, '0') }
-      : {}),
+  const decision = checkAuth({
+    req: scope.req,
+    peer,
+    peerName: name,
+    fromTag: fields.from_tag ?? null,
+    challenge: { nonce: dialog.nonce, nonceUsed: dialog.nonceUsed },
+    newNonce: () => pbx.nonce(scope.ctx.now),
+    credentials: pbx.credentials,
   });
-  if (outcome.stale) challenge += persona.profile.challengeQop ? ',stale=true' : ', stale=true';
-  return persona.reply(
-    scope,
-    { status: 401, reason: persona.profile.reasons.unauthorized, toTag: tag, challenge },
-    true,
-  );
+  Object.assign(fields, decision.fields);
+  dialog.nonce = decision.challenge.nonce;
+  dialog.nonceUsed = decision.challenge.nonceUsed;
+  const outcome = decision.outcome;
+  if (outcome.kind === 'accept') return null;
+  const r = pbx.profile.reasons;
+  if (outcome.kind === 'reject') {
+    const mismatch = outcome.mismatch && scope.req.method === 'REGISTER';
+    const reason = mismatch ? r.authUserMismatch : r.forbidden;
+    return pbx.reply(scope, { status: 403, reason, toTag: tag }, true);
+  }
+  const qop = pbx.profile.challengeQop;
+  let challenge = formatChallenge({
+    realm: pbx.realm,
+    nonce: outcome.nonce,
+    ...(qop ? { qop: 'auth', opaque: pbx.opaque() } : {}),
+  });
+  if (outcome.stale) challenge += qop ? ',stale=true' : ', stale=true';
+  return pbx.reply(scope, { status: 401, reason: r.unauthorized, toTag: tag, challenge }, true);
 }

@@ -1,12 +1,20 @@
 /**
  * @module
  * What each persona preset looks like on the wire: header values, reason
- * phrases with their odd case, the order of headers, tag and nonce formats.
+ * phrases (from reasons.ts), the order of headers, tag and nonce formats.
  * chan_sip values are taken from a real Asterisk 18.26.4 (chan_sip) capture;
  * the res_pjsip profile is a modest approximation. Data only: no logic
  * beyond formatting random values.
  */
 import type { PersonaPreset } from '../../config/types.js';
+import {
+  CHAN_SIP_FINALS,
+  CHAN_SIP_REASONS,
+  PJSIP_FINALS,
+  PJSIP_REASONS,
+  type FinalReasons,
+  type ReasonTable,
+} from './reasons.js';
 
 export interface PersonaProfile {
   readonly preset: PersonaPreset;
@@ -29,54 +37,17 @@ export interface PersonaProfile {
   readonly forceAuthReject: boolean;
   /** OPTIONS answer when the Request-URI has no user (pjsip answers 200). */
   readonly optionsNoUserStatus: number;
-  /** Reason phrases by key; several codes have two spellings in chan_sip. */
-  readonly reasons: Readonly<Record<ReasonKey, string>>;
+  /** Reason phrases by situation; several codes have two spellings in chan_sip. */
+  readonly reasons: ReasonTable;
+  /** Phrases of the dial plan's final answers, by code. */
+  readonly finals: FinalReasons;
   /** Makes a To tag from 32 random bits (and the request branch, for pjsip). */
   tag(random32: () => number, branch: string | null): string;
   /** Makes a nonce. */
   nonce(random32: () => number, nowSeconds: number): string;
 }
 
-export type ReasonKey =
-  | 'trying'
-  | 'ringing'
-  | 'ok'
-  | 'accepted'
-  | 'badRequest'
-  | 'unauthorized'
-  | 'forbidden'
-  | 'notFoundOptions'
-  | 'notFoundRegister'
-  | 'unsupportedScheme'
-  | 'badExtension'
-  | 'callLegDoesNotExist'
-  | 'requestTerminated'
-  | 'badEventNotify'
-  | 'badEventPublish'
-  | 'notImplemented'
-  | 'declinedNoDialog';
-
 const hex8 = (random32: () => number): string => random32().toString(16).padStart(8, '0');
-
-const CHAN_SIP_REASONS: Record<ReasonKey, string> = {
-  trying: 'Trying',
-  ringing: 'Ringing',
-  ok: 'OK',
-  accepted: 'Accepted',
-  badRequest: 'Bad Request',
-  unauthorized: 'Unauthorized',
-  forbidden: 'Forbidden',
-  notFoundOptions: 'Not Found',
-  notFoundRegister: 'Not found',
-  unsupportedScheme: 'Unsupported URI scheme',
-  badExtension: 'Bad extension',
-  callLegDoesNotExist: 'Call leg/transaction does not exist',
-  requestTerminated: 'Request Terminated',
-  badEventNotify: 'Bad event',
-  badEventPublish: 'Bad Event',
-  notImplemented: 'Method Not Implemented',
-  declinedNoDialog: 'Declined (No dialog)',
-};
 
 const CHAN_SIP: Omit<PersonaProfile, 'preset' | 'forceAuthReject'> = {
   allow: 'INVITE, ACK, CANCEL, OPTIONS, BYE, REFER, SUBSCRIBE, NOTIFY, INFO, PUBLISH, MESSAGE',
@@ -90,6 +61,7 @@ const CHAN_SIP: Omit<PersonaProfile, 'preset' | 'forceAuthReject'> = {
   challengeQop: false,
   optionsNoUserStatus: 404,
   reasons: CHAN_SIP_REASONS,
+  finals: CHAN_SIP_FINALS,
   // chan_sip: "as%08lx" from ast_random().
   tag: (random32) => `as${hex8(random32)}`,
   // chan_sip build_nonce: "%08lx".
@@ -111,15 +83,8 @@ const PJSIP: Omit<PersonaProfile, 'preset'> = {
   challengeQop: true,
   forceAuthReject: true,
   optionsNoUserStatus: 200,
-  reasons: {
-    ...CHAN_SIP_REASONS,
-    notFoundRegister: 'Not Found',
-    unsupportedScheme: 'Unsupported URI Scheme',
-    badExtension: 'Bad Extension',
-    badEventNotify: 'Bad Event',
-    notImplemented: 'Not Implemented',
-    declinedNoDialog: 'Decline',
-  },
+  reasons: PJSIP_REASONS,
+  finals: PJSIP_FINALS,
   // pjsip uses the request's branch as the To tag of stateless answers.
   tag: (random32, branch) =>
     branch !== null && branch.length > 0

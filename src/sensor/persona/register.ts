@@ -9,8 +9,8 @@
  */
 import { parseNameAddr } from '../../sip/address.js';
 import { getHeader, getHeaderValues } from '../../sip/headers.js';
-import type { Answer, RequestScope } from './asterisk.js';
 import { authenticate, findPeer } from './peer.js';
+import type { Answer, RequestScope } from './scope.js';
 
 export const MIN_EXPIRY_S = 60;
 export const MAX_EXPIRY_S = 3600;
@@ -30,30 +30,26 @@ export function requestedExpiry(scope: RequestScope): { seconds: number; contact
 }
 
 export function handleRegister(scope: RequestScope): Answer {
-  const { persona, ctx } = scope;
-  const r = persona.profile.reasons;
-  const tag = persona.dialogTag(scope);
-  const denied = authenticate(scope, { status: 404, reason: r.notFoundRegister }, tag);
+  const { pbx, ctx } = scope;
+  const r = pbx.profile.reasons;
+  const tag = pbx.dialogTag(scope);
+  const denied = authenticate(scope, { status: 404, reason: r.notFoundPeer }, tag);
   if (denied) return denied;
   const { name } = findPeer(scope);
-  const key = `${ctx.srcIp}|${ctx.srcPort}`;
   const date = ['Date', ctx.now.toUTCString()] as const;
   const asked = requestedExpiry(scope);
   if (asked.seconds === 0) {
-    persona.registrations.delete(key);
-    return persona.reply(
+    pbx.peers.register(ctx, name, null);
+    return pbx.reply(
       scope,
       { status: 200, reason: r.ok, toTag: tag, extra: [['Expires', '0'], date] },
       false,
     );
   }
   const seconds = Math.min(MAX_EXPIRY_S, Math.max(MIN_EXPIRY_S, asked.seconds));
-  persona.registrations.set(key, {
-    extension: name,
-    expiresAt: ctx.now.getTime() + seconds * 1000,
-  });
+  pbx.peers.register(ctx, name, ctx.now.getTime() + seconds * 1000);
   const extra: (readonly [string, string])[] = [['Expires', String(seconds)]];
   if (asked.contact !== null) extra.push(['Contact', `<${asked.contact}>;expires=${seconds}`]);
   extra.push(date);
-  return persona.reply(scope, { status: 200, reason: r.ok, toTag: tag, extra }, false);
+  return pbx.reply(scope, { status: 200, reason: r.ok, toTag: tag, extra }, false);
 }

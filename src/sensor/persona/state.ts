@@ -8,6 +8,12 @@
  * evicts its own older state.
  */
 
+/** An answer as sent: its bytes and status code. */
+export interface SentReply {
+  readonly data: Buffer;
+  readonly status: number;
+}
+
 /** A pending (ringing) INVITE that a CANCEL can end. */
 export interface PendingInvite {
   readonly cseq: number;
@@ -26,7 +32,7 @@ export interface DialogState {
   /** Answers already sent, by request identity, to resend on retransmission (at most 4). */
   readonly answers: {
     key: string;
-    replies: Buffer[];
+    replies: SentReply[];
     retransmitKey: string | null;
     response: number | null;
   }[];
@@ -40,7 +46,7 @@ export function newDialog(): DialogState {
 export function rememberAnswer(
   d: DialogState,
   key: string,
-  replies: Buffer[],
+  replies: SentReply[],
   retransmitKey: string | null,
   response: number | null,
 ): void {

@@ -23,9 +23,9 @@
 import { parseNameAddr } from '../../sip/address.js';
 import { getHeader, getHeaders } from '../../sip/headers.js';
 import { parseUri } from '../../sip/uri.js';
-import type { Answer, RequestScope } from './asterisk.js';
 import { authenticate } from './peer.js';
 import { MIN_EXPIRY_S } from './register.js';
+import type { Answer, RequestScope } from './scope.js';
 
 /** A Request-URI user the reference dial plan's `_X.` pattern routes. */
 function routable(user: string | null | undefined): boolean {
@@ -40,11 +40,7 @@ function say(
   reason: string,
   extra?: readonly (readonly [string, string])[],
 ): Answer {
-  return scope.persona.reply(
-    scope,
-    { status, reason, toTag: tag, ...(extra ? { extra } : {}) },
-    false,
-  );
+  return scope.pbx.reply(scope, { status, reason, toTag: tag, ...(extra ? { extra } : {}) }, false);
 }
 
 /** Formats chan_sip recognises for presence and dialog subscriptions. */
@@ -81,7 +77,8 @@ function acceptLines(scope: RequestScope): { present: boolean; values: string[] 
 }
 
 function presence(scope: RequestScope, tag: string): Answer {
-  if (!routable(parseUri(scope.req.uri)?.user)) return say(scope, tag, 404, 'Not Found');
+  const r = scope.pbx.profile.reasons;
+  if (!routable(parseUri(scope.req.uri)?.user)) return say(scope, tag, 404, r.notFound);
   let unknown: string | null = null;
   let known = false;
   for (const value of acceptLines(scope).values) {
@@ -92,47 +89,49 @@ function presence(scope: RequestScope, tag: string): Answer {
     unknown = value;
   }
   if (!known) {
-    if (unknown === null) return say(scope, tag, 489, 'Bad Event');
+    if (unknown === null) return say(scope, tag, 489, r.badEvent);
     const line = `489 Bad Event (format ${printable(unknown)})`.slice(0, BAD_EVENT_LINE_MAX);
     return say(scope, tag, 489, line.slice(4));
   }
   const expires = getHeader(scope.req, 'Expires') ?? '';
   const seconds = expires === '' ? MIN_EXPIRY_S : atoi(expires);
   if (seconds > 0 && seconds < MIN_EXPIRY_S) {
-    return say(scope, tag, 423, 'Interval too small', [['Min-Expires', String(MIN_EXPIRY_S)]]);
+    return say(scope, tag, 423, r.intervalTooSmall, [['Min-Expires', String(MIN_EXPIRY_S)]]);
   }
-  return say(scope, tag, 404, 'Not found');
+  return say(scope, tag, 404, r.notFoundPeer);
 }
 
 function messageSummary(scope: RequestScope, tag: string): Answer {
+  const r = scope.pbx.profile.reasons;
   const { present, values } = acceptLines(scope);
   if (present && !values.includes('application/simple-message-summary')) {
-    return say(scope, tag, 406, 'Not Acceptable');
+    return say(scope, tag, 406, r.notAcceptable);
   }
-  return say(scope, tag, 404, 'Not found (no mailbox)');
+  return say(scope, tag, 404, r.notFoundNoMailbox);
 }
 
 function callCompletion(scope: RequestScope, tag: string): Answer {
+  const r = scope.pbx.profile.reasons;
   const expires = getHeader(scope.req, 'Expires');
   return expires !== undefined && /^\s*0+\s*$/.test(expires)
-    ? say(scope, tag, 200, 'OK')
-    : say(scope, tag, 404, 'Not Found');
+    ? say(scope, tag, 200, r.ok)
+    : say(scope, tag, 404, r.notFound);
 }
 
 export function handleSubscribe(scope: RequestScope): Answer {
-  const { persona, req } = scope;
-  const r = persona.profile.reasons;
-  const tag = persona.dialogTag(scope);
-  const chanSip = persona.profile.preset !== 'pjsip';
+  const { pbx, req } = scope;
+  const r = pbx.profile.reasons;
+  const tag = pbx.dialogTag(scope);
+  const chanSip = pbx.profile.preset !== 'pjsip';
   const event = getHeader(req, 'Event') ?? '';
   if (chanSip) {
     const toTag = parseNameAddr(getHeader(req, 'To') ?? '')?.tag ?? null;
-    if (toTag !== null && toTag !== '') return say(scope, tag, 481, 'Subscription does not exist');
-    if (event === '') return say(scope, tag, 489, 'Bad Event');
+    if (toTag !== null && toTag !== '') return say(scope, tag, 481, r.subscriptionDoesNotExist);
+    if (event === '') return say(scope, tag, 489, r.badEvent);
   }
   const denied = authenticate(scope, { status: 403, reason: r.forbidden }, tag);
   if (denied) return denied;
-  if (!chanSip) return say(scope, tag, 404, r.notFoundRegister);
+  if (!chanSip) return say(scope, tag, 404, r.notFoundPeer);
   switch (event.split(';', 1)[0] ?? '') {
     case 'presence':
     case 'dialog':
@@ -142,20 +141,20 @@ export function handleSubscribe(scope: RequestScope): Answer {
     case 'call-completion':
       return callCompletion(scope, tag);
     default:
-      return say(scope, tag, 489, 'Bad Event');
+      return say(scope, tag, 489, r.badEvent);
   }
 }
 
 export function handleMessage(scope: RequestScope): Answer {
-  const { persona, req } = scope;
-  const r = persona.profile.reasons;
-  const tag = persona.dialogTag(scope);
-  const chanSip = persona.profile.preset !== 'pjsip';
+  const { pbx, req } = scope;
+  const r = pbx.profile.reasons;
+  const tag = pbx.dialogTag(scope);
+  const chanSip = pbx.profile.preset !== 'pjsip';
   if (chanSip && !(getHeader(req, 'Content-Type') ?? '').startsWith('text/plain')) {
-    return say(scope, tag, 415, 'Unsupported Media Type');
+    return say(scope, tag, 415, r.unsupportedMediaType);
   }
   const denied = authenticate(scope, { status: 403, reason: r.forbidden }, tag);
   if (denied) return denied;
-  if (chanSip && !routable(parseUri(req.uri)?.user)) return say(scope, tag, 404, 'Not Found');
+  if (chanSip && !routable(parseUri(req.uri)?.user)) return say(scope, tag, 404, r.notFound);
   return say(scope, tag, 202, r.accepted);
 }

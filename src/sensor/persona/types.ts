@@ -21,6 +21,8 @@ export interface InboundContext {
 
 export interface OutboundMessage {
   readonly data: Buffer;
+  /** The response's status code (what `data` starts with), so nobody reads it back from the bytes. */
+  readonly status: number;
   /**
    * Set on a final response to an INVITE over UDP: the runtime retransmits
    * it (RFC 3261 timer G: T1 = 500 ms doubling to T2 = 4 s, until 64*T1)
