@@ -110,7 +110,12 @@ const headerNames = (text: string): string =>
     .map((l) => l.slice(0, l.indexOf(':')))
     .join(',');
 
-const figures = { probes: 0, status: [] as string[], headers: [] as string[], text: [] as string[] };
+const figures = {
+  probes: 0,
+  status: [] as string[],
+  headers: [] as string[],
+  text: [] as string[],
+};
 after(() => {
   const n = figures.probes;
   console.log(
