@@ -8,11 +8,12 @@
  * Whole lines only; a line is never split across files. Never reads the
  * files back.
  */
-import { mkdirSync, readdirSync, statSync } from 'node:fs';
+import { readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import type { SnareEvent } from './catalog.js';
 import { FileAppender } from './file-appender.js';
 import type { EventSink } from './sink.js';
+import { ensureWritableDir } from './writable.js';
 
 /** Default delay between a write and its append to the file. */
 export const DEFAULT_FLUSH_INTERVAL_MS = 50;
@@ -83,7 +84,7 @@ export class JsonlSink implements EventSink {
   private path = '';
 
   constructor(private readonly opts: JsonlSinkOptions) {
-    mkdirSync(opts.dir, { recursive: true });
+    ensureWritableDir(opts.dir, 'events');
     this.out = new FileAppender({
       flushIntervalMs: opts.flushIntervalMs ?? DEFAULT_FLUSH_INTERVAL_MS,
       batchBytes: opts.batchBytes ?? DEFAULT_BATCH_BYTES,

@@ -10,11 +10,13 @@
  * end the line, close its quotes early or forge another record. `resp: -`
  * when the sensor stayed silent. Only sip.request events are written.
  */
-import { closeSync, mkdirSync, openSync } from 'node:fs';
+import { closeSync, openSync } from 'node:fs';
+import { SnareError } from '../errors.js';
 import { dirname } from 'node:path';
 import type { SnareEvent } from './catalog.js';
 import { FileAppender } from './file-appender.js';
 import type { EventSink } from './sink.js';
+import { ensureWritableDir } from './writable.js';
 
 /** Program name in the line (the article's was `sip-honeyd.pl`). */
 export const LEGACY_PROGRAM = 'sipsnare';
@@ -92,9 +94,17 @@ export class LegacyLogSink implements EventSink {
   private readonly pid: number;
 
   constructor(private readonly opts: LegacyLogSinkOptions) {
-    mkdirSync(dirname(opts.path), { recursive: true });
+    ensureWritableDir(dirname(opts.path), 'legacy log');
     // A path that cannot be appended to fails here, at start, not at the first event.
-    closeSync(openSync(opts.path, 'a'));
+    try {
+      closeSync(openSync(opts.path, 'a'));
+    } catch (err) {
+      throw new SnareError(
+        'SNARE_ERR_IO',
+        `cannot append to the legacy log ${opts.path}: ${(err as Error).message}`,
+        { cause: err },
+      );
+    }
     this.pid = opts.pid ?? process.pid;
     this.out = new FileAppender({
       flushIntervalMs: opts.flushIntervalMs ?? 50,
