@@ -13,8 +13,15 @@ import { parseLegacyLine } from './legacy.js';
 import type { LineHandler, LineOutcome } from './lines.js';
 import { parsePbxLine, type PbxContext } from './pbx.js';
 
-/** Our JSON lines: one event per line, validated; the event keeps its own id and sensor. */
-export function jsonlHandler(writer: StoreWriter): LineHandler {
+/** Distinct sensor ids kept per file for its summary; more are counted, not listed. */
+export const MAX_LISTED_SENSORS = 100;
+
+/**
+ * Our JSON lines: one event per line, validated; the event keeps its own id
+ * and sensor. `sensors` collects the distinct sensor ids seen (at most
+ * MAX_LISTED_SENSORS), for the file's summary.
+ */
+export function jsonlHandler(writer: StoreWriter, sensors?: Set<string>): LineHandler {
   return {
     line(text): LineOutcome {
       if (text.trim() === '') return 'skip';
@@ -26,6 +33,7 @@ export function jsonlHandler(writer: StoreWriter): LineHandler {
       }
       const v = validateEvent(value);
       if (!v.ok) return `invalid_event: ${v.error}`;
+      if (sensors && sensors.size < MAX_LISTED_SENSORS) sensors.add(v.event.sensor);
       writer.appendEvent(v.event, 'jsonl');
       return null;
     },

@@ -9,18 +9,27 @@
  * Must never let one bad line or file stop the import.
  */
 import { statSync } from 'node:fs';
+import { basename } from 'node:path';
 import { rebuildCalls } from '../store/calls.js';
 import type { Enricher } from '../store/enricher.js';
 import type { Store } from '../store/store.js';
 import { StoreWriter, type FlushResult } from '../store/writer.js';
 import { importCapture } from './capture.js';
 import { detectFormat, SAMPLE_BYTES, type Format } from './detect.js';
+import { MAX_LINE_BYTES } from './lines.js';
 import { jsonlHandler, legacyHandler, pbxHandler } from './handlers.js';
 import { honeynetHandler } from './honeynet.js';
 import { findPrior, idPrefix, saveImport } from './import-ledger.js';
 import { sqlReadable, stageLegacyFileSql } from './legacy-sql.js';
 import { readLines, type LineHandler, type Reject } from './lines.js';
-import { expandPaths, fileInfo, peek, sensorFromPath, type FileInfo } from './source.js';
+import {
+  expandPaths,
+  fileInfo,
+  peek,
+  sensorFromPath,
+  type FileInfo,
+  type SourcePath,
+} from './source.js';
 
 /** Rows staged before the writer flushes into `events` (bounds memory). */
 export const FLUSH_ROWS = 1_000_000;
@@ -28,11 +37,14 @@ export const FLUSH_ROWS = 1_000_000;
 export interface FileReport {
   readonly path: string;
   readonly format: Format | null;
+  /** Sensor of the records: the file name or --sensor-id; for JSON lines the ids the lines carry (`hp01, hp02, +3 more`). */
   readonly sensor: string;
   /**
    * imported: new data read; unchanged: nothing new since the last import;
-   * skipped: unknown format; stopped: the stop signal cut it short (events
-   * counts what was stored; a re-run adds the rest); error.
+   * skipped: a file found in a directory whose format is unknown; stopped:
+   * the stop signal cut it short (events counts what was stored; a re-run
+   * adds the rest); error: unreadable, or a file named by the user whose
+   * format is unknown.
    */
   readonly status: 'imported' | 'unchanged' | 'skipped' | 'stopped' | 'error';
   readonly lines: number;
@@ -97,10 +109,11 @@ function handlerFor(
   sensor: string,
   prefix: string,
   info: FileInfo,
+  sensors: Set<string>,
 ): LineHandler | null {
   switch (format) {
     case 'jsonl':
-      return jsonlHandler(writer);
+      return jsonlHandler(writer, sensors);
     case 'legacy':
       return legacyHandler(writer);
     case 'honeynet':
@@ -120,12 +133,13 @@ function handlerFor(
 async function importOne(
   store: Store,
   writer: StoreWriter,
-  path: string,
+  src: SourcePath,
   opts: IngestOptions,
-): Promise<FileReport> {
+): Promise<FileReport | null> {
+  const { path } = src;
   const tally: Tally = { added: 0, duplicates: 0 };
   try {
-    return await importFile(store, writer, path, opts, tally);
+    return await importFile(store, writer, src, opts, tally);
   } catch (err) {
     if (!(err instanceof ImportStopped)) throw err;
     add(tally, await writer.flush());
@@ -144,23 +158,70 @@ async function importOne(
   }
 }
 
+/**
+ * The format of a file from its first 64 KiB, or, when a line is longer
+ * than that (a JSON line with a huge value), from enough bytes to hold
+ * the longest line an import accepts and the lines after it.
+ */
+async function detect(info: FileInfo): Promise<Format | null> {
+  const sample = await peek(info, SAMPLE_BYTES);
+  const format = detectFormat(sample);
+  if (format !== null || sample.length < SAMPLE_BYTES) return format;
+  return detectFormat(await peek(info, 2 * MAX_LINE_BYTES));
+}
+
+/** Files of a simulator run that are not logs: passed over in silence when found in a directory. */
+const SIMULATOR_FILES = new Set(['truth.json', 'number-labels.csv']);
+
+/**
+ * A file of no known format. Named by the user: an error (the import exits 1
+ * once the other files are in). Found in a directory: skipped with a note,
+ * or nothing at all for the simulator's own truth.json and number-labels.csv.
+ */
+function unknownFormat(
+  base: Omit<FileReport, 'status' | 'format'>,
+  src: SourcePath,
+  why: string,
+): FileReport | null {
+  if (src.named) {
+    return {
+      ...base,
+      format: null,
+      status: 'error',
+      error: `${why}: not our JSON lines, a legacy listener log, Honeynet records, an Asterisk/FreeSWITCH log, pcap or pcapng`,
+    };
+  }
+  if (SIMULATOR_FILES.has(basename(src.path))) return null;
+  return { ...base, format: null, status: 'skipped', error: `${why} (found in a directory)` };
+}
+
+/** `hp01` or `hp01, hp02, +3 more`: the sensor ids of a JSON-lines file, for its summary. */
+function sensorList(ids: ReadonlySet<string>, fallback: string): string {
+  if (ids.size === 0) return fallback;
+  const list = [...ids].sort();
+  const shown = list.slice(0, 5).join(', ');
+  return list.length > 5 ? `${shown}, +${list.length - 5} more` : shown;
+}
+
 async function importFile(
   store: Store,
   writer: StoreWriter,
-  path: string,
+  src: SourcePath,
   opts: IngestOptions,
   tally: Tally,
-): Promise<FileReport> {
+): Promise<FileReport | null> {
+  const { path } = src;
   const sensor = opts.sensorId ?? sensorFromPath(path);
   const base = { path, sensor, lines: 0, events: 0, duplicates: 0, rejected: 0, rejects: [] };
   const info = fileInfo(path);
-  const format = detectFormat(await peek(info, SAMPLE_BYTES));
-  if (format === null) return { ...base, format, status: 'skipped', error: 'unknown format' };
+  const format = await detect(info);
+  if (format === null) return unknownFormat(base, src, 'unknown format');
   const prior = await findPrior(store.conn, sensor, info);
   const headSha = prior?.headSha ?? info.headSha;
   const headBytes = prior?.headBytes ?? info.headBytes;
   const prefix = idPrefix(sensor, headSha);
   const isCapture = format === 'pcap' || format === 'pcapng';
+  const jsonlSensors = new Set<string>();
   if (prior && isCapture && prior.bytesDone === info.size) {
     return { ...base, format, status: 'unchanged' };
   }
@@ -196,9 +257,8 @@ async function importFile(
       rejects: r.rejects,
     };
   } else {
-    const handler = handlerFor(format, writer, sensor, prefix, info);
-    if (handler === null)
-      return { ...base, format, status: 'skipped', error: 'unsupported format' };
+    const handler = handlerFor(format, writer, sensor, prefix, info, jsonlSensors);
+    if (handler === null) return unknownFormat(base, src, 'unsupported format');
     if (format === 'legacy') await writer.beginLegacy(prefix, sensor);
     const bulk =
       format === 'legacy' && sqlReadable(info, start)
@@ -238,6 +298,8 @@ async function importFile(
   });
   return {
     ...base,
+    // JSON lines keep their own sensor ids: the summary names them, not the file.
+    sensor: format === 'jsonl' ? sensorList(jsonlSensors, sensor) : sensor,
     format,
     status: 'imported',
     lines: run.lines,
@@ -264,10 +326,12 @@ export async function ingestPaths(
   });
   const reports: FileReport[] = [];
   try {
-    for (const path of files) {
+    for (const src of files) {
+      const { path } = src;
       if (opts.signal?.aborted === true) break;
       try {
-        reports.push(await importOne(store, writer, path, opts));
+        const report = await importOne(store, writer, src, opts);
+        if (report !== null) reports.push(report);
       } catch (err) {
         reports.push({
           path,

@@ -113,29 +113,35 @@ export function sensorFromPath(path: string): string {
   return dot > 0 ? name.slice(0, dot) : name;
 }
 
+/** A file to import, and whether the user named it (rather than it being found in a directory). */
+export interface SourcePath {
+  readonly path: string;
+  readonly named: boolean;
+}
+
 /**
  * Files named on the command line, directories walked (sorted, hidden
  * entries skipped). A path that cannot be read (missing, no permission) is
  * kept, so the import reports it as an error and goes on with the others.
  */
-export async function expandPaths(paths: readonly string[]): Promise<string[]> {
-  const out: string[] = [];
-  async function walk(p: string): Promise<void> {
+export async function expandPaths(paths: readonly string[]): Promise<SourcePath[]> {
+  const out: SourcePath[] = [];
+  async function walk(p: string, named: boolean): Promise<void> {
     let names: string[];
     try {
       const st = await stat(p);
       if (st.isFile()) {
-        out.push(p);
+        out.push({ path: p, named });
         return;
       }
       if (!st.isDirectory()) return;
       names = await readdir(p);
     } catch {
-      out.push(p);
+      out.push({ path: p, named });
       return;
     }
-    for (const n of names.filter((x) => !x.startsWith('.')).sort()) await walk(join(p, n));
+    for (const n of names.filter((x) => !x.startsWith('.')).sort()) await walk(join(p, n), false);
   }
-  for (const p of paths) await walk(p);
+  for (const p of paths) await walk(p, true);
   return out;
 }
