@@ -7,6 +7,7 @@
  * Must never create a missing store: a typo in `--db` is an error, not an
  * empty report.
  */
+import { storeOpenError } from './open-error.js';
 import { existsSync } from 'node:fs';
 import { DuckDBInstance } from '@duckdb/node-api';
 import { SnareError } from '../errors.js';
@@ -37,9 +38,7 @@ export async function openStoreReadOnly(path: string): Promise<OpenStore> {
       memory_limit: REPORT_MEMORY_LIMIT,
     });
   } catch (err) {
-    throw new SnareError('SNARE_ERR_STORE', `cannot open store ${path}: ${String(err)}`, {
-      cause: err,
-    });
+    throw storeOpenError(path, err);
   }
   const conn = await instance.connect();
   const db = queryable(conn);

@@ -6,6 +6,7 @@
  *
  * Must never build SQL text from data: every value is a bound parameter.
  */
+import { storeOpenError } from './open-error.js';
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { DuckDBInstance, type DuckDBConnection } from '@duckdb/node-api';
@@ -108,7 +109,7 @@ export async function openStore(path: string, opts: StoreOptions = {}): Promise<
       ...(opts.memoryLimit === undefined ? {} : { memory_limit: opts.memoryLimit }),
     });
   } catch (err) {
-    throw new SnareError('SNARE_ERR_STORE', `cannot open store ${path}`, { cause: err });
+    throw storeOpenError(path, err);
   }
   const conn = await instance.connect();
   let version: number;
