@@ -46,41 +46,76 @@ const STAGE_DDL = [
      number_type VARCHAR, number_kind VARCHAR, number_method VARCHAR)`,
 ];
 
-const ENRICH_COLUMNS = `ip.src_cc, ip.src_asn, ip.src_as_name,
-    coalesce(ua.ua_label, CASE WHEN coalesce(s.user_agent, '') = '' THEN 'undefined' ELSE s.user_agent END),
-    ua.ua_family, ua.ua_category,
-    n.dialed_number, n.dst_cc, n.number_type, n.number_kind, n.number_method`;
+/** A column of `events` and the SQL expression that fills it, side by side. */
+type Filled = readonly [column: string, expression: string];
 
-const ENRICH_ONLY = `LEFT JOIN dim_ip ip ON ip.src_ip = s.src_ip
+/** `INSERT INTO events (columns) SELECT expressions rest`, each column named beside its value. */
+function insertIntoEvents(filled: readonly Filled[], rest: string): string {
+  return `INSERT INTO events (${filled.map(([column]) => column).join(', ')})
+  SELECT ${filled.map(([, expression]) => expression).join(', ')}
+  ${rest}`;
+}
+
+/** The enrichment columns, from the joins of `ENRICH_JOINS` over the staged rows `s`. */
+const ENRICHED: readonly Filled[] = [
+  ['src_cc', 'ip.src_cc'],
+  ['src_asn', 'ip.src_asn'],
+  ['src_as_name', 'ip.src_as_name'],
+  [
+    'ua_label',
+    `coalesce(ua.ua_label, CASE WHEN coalesce(s.user_agent, '') = '' THEN 'undefined' ELSE s.user_agent END)`,
+  ],
+  ['ua_family', 'ua.ua_family'],
+  ['ua_category', 'ua.ua_category'],
+  ['dialed_number', 'n.dialed_number'],
+  ['dst_cc', 'n.dst_cc'],
+  ['number_type', 'n.number_type'],
+  ['number_kind', 'n.number_kind'],
+  ['number_method', 'n.number_method'],
+];
+
+/** Joins the enrichment dimensions and the staged numbers to the staged rows `s`. */
+const ENRICH_JOINS = `LEFT JOIN dim_ip ip ON ip.src_ip = s.src_ip
   LEFT JOIN dim_ua ua ON ua.user_agent = coalesce(s.user_agent, '')
   LEFT JOIN stage_numbers n ON n.event_id = s.event_id`;
 
-const ENRICH_JOINS = `${ENRICH_ONLY}
-  WHERE NOT EXISTS (SELECT 1 FROM events e
-    WHERE e.event_id = s.event_id AND e.ts BETWEEN epoch_ms($1::BIGINT) AND epoch_ms($2::BIGINT))`;
-
 /**
  * Staged legacy lines straight into events (no wide staging copy: writing
- * null columns twice was a third of the import time). `$3` = event-id
- * prefix, `$4` = sensor. `NEW_ONLY` is replaced by the stored-id check, or
- * by nothing when no stored event can share an id (see `flush`).
+ * null columns twice was a third of the import time). `$1` = event-id
+ * prefix, `$2` = sensor; `where` keeps only new ids, or is empty when no
+ * stored event can share one (see `flushLegacy`).
  */
-const LEGACY_TO_EVENTS_TEMPLATE = `INSERT INTO events (event, event_id, ts, sensor, src_ip, method, from_user, to_user,
-    response, user_agent, ruri_user, dialed, origin, src_cc, src_asn, src_as_name, ua_label, ua_family,
-    ua_category, dialed_number, dst_cc, number_type, number_kind, number_method)
-  SELECT 'sip.request', s.event_id, epoch_ms(CAST(s.ts_ms AS BIGINT)), $4, s.src_ip, s.method, s.from_user,
-    s.to_user, TRY_CAST(s.response AS INTEGER), s.user_agent, s.dialed, s.dialed, 'legacy', ${ENRICH_COLUMNS}
-  FROM (SELECT *, $3 || line::VARCHAR AS event_id,
+function legacyInsert(where: string): string {
+  return insertIntoEvents(
+    [
+      ['event', `'sip.request'`],
+      ['event_id', 's.event_id'],
+      ['ts', 'epoch_ms(CAST(s.ts_ms AS BIGINT))'],
+      ['sensor', '$2'],
+      ['src_ip', 's.src_ip'],
+      ['method', 's.method'],
+      ['from_user', 's.from_user'],
+      ['to_user', 's.to_user'],
+      ['response', 'TRY_CAST(s.response AS INTEGER)'],
+      ['user_agent', 's.user_agent'],
+      ['ruri_user', 's.dialed'],
+      ['dialed', 's.dialed'],
+      ['origin', `'legacy'`],
+      ...ENRICHED,
+    ],
+    `FROM (SELECT *, $1 || line::VARCHAR AS event_id,
       CASE WHEN method = 'INVITE' THEN to_user END AS dialed FROM stage_legacy) s
-  NEW_ONLY`;
-const LEGACY_TO_EVENTS = LEGACY_TO_EVENTS_TEMPLATE.replace('NEW_ONLY', ENRICH_JOINS);
-/** Without the stored-id check; `$1` = prefix, `$2` = sensor (DuckDB wants no gaps in the numbers). */
-const LEGACY_TO_EVENTS_FRESH = LEGACY_TO_EVENTS_TEMPLATE.replace(
-  'NEW_ONLY',
-  `${ENRICH_ONLY} NEW_ONLY`,
-)
-  .replace('$3', '$1')
-  .replace('$4', '$2');
+  ${ENRICH_JOINS}
+  ${where}`,
+  );
+}
+
+/** Legacy lines when no stored event of the sensor lies in their time range. */
+const LEGACY_TO_EVENTS_FRESH = legacyInsert('');
+/** Legacy lines checked against the ids set aside by `STORED_IDS`. */
+const LEGACY_TO_EVENTS_KNOWN = legacyInsert(
+  'WHERE NOT EXISTS (SELECT 1 FROM stored_ids k WHERE k.event_id = s.event_id)',
+);
 
 /**
  * Sets aside the ids of stored events of this sensor within the staged time
@@ -95,30 +130,29 @@ const LEGACY_TO_EVENTS_FRESH = LEGACY_TO_EVENTS_TEMPLATE.replace(
 const STORED_IDS = `CREATE OR REPLACE TEMP TABLE stored_ids AS SELECT event_id FROM events
   WHERE sensor = $3 AND ts BETWEEN epoch_ms($1::BIGINT) AND epoch_ms($2::BIGINT)`;
 
-/** Legacy insert checked against `stored_ids`; `$1` = prefix, `$2` = sensor. */
-const LEGACY_TO_EVENTS_KNOWN = LEGACY_TO_EVENTS_FRESH.replace(
-  'NEW_ONLY',
-  'WHERE NOT EXISTS (SELECT 1 FROM stored_ids k WHERE k.event_id = s.event_id)',
-);
-
-function castFor(name: string): string {
-  if (name === 'cseq' || name === 'period_ms') return `TRY_CAST(s.${name} AS BIGINT)`;
-  return `TRY_CAST(s.${name} AS INTEGER)`;
+/** A staged event field as the value of its `events` column. */
+function stagedValue(c: (typeof STAGE_COLUMNS)[number]): string {
+  if (c.kind === 'timestamp') return 'epoch_ms(CAST(s.ts_ms AS BIGINT))';
+  if (c.kind !== 'int') return `s.${c.name}`;
+  if (c.name === 'cseq' || c.name === 'period_ms') return `TRY_CAST(s.${c.name} AS BIGINT)`;
+  return `TRY_CAST(s.${c.name} AS INTEGER)`;
 }
 
-/** Moves staged rows into events: enrichment joined in, stored event ids skipped. */
-const STAGE_TO_EVENTS = `INSERT INTO events (${FIELD_NAMES.join(', ')}, origin, src_cc, src_asn,
-    src_as_name, ua_label, ua_family, ua_category, dialed_number, dst_cc, number_type, number_kind)
-  SELECT ${STAGE_COLUMNS.map((c) =>
-    c.kind === 'timestamp'
-      ? 'epoch_ms(CAST(s.ts_ms AS BIGINT))'
-      : c.kind === 'int'
-        ? castFor(c.name)
-        : `s.${c.name}`,
-  ).join(', ')},
-    s.origin, ${ENRICH_COLUMNS}
-  FROM stage_events s
-  ${ENRICH_JOINS}`;
+/**
+ * Moves staged rows into events: enrichment joined in, stored event ids in
+ * the staged time range ($1, $2 in epoch ms) skipped.
+ */
+const STAGE_TO_EVENTS = insertIntoEvents(
+  [
+    ...STAGE_COLUMNS.map((c): Filled => [c.name, stagedValue(c)]),
+    ['origin', 's.origin'],
+    ...ENRICHED,
+  ],
+  `FROM stage_events s
+  ${ENRICH_JOINS}
+  WHERE NOT EXISTS (SELECT 1 FROM events e
+    WHERE e.event_id = s.event_id AND e.ts BETWEEN epoch_ms($1::BIGINT) AND epoch_ms($2::BIGINT))`,
+);
 
 /** Removes all but one staged row of each event id (ids from files may repeat). */
 const DEDUPLICATE_STAGED = `DELETE FROM stage_events WHERE rowid IN (
@@ -237,66 +271,65 @@ export class StoreWriter {
 
   /** Enriches and stores everything staged; returns what was added. */
   async flush(): Promise<FlushResult> {
-    let added = 0;
-    let staged = 0;
-    if (this.legacyCount > 0 && this.legacyCtx) {
-      const ctx = this.legacyCtx;
-      this.legacy.flushSync();
-      staged += this.legacyCount;
-      this.legacyCount = 0;
-      added += await this.moveStaged(
-        { table: 'stage_legacy', prefix: ctx.prefix },
-        LEGACY_TO_EVENTS,
-        [ctx.prefix, ctx.sensor],
-        LEGACY_TO_EVENTS_FRESH,
-      );
-    }
-    if (this.eventsCount > 0) {
-      this.events.flushSync();
-      staged += this.eventsCount;
-      this.eventsCount = 0;
-      // Once per id before enrichment, so an INVITE staged twice gets one number row.
-      if (this.ownIds) await this.store.conn.run(DEDUPLICATE_STAGED);
-      this.ownIds = false;
-      added += await this.moveStaged({ table: 'stage_events' }, STAGE_TO_EVENTS, []);
-    }
+    const legacy = await this.flushLegacy();
+    const events = await this.flushEvents();
+    const staged = legacy.staged + events.staged;
+    const added = legacy.added + events.added;
     return { added, duplicates: staged - added };
   }
 
-  /**
-   * `freshSql` (only `params` as parameters, `NEW_ONLY` to fill) is used
-   * instead of `sql` with the ids of `STORED_IDS` for the sensor `params[1]`.
-   */
-  private async moveStaged(
-    source: StageSource,
-    sql: string,
-    params: string[],
-    freshSql?: string,
-  ): Promise<number> {
+  /** Staged legacy lines into events, checked only against the ids they could repeat. */
+  private async flushLegacy(): Promise<{ staged: number; added: number }> {
+    const ctx = this.legacyCtx;
+    const staged = this.legacyCount;
+    if (staged === 0 || !ctx) return { staged: 0, added: 0 };
+    this.legacy.flushSync();
+    this.legacyCount = 0;
     const conn = this.store.conn;
+    const source: StageSource = { table: 'stage_legacy', prefix: ctx.prefix };
     await enrichStaged(conn, this.opts.enricher, this.opts.gapMinutes, source);
-    const range = await conn.runAndReadAll(
-      `SELECT CAST(min(ts_ms) AS BIGINT) AS lo, CAST(max(ts_ms) AS BIGINT) AS hi FROM ${source.table}`,
+    const { lo, hi } = await this.stagedRange(source.table);
+    await conn.run(STORED_IDS, [lo, hi, ctx.sensor]);
+    const known = await conn.runAndReadAll('SELECT count(*) AS n FROM stored_ids');
+    const none = Number(known.getRowObjectsJS()[0]?.['n'] ?? 0) === 0;
+    const res = await conn.run(none ? LEGACY_TO_EVENTS_FRESH : LEGACY_TO_EVENTS_KNOWN, [
+      ctx.prefix,
+      ctx.sensor,
+    ]);
+    await conn.run('DROP TABLE stored_ids');
+    await this.clearStaged(source.table);
+    return { staged, added: res.rowsChanged };
+  }
+
+  /** Staged events into events, once per id, skipping ids already stored. */
+  private async flushEvents(): Promise<{ staged: number; added: number }> {
+    const staged = this.eventsCount;
+    if (staged === 0) return { staged: 0, added: 0 };
+    this.events.flushSync();
+    this.eventsCount = 0;
+    const conn = this.store.conn;
+    // Once per id before enrichment, so an INVITE staged twice gets one number row.
+    if (this.ownIds) await conn.run(DEDUPLICATE_STAGED);
+    this.ownIds = false;
+    await enrichStaged(conn, this.opts.enricher, this.opts.gapMinutes, { table: 'stage_events' });
+    const { lo, hi } = await this.stagedRange('stage_events');
+    const res = await conn.run(STAGE_TO_EVENTS, [lo, hi]);
+    await this.clearStaged('stage_events');
+    return { staged, added: res.rowsChanged };
+  }
+
+  /** The staged rows' first and last time, in epoch milliseconds. */
+  private async stagedRange(table: StageSource['table']): Promise<{ lo: bigint; hi: bigint }> {
+    const range = await this.store.conn.runAndReadAll(
+      `SELECT CAST(min(ts_ms) AS BIGINT) AS lo, CAST(max(ts_ms) AS BIGINT) AS hi FROM ${table}`,
     );
     const r = range.getRowObjectsJS()[0] ?? {};
-    const lo = (r['lo'] ?? 0n) as bigint;
-    const hi = (r['hi'] ?? 0n) as bigint;
-    let res;
-    if (freshSql !== undefined && params[1] !== undefined) {
-      await conn.run(STORED_IDS, [lo, hi, params[1]]);
-      const known = await conn.runAndReadAll('SELECT count(*) AS n FROM stored_ids');
-      const none = Number(known.getRowObjectsJS()[0]?.['n'] ?? 0) === 0;
-      res = await conn.run(
-        none ? freshSql.replace('NEW_ONLY', '') : LEGACY_TO_EVENTS_KNOWN,
-        params,
-      );
-      await conn.run('DROP TABLE stored_ids');
-    } else {
-      res = await conn.run(sql, [lo, hi, ...params]);
-    }
-    await conn.run(`DELETE FROM ${source.table}`);
-    await conn.run('DELETE FROM stage_numbers');
-    return res.rowsChanged;
+    return { lo: (r['lo'] ?? 0n) as bigint, hi: (r['hi'] ?? 0n) as bigint };
+  }
+
+  private async clearStaged(table: StageSource['table']): Promise<void> {
+    await this.store.conn.run(`DELETE FROM ${table}`);
+    await this.store.conn.run('DELETE FROM stage_numbers');
   }
 
   /** Flushes and closes the appenders; the writer is unusable afterwards. */
