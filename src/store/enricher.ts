@@ -2,15 +2,14 @@
  * @module
  * The enrichment step as the store sees it: one call per distinct source
  * address, per distinct User-Agent and per burst of INVITEs, never per event.
- * `loadEnricher` binds it to the enrichment modules (src/enrich) when they
- * provide the functions, and degrades to "no enrichment" (columns left null,
- * `ua_label` from the raw header) when they do not, so an import never fails
- * for want of geo data.
+ * `loadEnricher` binds it to the enrichment modules (src/enrich);
+ * `NO_ENRICHMENT` leaves the columns null (tests that do not need them).
  *
  * Must never throw on hostile input: each call is guarded and a failure
  * leaves that value's columns null.
  */
 import { isIP } from 'node:net';
+import { classifyUserAgent, loadIpLookup, resolveBurst } from '../enrich/index.js';
 
 export interface IpEnrichment {
   readonly src_cc: string | null;
@@ -45,7 +44,7 @@ export interface Enricher {
   readonly burst?: (dialed: readonly string[]) => readonly NumberEnrichment[];
 }
 
-/** No enrichment at all: what tests and a missing module give. */
+/** No enrichment at all (tests that do not need it). */
 export const NO_ENRICHMENT: Enricher = { dataDate: null };
 
 /** True for addresses worth a lookup (not masked like `210.184.X.Y`). */
@@ -53,83 +52,44 @@ export function isLookupAddress(ip: string): boolean {
   return isIP(ip) !== 0;
 }
 
-type Fn = (...args: never[]) => unknown;
-function fn(mod: Record<string, unknown>, name: string): Fn | null {
-  const f = mod[name];
-  return typeof f === 'function' ? (f as Fn) : null;
-}
-function str(v: unknown): string | null {
-  return typeof v === 'string' && v !== '' ? v : null;
-}
-function int(v: unknown): number | null {
-  return typeof v === 'number' && Number.isInteger(v) ? v : null;
-}
-function rec(v: unknown): Record<string, unknown> {
-  return typeof v === 'object' && v !== null ? (v as Record<string, unknown>) : {};
+/** Empty text is no value: the columns hold null, as for an unknown one. */
+function orNull(v: string | null): string | null {
+  return v === '' ? null : v;
 }
 
 /**
- * Binds the enrichment modules' published API (`loadIpLookup`,
- * `classifyUserAgent`, `resolveBurst`), each when present. The import is
- * dynamic so the store builds and runs before those modules land.
+ * Binds the enrichment modules (src/enrich): the geo-IP and ASN tables,
+ * the User-Agent rules and the number resolver. A failure to load the
+ * tables (a broken install) is an error, not silently empty columns.
  */
 export async function loadEnricher(): Promise<Enricher> {
-  let mod: Record<string, unknown>;
-  try {
-    mod = { ...(await import('../enrich/index.js')) };
-  } catch {
-    return NO_ENRICHMENT;
-  }
-  let ip: Enricher['ip'];
-  let dataDate: string | null = null;
-  const loadIp = fn(mod, 'loadIpLookup');
-  if (loadIp) {
-    try {
-      const lookup = rec(await (loadIp as () => Promise<unknown>)());
-      const f = lookup['lookup'];
-      if (typeof f === 'function') {
-        dataDate = str(lookup['dataDate']);
-        ip = (addr) => {
-          const r = rec((f as (a: string) => unknown).call(lookup, addr));
-          return { src_cc: str(r['cc']), src_asn: int(r['asn']), src_as_name: str(r['as_name']) };
-        };
-      }
-    } catch {
-      ip = undefined;
-    }
-  }
-  const classify = fn(mod, 'classifyUserAgent') as ((ua: string | null) => unknown) | null;
-  const userAgent: Enricher['userAgent'] = classify
-    ? (ua) => {
-        const r = rec(classify(ua === '' ? null : ua));
-        return {
-          ua_label: str(r['label']),
-          ua_family: str(r['family']),
-          ua_category: str(r['category']),
-        };
-      }
-    : undefined;
-  const resolve = fn(mod, 'resolveBurst') as ((d: readonly string[]) => unknown) | null;
-  const burst: Enricher['burst'] = resolve
-    ? (dialed) => {
-        const out = resolve(dialed);
-        const list = Array.isArray(out) ? (out as unknown[]) : [];
-        return dialed.map((_, i) => {
-          const r = rec(list[i]);
-          return {
-            dialed_number: str(r['e164']),
-            dst_cc: str(r['cc']),
-            number_type: str(r['type']),
-            number_kind: str(r['kind']),
-            number_method: str(r['method']),
-          };
-        });
-      }
-    : undefined;
+  const lookup = await loadIpLookup();
   return {
-    dataDate,
-    ...(ip ? { ip } : {}),
-    ...(userAgent ? { userAgent } : {}),
-    ...(burst ? { burst } : {}),
+    dataDate: lookup.dataDate,
+    ip: (addr) => {
+      const r = lookup.lookup(addr);
+      return { src_cc: orNull(r.cc), src_asn: r.asn, src_as_name: orNull(r.as_name) };
+    },
+    userAgent: (ua) => {
+      const r = classifyUserAgent(ua === '' ? null : ua);
+      return {
+        ua_label: orNull(r.label),
+        ua_family: orNull(r.family),
+        ua_category: orNull(r.category),
+      };
+    },
+    burst: (dialed) => {
+      const out = resolveBurst(dialed);
+      return dialed.map((_, i) => {
+        const r = out[i];
+        return {
+          dialed_number: orNull(r?.e164 ?? null),
+          dst_cc: orNull(r?.cc ?? null),
+          number_type: orNull(r?.type ?? null),
+          number_kind: orNull(r?.kind ?? null),
+          number_method: orNull(r?.method ?? null),
+        };
+      });
+    },
   };
 }
