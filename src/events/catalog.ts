@@ -141,7 +141,7 @@ export const FIELDS = {
   reason: {
     kind: 'string',
     nullable: true,
-    doc: 'sip.malformed: why the input was rejected (snake_case); sensor.rate_limited: which budget was hit; sensor.dropped: where the loss happened.',
+    doc: 'sip.malformed: why the input was rejected (snake_case), or `internal_error` when sipsnare failed on it (a bug, not attacker data); sensor.rate_limited: which budget was hit; sensor.dropped: where the loss happened.',
   },
   excerpt: {
     kind: 'string',
@@ -236,6 +236,12 @@ export function eventOf(id: EventIdentity, f: Partial<SnareEvent>): SnareEvent {
     period_ms: f.period_ms ?? null,
   };
 }
+
+/**
+ * `reason` of a sip.malformed event recorded because sipsnare itself failed
+ * on the input (a bug, logged as such), not because of what the input was.
+ */
+export const INTERNAL_ERROR = 'internal_error';
 
 /** A record with every field null: the base every event is built on. */
 export function emptyEvent(): SnareEvent {

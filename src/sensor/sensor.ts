@@ -9,10 +9,10 @@
  * places a call, and never lets attacker input throw out of a handler.
  */
 import type { SensorConfig } from '../config/types.js';
-import type { EventInit } from '../events/catalog.js';
+import { INTERNAL_ERROR, type EventInit } from '../events/catalog.js';
 import { EventLog } from '../events/event-log.js';
 import type { EventSink } from '../events/sink.js';
-import { silentLogger, type Logger } from '../log.js';
+import { LogThrottle, silentLogger, type Logger } from '../log.js';
 import {
   ConnectionLimiter,
   ResponseLimiter,
@@ -97,6 +97,7 @@ export class Sensor {
   private readonly gate: ReplyGate<HeldReplies>;
   private readonly log: Logger;
   private reportTimer: NodeJS.Timeout | null = null;
+  private readonly internalErrors = new LogThrottle();
   /** Datagrams and lines lost since start, by place (sensor.dropped events). */
   private readonly dropTotals: Record<DropPlace, number> = {
     kernel: 0,
@@ -258,10 +259,12 @@ export class Sensor {
         now,
       });
     } catch (err) {
-      this.log.error({ err }, 'persona threw: recorded as sip.malformed');
+      // The one boundary for bugs on the message path: logged (at most once
+      // per interval) and recorded as what they are, never as attacker data.
+      this.internalError(err);
       result = {
         event: 'sip.malformed',
-        fields: { reason: 'internal_error', excerpt: excerptOf(msg.bytes) },
+        fields: { reason: INTERNAL_ERROR, excerpt: excerptOf(msg.bytes) },
         replies: [],
         stopRetransmit: [],
       };
@@ -289,7 +292,14 @@ export class Sensor {
             reply: msg.reply,
           };
           this.deferred.add(later.afterMs, () => {
-            this.sendLater(to, later.run());
+            let replies: readonly OutboundMessage[];
+            try {
+              replies = later.run();
+            } catch (err) {
+              this.internalError(err);
+              return;
+            }
+            this.sendLater(to, replies);
           });
         }
       } else {
@@ -297,6 +307,13 @@ export class Sensor {
       }
     }
     this.events.emitMessage(result.event, msg, result.fields, msg.bytes.length, response, now);
+  }
+
+  /** Logs a bug met while handling a message, at most once per interval (an attacker can repeat it). */
+  private internalError(err: unknown): void {
+    const held = this.internalErrors.take();
+    if (held !== null)
+      this.log.error({ err, held }, 'internal error on a message: recorded as internal_error');
   }
 
   /** Sends replies to the message's source, retransmitting INVITE finals over UDP. */

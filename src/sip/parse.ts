@@ -117,14 +117,14 @@ function isWs(b: number | undefined): boolean {
   return b === 0x20 || b === 0x09 || b === 0x0d || b === 0x0a;
 }
 
-/** Parses one SIP message. Never throws. */
+/**
+ * Parses one SIP message. Any input ends as a message or a failure with its
+ * reason; a throw is a bug in the parser, never a verdict on the input, and
+ * is left to the caller's boundary (the sensor records it as
+ * `internal_error` and logs it).
+ */
 export function parse(bytes: Uint8Array, options: ParseOptions = {}): ParseResult {
-  try {
-    return parseUnsafe(bytes, options);
-  } catch (err) {
-    // Defence in depth: a bug here must not crash the sensor.
-    return fail('bad_header_line', `internal: ${String(err).slice(0, 80)}`);
-  }
+  return parseUnsafe(bytes, options);
 }
 
 function parseUnsafe(bytes: Uint8Array, options: ParseOptions): ParseResult {

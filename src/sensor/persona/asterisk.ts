@@ -5,7 +5,8 @@
  * res_pjsip) Asterisk with an empty default context would answer, keeps
  * bounded per-dialog state (tags, nonces, a ringing INVITE, answers for
  * retransmissions) and never sends a 200 to an INVITE, media or a request
- * of its own. Never throws: any input ends as an event.
+ * of its own. Any input ends as an event; only a bug throws, and the
+ * sensor records that as `internal_error`.
  *
  * One message goes through named steps: parse, screen (silence or 400 for
  * what cannot be answered), find the dialog, resend a remembered answer to
@@ -50,18 +51,9 @@ export class AsteriskPersona implements Persona {
     this.#dialogs = new LruMap(config.limits.max_dialogs);
   }
 
+  /** A bug throws: the sensor's boundary logs it and records the input as `internal_error`. */
   handle(bytes: Uint8Array, ctx: InboundContext): PersonaResult {
-    try {
-      return this.#handle(bytes, ctx);
-    } catch {
-      // Defence in depth: a bug must cost one event, never the sensor.
-      return silent('sip.malformed', {
-        size: bytes.length,
-        reason: 'internal_error',
-        excerpt: excerptOf(bytes),
-        response: null,
-      });
-    }
+    return this.#handle(bytes, ctx);
   }
 
   #handle(bytes: Uint8Array, ctx: InboundContext): PersonaResult {

@@ -58,6 +58,9 @@ export interface DeferredAnswer {
 }
 
 export interface Persona {
-  /** Never throws: attacker bytes that do not parse become a sip.malformed result. */
+  /**
+   * Attacker bytes that do not parse become a sip.malformed result. A throw
+   * is a bug: the runtime logs it and records the input as `internal_error`.
+   */
   handle(bytes: Uint8Array, ctx: InboundContext): PersonaResult;
 }
