@@ -5,9 +5,11 @@
  * the store sink's own instance, with the live feed subscribed to the
  * runtime's events. The runtime stops services before it closes the
  * sinks, so the server closes before the store does and no query runs on a
- * closed database.
+ * closed database. A port already taken leaves the sensor running without
+ * a dashboard (warned).
  */
 import type { SensorConfig } from '../../config/types.js';
+import { SnareError } from '../../errors.js';
 import type { Logger } from '../../log.js';
 import type { RuntimeContext, RuntimeService } from '../../runtime/runtime.js';
 import { LiveFeed } from '../../server/live.js';
@@ -35,19 +37,27 @@ export function dashboardService(config: SensorConfig, log: Logger, io: CommandI
         },
       });
       metrics.addDrops(() => ({ store_queue: storeSink.dropped }));
-      server = await startServer({
-        instance: storeSink.store.instance,
-        listen: config.http.listen,
-        token: config.http.token,
-        log,
-        live: feed,
-        metrics,
-        storeStatus: () => ({
-          queued: storeSink.queued,
-          lagMs: storeSink.lagMs,
-          dropped: storeSink.dropped,
-        }),
-      });
+      try {
+        server = await startServer({
+          instance: storeSink.store.instance,
+          listen: config.http.listen,
+          token: config.http.token,
+          log,
+          live: feed,
+          metrics,
+          storeStatus: () => ({
+            queued: storeSink.queued,
+            lagMs: storeSink.lagMs,
+            dropped: storeSink.dropped,
+          }),
+        });
+      } catch (err) {
+        // A wrong address or a missing token is the user's mistake: stop. A
+        // busy port must not stop the honeypot: it records without a dashboard.
+        if (err instanceof SnareError && err.code === 'SNARE_ERR_USAGE') throw err;
+        log.warn({ err: (err as Error).message }, 'dashboard not started; the sensor runs on');
+        return;
+      }
       live = feed;
       unsubscribe = ctx.subscribe((ev) => {
         feed.write(ev);
