@@ -40,7 +40,7 @@ export const CALLS_EVERY_MS = 10_000;
 /** Messages delivered and not yet acknowledged, at most (per collector). */
 export const MAX_ACK_PENDING = 50_000;
 /** How long JetStream waits for an ack before delivering again. */
-export const ACK_WAIT_MS = 60_000;
+export const ACK_WAIT_MS = 30_000;
 
 export interface CollectorOptions {
   readonly servers: readonly string[];
@@ -144,6 +144,8 @@ export class Collector {
     const consumer = await js.consumers.get(ship.stream, collect.durable);
     this.messages = await consumer.consume({
       max_messages: Math.min(MAX_ACK_PENDING, Math.max(1000, collect.batch_events * 2)),
+      // Short pulls: after a crash, what the server still sends to the dead pulls comes back sooner.
+      expires: 5000,
       callback: (m) => {
         if (this.held.length === 0) this.firstHeldAt = Date.now();
         this.held.push(m);
@@ -231,7 +233,7 @@ export class Collector {
           this.messages?.stop();
         }
         // Tell JetStream the batch is still being worked on, so it is not delivered twice meanwhile.
-        if (attempt % 10 === 9) for (const m of batch) m.working();
+        if (attempt % 5 === 4) for (const m of batch) m.working();
         await sleep(RETRY_MS);
       }
     }

@@ -8,7 +8,7 @@
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { createSocket } from 'node:dgram';
-import { writeFileSync } from 'node:fs';
+import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { stringify } from 'yaml';
 import { REPO_ROOT } from '../helpers/shared.js';
@@ -107,6 +107,7 @@ export async function waitFor(
   cond: () => Promise<boolean> | boolean,
   ms: number,
   what: string,
+  everyMs = 100,
 ): Promise<void> {
   const end = Date.now() + ms;
   for (;;) {
@@ -116,7 +117,7 @@ export async function waitFor(
       // not ready yet
     }
     if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 100));
+    await new Promise((r) => setTimeout(r, everyMs));
   }
 }
 
@@ -156,3 +157,82 @@ export async function sendInvites(
 }
 
 export { freePort };
+
+/** UDP OPTIONS at `perSecond` to a sensor for `ms`; counts what was sent and answered. */
+export async function udpLoad(
+  port: number,
+  perSecond: number,
+  ms: number,
+): Promise<{ sent: number; answered: number }> {
+  const sock = createSocket('udp4');
+  let answered = 0;
+  sock.on('message', () => {
+    answered++;
+  });
+  await new Promise<void>((r) => {
+    sock.bind(0, '127.0.0.1', () => {
+      r();
+    });
+  });
+  const local = sock.address().port;
+  let sent = 0;
+  const t0 = Date.now();
+  while (Date.now() - t0 < ms) {
+    const due = Math.floor(((Date.now() - t0) * perSecond) / 1000);
+    for (; sent < due; sent++) {
+      const msg =
+        `OPTIONS sip:100@127.0.0.1 SIP/2.0\r\nVia: SIP/2.0/UDP 127.0.0.1:${local};branch=z9hG4bKload${sent}\r\n` +
+        `Max-Forwards: 70\r\nFrom: <sip:load@127.0.0.1>;tag=l${sent}\r\nTo: <sip:100@127.0.0.1>\r\n` +
+        `Call-ID: load-${local}-${sent}\r\nCSeq: 1 OPTIONS\r\nContent-Length: 0\r\n\r\n`;
+      sock.send(msg, port, '127.0.0.1');
+    }
+    await new Promise((r) => setTimeout(r, 10));
+  }
+  await new Promise((r) => setTimeout(r, 500));
+  await new Promise<void>((r) => {
+    sock.close(() => {
+      r();
+    });
+  });
+  return { sent, answered };
+}
+
+/** Restarts a sensor of `startSensorProcess` on its directory, configuration and port. */
+export async function runSensorAgain(
+  dir: string,
+): Promise<{ stop(): Promise<void>; kill(): Promise<void> }> {
+  const c = spawn(
+    process.execPath,
+    [join(REPO_ROOT, 'bin', 'sipsnare'), 'sensor', '--config', join(dir, 'sensor.yaml')],
+    {
+      stdio: ['ignore', 'ignore', 'pipe'],
+    },
+  );
+  let err = '';
+  c.stderr.on('data', (d: Buffer) => (err += d.toString()));
+  const exited = new Promise<void>((resolve) =>
+    c.once('exit', () => {
+      resolve();
+    }),
+  );
+  await waitFor(() => err.includes('sensor started'), 15000, 'the sensor to start again');
+  const end = async (sig: NodeJS.Signals): Promise<void> => {
+    if (c.exitCode !== null || c.signalCode !== null) return;
+    c.kill(sig);
+    await exited;
+  };
+  return { stop: () => end('SIGTERM'), kill: () => end('SIGKILL') };
+}
+
+/** Every line of a sensor's event files. */
+export function eventLines(dir: string): string[] {
+  const ev = join(dir, 'events');
+  return readdirSync(ev)
+    .filter((f) => f.endsWith('.jsonl'))
+    .sort()
+    .flatMap((f) =>
+      readFileSync(join(ev, f), 'utf8')
+        .split('\n')
+        .filter((l) => l !== ''),
+    );
+}
