@@ -71,7 +71,7 @@ const CHAN_SIP: Omit<PersonaProfile, 'preset' | 'forceAuthReject'> = {
 /** res_pjsip, approximated: pjproject's header order, UUID-less tags from the branch, long nonces. */
 const PJSIP: Omit<PersonaProfile, 'preset'> = {
   allow:
-    'OPTIONS, REGISTER, SUBSCRIBE, NOTIFY, PUBLISH, INVITE, ACK, BYE, CANCEL, UPDATE, PRACK, MESSAGE, REFER',
+    'OPTIONS, REGISTER, SUBSCRIBE, NOTIFY, PUBLISH, INVITE, ACK, BYE, CANCEL, UPDATE, PRACK, MESSAGE, INFO, REFER',
   supported: '100rel, timer, replaces, norefersub',
   accept:
     'application/sdp, application/dialog-info+xml, application/simple-message-summary, application/pidf+xml, application/xpidf+xml, message/sipfrag;version=2.0',

@@ -66,6 +66,7 @@ export const PJSIP_REASONS: ReasonTable = {
   notFoundPeer: 'Not Found',
   unsupportedScheme: 'Unsupported URI Scheme',
   badExtension: 'Bad Extension',
+  callLegDoesNotExist: 'Call/Transaction Does Not Exist',
   badEventNotify: 'Bad Event',
   notImplemented: 'Not Implemented',
   declinedNoDialog: 'Decline',

@@ -42,8 +42,9 @@ const TAG_PARAM = /;\s*tag\s*=/i;
 /**
  * Rewrites the top Via value. chan_sip (`append`) removes a bare `;rport`
  * and appends `;received=IP;rport=PORT`, or only `;received=IP` when the
- * client did not ask for rport. pjsip (`inplace`) fills rport where it was
- * and puts received after it.
+ * client did not ask for rport. pjsip (`inplace`) writes
+ * `;rport=PORT;received=IP` right after sent-by, whether the client asked
+ * for rport or not (Asterisk 20.20.1, pjproject 2.17).
  */
 export function rewriteTopVia(
   value: string,
@@ -53,8 +54,14 @@ export function rewriteTopVia(
 ): string {
   const received = addressForVia(ip);
   const bare = BARE_RPORT;
+  if (style === 'inplace') {
+    // pjsip: rport (asked for or not) and received go right after sent-by, before the branch.
+    const semi = value.indexOf(';');
+    const head = semi < 0 ? value : value.slice(0, semi);
+    const params = semi < 0 ? '' : value.slice(semi).replace(bare, '');
+    return `${head};rport=${port};received=${received}${params}`;
+  }
   if (!bare.test(value)) return `${value};received=${received}`;
-  if (style === 'inplace') return value.replace(bare, `;rport=${port};received=${received}`);
   return `${value.replace(bare, '')};received=${received};rport=${port}`;
 }
 
