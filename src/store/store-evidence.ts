@@ -10,6 +10,7 @@
  * Values go in by appender and bound parameters only.
  */
 import type { DuckDBConnection } from '@duckdb/node-api';
+import { queryable, type Queryable } from './queryable.js';
 import {
   cleanDialed,
   StoreEvidence,
@@ -47,19 +48,25 @@ function text(v: unknown): string | null {
   return typeof v === 'string' ? v : null;
 }
 
-/** Applies store-wide evidence to the stored INVITEs; returns how many distinct strings took a number. */
-export async function applyStoreEvidence(conn: DuckDBConnection): Promise<number> {
-  const targets = (await conn.runAndReadAll(TARGETS)).getRowObjectsJS();
-  if (targets.length === 0) return 0;
-  const full: FullNumber[] = (await conn.runAndReadAll(FULL)).getRowObjectsJS().map((r) => ({
+/** The numbers the store holds as dialled in full, indexed (for `sipsnare number --db`). */
+export async function loadStoreEvidence(db: Queryable): Promise<StoreEvidence> {
+  const rows = await db.all(FULL);
+  const full: FullNumber[] = rows.map((r) => ({
     e164: text(r['e164']) ?? '',
     cc: text(r['cc']),
     type: text(r['type']),
     sources: typeof r['sources'] === 'number' ? r['sources'] : 0,
     someSource: text(r['some_source']) ?? '',
   }));
-  if (full.length === 0) return 0;
-  const evidence = new StoreEvidence(full);
+  return new StoreEvidence(full);
+}
+
+/** Applies store-wide evidence to the stored INVITEs; returns how many distinct strings took a number. */
+export async function applyStoreEvidence(conn: DuckDBConnection): Promise<number> {
+  const targets = (await conn.runAndReadAll(TARGETS)).getRowObjectsJS();
+  if (targets.length === 0) return 0;
+  const evidence = await loadStoreEvidence(queryable(conn));
+  if (evidence.size === 0) return 0;
   const matches: { src: string; dialed: string; r: DialedResolution }[] = [];
   for (const t of targets) {
     const dialed = text(t['dialed']) ?? '';

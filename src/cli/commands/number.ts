@@ -8,10 +8,12 @@
  */
 import { parseArgs } from 'node:util';
 import { UsageError } from '../../errors.js';
-import { NumberResolver, type DialedResolution } from '../../enrich/index.js';
+import { cleanDialed, NumberResolver, type DialedResolution } from '../../enrich/index.js';
+import { openStoreReadOnly } from '../../store/open-read-only.js';
+import { loadStoreEvidence } from '../../store/store-evidence.js';
 import type { Command } from '../command.js';
 
-const USAGE = `usage: sipsnare number STRING... [--json] [--region CC]
+const USAGE = `usage: sipsnare number STRING... [--json] [--region CC] [--db FILE]
 
 Explains how dialed strings (as attackers send them in INVITEs) normalise
 to E.164 numbers: every prefix reading tried, which give valid numbers, and
@@ -19,6 +21,10 @@ the choice. Several strings are also resolved together as one burst from one
 source, the way the importer unifies INVITEs.
 
   --region CC   ISO region of the PBX (e.g. BR): also read national numbers
+  --db FILE     also use store-wide evidence: a string left unresolved (or
+                read only as a bare number) takes a number other sources in
+                the store dialled in full when it is its national part or
+                ends with it
   --json        machine-readable output
 
 example: sipsnare number 0014972523456586 00219725234565 9725234565`;
@@ -44,12 +50,16 @@ export const command: Command = {
   summary: 'explain how dialed strings normalise to E.164 numbers',
   usage: USAGE,
   async run(argv, io) {
-    let values: { json?: boolean | undefined; region?: string | undefined };
+    let values: {
+      json?: boolean | undefined;
+      region?: string | undefined;
+      db?: string | undefined;
+    };
     let positionals: string[];
     try {
       ({ values, positionals } = parseArgs({
         args: [...argv],
-        options: { json: { type: 'boolean' }, region: { type: 'string' } },
+        options: { json: { type: 'boolean' }, region: { type: 'string' }, db: { type: 'string' } },
         allowPositionals: true,
         strict: true,
       }));
@@ -65,7 +75,23 @@ export const command: Command = {
     }
     const resolver = new NumberResolver(region === undefined ? {} : { region });
     const explained = positionals.map((s) => ({ dialed: s, ...resolver.explain(s) }));
-    const burst = positionals.length > 1 ? resolver.resolveBurst(positionals) : null;
+    let burst = positionals.length > 1 ? resolver.resolveBurst(positionals) : null;
+    if (values.db !== undefined) {
+      const store = await openStoreReadOnly(values.db);
+      try {
+        const evidence = await loadStoreEvidence(store.db);
+        const final = burst ?? explained.map((e) => e.resolution);
+        burst = final.map((r, i) => {
+          const clean = cleanDialed(positionals[i] ?? '');
+          const bare = r.method === 'alone' && r.prefix === '';
+          if ((r.kind !== 'invalid' && !bare) || clean.junk || clean.plusAt >= 0) return r;
+          // Strings typed here have no source: every source in the store counts as another.
+          return evidence.match(clean.digits, '', r) ?? r;
+        });
+      } finally {
+        store.close();
+      }
+    }
 
     if (values.json === true) {
       const out = {
@@ -104,7 +130,11 @@ export const command: Command = {
       lines.push(`  alone: ${summary(e.resolution)}`, '');
     }
     if (burst !== null) {
-      lines.push(`as one burst (${String(burst.length)} strings from one source):`);
+      const what =
+        values.db === undefined
+          ? `as one burst (${String(burst.length)} strings from one source)`
+          : `as one burst (${String(burst.length)} strings from one source), with the evidence of other sources in ${values.db}`;
+      lines.push(`${what}:`);
       burst.forEach((r, i) => {
         const alone = explained[i]?.resolution;
         const changed =
