@@ -54,8 +54,8 @@ export function buildApp(ctx: ServerContext, opts: AppOptions): FastifyInstance 
     logger: false,
     // Live streams never go idle: close them with the server.
     forceCloseConnections: true,
-    // Query strings may be long (filters) but never huge.
-    maxParamLength: 200,
+    // A path parameter (an address, a number) is never long.
+    routerOptions: { maxParamLength: 200 },
     bodyLimit: 1024,
     ajv: { customOptions: { coerceTypes: true, removeAdditional: false, allErrors: false } },
   });
