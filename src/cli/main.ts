@@ -3,6 +3,7 @@
  * The command-line entry point: dispatches to one module per sub-command
  * (src/cli/commands/NAME.ts) and is the only place that sets the exit code.
  */
+import { readFileSync } from 'node:fs';
 import { SnareError, UsageError } from '../errors.js';
 import type { Command, CommandIo } from './command.js';
 
@@ -21,12 +22,23 @@ const COMMANDS: Record<string, () => Promise<{ command: Command }>> = {
 };
 
 async function help(io: CommandIo): Promise<void> {
-  const lines = ['usage: sipsnare COMMAND [options]   (sipsnare COMMAND --help for details)', ''];
+  const lines = [
+    'usage: sipsnare COMMAND [options]   (sipsnare COMMAND --help for details; sipsnare --version)',
+    '',
+  ];
   for (const [name, load] of Object.entries(COMMANDS)) {
     const { command } = await load();
     lines.push(`  ${name.padEnd(10)} ${command.summary}`);
   }
   io.stdout.write(lines.join('\n') + '\n');
+}
+
+/** The version of package.json, two levels up from src/cli and from dist/cli. */
+function packageVersion(): string {
+  const pkg = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as {
+    version?: unknown;
+  };
+  return typeof pkg.version === 'string' ? pkg.version : 'unknown';
 }
 
 async function main(argv: readonly string[]): Promise<number> {
@@ -42,6 +54,10 @@ async function main(argv: readonly string[]): Promise<number> {
     stopSignal: controller.signal,
   };
   const [name, ...rest] = argv;
+  if (name === '--version' || name === '-V' || name === 'version') {
+    io.stdout.write(`sipsnare ${packageVersion()}\n`);
+    return 0;
+  }
   if (name === undefined || name === '--help' || name === '-h' || name === 'help') {
     await help(io);
     return name === undefined ? 2 : 0;

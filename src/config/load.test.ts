@@ -67,6 +67,16 @@ describe('loadConfig', () => {
       configError(() => loadConfig({ file: p })),
       /dial\.default: expected a SIP final status code/,
     );
+    const accept = file('accept.yaml', 'dial:\n  default: 200\n');
+    assert.match(
+      configError(() => loadConfig({ file: accept })),
+      /dial\.default: expected a SIP final status code from 300 to 699 \(the sensor never accepts a call/,
+    );
+    const rule = file('rule.yaml', 'dial:\n  rules:\n    - {pattern: "^00", response: 202}\n');
+    assert.match(
+      configError(() => loadConfig({ file: rule })),
+      /dial\.rules.*never 2xx/,
+    );
   });
 
   it('rejects unknown keys, even nested ones', () => {

@@ -46,14 +46,19 @@ function intIn(min: number, max: number, what: string): Check {
     typeof v === 'number' && Number.isInteger(v) && v >= min && v <= max ? ok(v) : bad(what);
 }
 const positive = intIn(1, Number.MAX_SAFE_INTEGER, 'a positive integer');
-const finalStatus = intIn(200, 699, 'a SIP final status code (200-699)');
+/** The sensor never accepts a call (no media), so a dial answer is never 2xx. */
+const finalStatus = intIn(
+  300,
+  699,
+  'a SIP final status code from 300 to 699 (the sensor never accepts a call, so never answers 2xx)',
+);
 /** A dial rule may also ring (180/183): the call then rings until dial.ring_seconds or a CANCEL. */
 const dialStatus: Check = (v) =>
   v === 180 || v === 183
     ? ok(v)
     : finalStatus(v).ok
       ? ok(v)
-      : bad('180, 183 or a SIP final status code (200-699)');
+      : bad('180, 183 or a SIP final status code from 300 to 699 (never 2xx)');
 
 const listenList: Check = (v) => {
   if (!Array.isArray(v) || v.length === 0 || v.length > 32)

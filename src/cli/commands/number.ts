@@ -6,6 +6,7 @@
  * choice for each string alone and, given several strings, the choice when
  * they are read as one burst from one source. Only reads its arguments.
  */
+import { isSupportedCountry } from 'libphonenumber-js/max';
 import { parseArgs } from 'node:util';
 import { UsageError } from '../../errors.js';
 import { cleanDialed, NumberResolver, type DialedResolution } from '../../enrich/index.js';
@@ -72,6 +73,9 @@ export const command: Command = {
     const region = values.region?.toUpperCase();
     if (region !== undefined && !/^[A-Z]{2}$/.test(region)) {
       throw new UsageError(`--region wants an ISO 3166 alpha-2 code, not "${values.region ?? ''}"`);
+    }
+    if (region !== undefined && !isSupportedCountry(region)) {
+      throw new UsageError(`--region ${region}: no numbering plan is known for this region`);
     }
     const resolver = new NumberResolver(region === undefined ? {} : { region });
     const explained = positionals.map((s) => ({ dialed: s, ...resolver.explain(s) }));
