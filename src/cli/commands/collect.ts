@@ -14,6 +14,7 @@ import { createLogger } from '../../log.js';
 import { DEFAULT_GAP_MINUTES } from '../../store/calls.js';
 import { loadEnricher } from '../../store/enricher.js';
 import type { Command } from '../command.js';
+import { waitForAbort } from '../wait-for-abort.js';
 
 const USAGE = `usage: sipsnare collect --nats URL --db FILE [--http HOST:PORT] [--config FILE]
 
@@ -27,20 +28,6 @@ const USAGE = `usage: sipsnare collect --nats URL --db FILE [--http HOST:PORT] [
 
 Rejected messages are kept in FILE.rejected.jsonl (collect.rejected_file).
 Runs until SIGINT or SIGTERM; stops after the batch in progress.`;
-
-function waitForAbort(signal: AbortSignal): Promise<void> {
-  return new Promise((resolve) => {
-    if (signal.aborted) resolve();
-    else
-      signal.addEventListener(
-        'abort',
-        () => {
-          resolve();
-        },
-        { once: true },
-      );
-  });
-}
 
 export const command: Command = {
   name: 'collect',

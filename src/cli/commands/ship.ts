@@ -12,6 +12,7 @@ import { SnareError, UsageError } from '../../errors.js';
 import { createLogger } from '../../log.js';
 import { Shipper } from '../../ship/shipper.js';
 import type { Command } from '../command.js';
+import { waitForAbort } from '../wait-for-abort.js';
 
 const USAGE = `usage: sipsnare ship --events DIR --config FILE [--once]
 
@@ -22,20 +23,6 @@ const USAGE = `usage: sipsnare ship --events DIR --config FILE [--once]
 
 The position acknowledged by the broker is kept in DIR/.ship-position.json
 (ship.position_file): run it again and it goes on from there.`;
-
-function waitForAbort(signal: AbortSignal): Promise<void> {
-  return new Promise((resolve) => {
-    if (signal.aborted) resolve();
-    else
-      signal.addEventListener(
-        'abort',
-        () => {
-          resolve();
-        },
-        { once: true },
-      );
-  });
-}
 
 export const command: Command = {
   name: 'ship',
