@@ -17,6 +17,7 @@ export class FanoutSink implements EventSink {
   readonly name = 'fanout';
   private readonly sinks: EventSink[] = [];
   private readonly failures = new Map<string, number>();
+  private readonly writeFailures = new Map<string, number>();
 
   constructor(
     sinks: readonly EventSink[] = [],
@@ -39,11 +40,17 @@ export class FanoutSink implements EventSink {
     return this.failures.get(name) ?? 0;
   }
 
+  /** Events a sink threw on (so it never took them), per sink name. */
+  lostWrites(name: string): number {
+    return this.writeFailures.get(name) ?? 0;
+  }
+
   write(event: SnareEvent): void {
     for (const sink of this.sinks) {
       try {
         sink.write(event);
       } catch (err) {
+        this.writeFailures.set(sink.name, (this.writeFailures.get(sink.name) ?? 0) + 1);
         this.fail(sink.name, err);
       }
     }

@@ -150,10 +150,19 @@ export class JsonlSink implements EventSink {
     return this.path;
   }
 
-  /** Highest rotation index already on disk for `day` (0 if none). */
+  /**
+   * Highest rotation index already on disk for `day` (0 if none, or if the
+   * directory cannot be read: then the append fails and the line is counted lost).
+   */
   private lastIndex(day: string): number {
     let max = 0;
-    for (const name of readdirSync(this.opts.dir)) {
+    let names: string[];
+    try {
+      names = readdirSync(this.opts.dir);
+    } catch {
+      return 0;
+    }
+    for (const name of names) {
       const m = FILE_RE.exec(name);
       if (m?.[1] === day) max = Math.max(max, Number(m[2] ?? 0));
     }

@@ -49,7 +49,14 @@ function service(
 
 /** An event as another sensor would have recorded it. */
 function eventOf(type: SnareEvent['event']): SnareEvent {
-  return { ...emptyEvent(), event: type, sensor: 'far01', transport: 'udp' };
+  return {
+    ...emptyEvent(),
+    event: type,
+    ts: new Date().toISOString(),
+    sensor: 'far01',
+    transport: 'udp',
+    src_ip: '192.0.2.9',
+  };
 }
 
 const OPTIONS = Buffer.from(
@@ -114,7 +121,12 @@ describe('the sensor runtime', () => {
     assert.equal(fed[0].sensor, 'rt01');
 
     const summary = await runtime.stop();
-    assert.deepEqual(summary, { events: { 'sip.request': 1 } });
+    assert.deepEqual(summary, {
+      events: { 'sip.request': 1 },
+      written: { jsonl: 1 },
+      lost: { jsonl: 0 },
+      drops: { kernel: 0, io_thread: 0, event_lines: 0, replies: 0 },
+    });
     assert.deepEqual(journal, [
       'first:start',
       'second:start',
@@ -153,13 +165,33 @@ describe('the sensor runtime', () => {
       ],
     });
     assert.equal(runtime.sensor, null);
-    assert.deepEqual(await runtime.stop(), { events: { 'sip.request': 1 } });
+    assert.deepEqual(await runtime.stop(), {
+      events: { 'sip.request': 1 },
+      written: { jsonl: 1 },
+      lost: { jsonl: 0 },
+      drops: null,
+    });
     assert.deepEqual(journal, [
       'receiver:start',
       'sink:write:sip.request',
       'receiver:stop',
       'sink:close',
     ]);
+  });
+
+  it('lines that never reached the disk are lost in the summary, not written', async () => {
+    const runtime = await startRuntime({
+      config: configIn('events-lost'),
+      log: silentLogger(),
+      sensor: false,
+    });
+    // The directory goes away under the sensor: every append fails from now on.
+    rmSync(join(dir, 'events-lost'), { recursive: true, force: true });
+    for (let i = 0; i < 5; i++) runtime.sink.write(eventOf('sip.request'));
+    const summary = await runtime.stop();
+    assert.deepEqual(summary.events, { 'sip.request': 5 });
+    assert.deepEqual(summary.lost, { jsonl: 5 });
+    assert.deepEqual(summary.written, { jsonl: 0 });
   });
 
   it('a listener that throws costs nothing to the sinks or the other listeners', async () => {

@@ -20,6 +20,7 @@ import { SnareError } from '../errors.js';
 import type { SnareEvent } from '../events/catalog.js';
 import { EventFeed, type EventListener } from '../events/feed.js';
 import { FanoutSink } from '../events/fanout.js';
+import { JsonlSink } from '../events/jsonl.js';
 import type { EventSink } from '../events/sink.js';
 import { LogThrottle, type Logger } from '../log.js';
 import { startSensor, type Sensor } from '../sensor/index.js';
@@ -57,8 +58,30 @@ export interface RuntimeOptions {
 
 /** What a runtime did, logged when it stops. */
 export interface ShutdownSummary {
-  /** Events recorded, by type. */
+  /**
+   * Events the sensor (or a service) produced, by type: each was handed to
+   * every sink, which is not the same as written (see `written` and `lost`).
+   */
   readonly events: Record<string, number>;
+  /**
+   * Events each sink really wrote: `jsonl`, the lines that reached the
+   * files (handed to the kernel); `store`, the events the embedded store
+   * took. A sink the configuration has not is absent.
+   */
+  readonly written: Record<string, number>;
+  /**
+   * Events each sink lost: `jsonl`, lines that never reached the disk
+   * (dropped while it was full or failing, or still unwritten at close:
+   * JsonlSink.lostLines); `store`, events that skipped a full store queue;
+   * both with the events the sink refused (threw on).
+   */
+  readonly lost: Record<string, number>;
+  /**
+   * What the sensor lost (Sensor.drops): datagrams dropped by the kernel and
+   * by the UDP I/O thread (never events), event lines reported lost in
+   * sensor.dropped events, replies not sent; null when no sensor ran.
+   */
+  readonly drops: Readonly<Record<string, number>> | null;
 }
 
 export interface Runtime extends RuntimeContext {
@@ -161,13 +184,40 @@ export async function startRuntime(opts: RuntimeOptions): Promise<Runtime> {
     if (sensor !== null) await sensor.stop();
     await stopServices(services, log);
     await sink.close();
-    return { events: Object.fromEntries(counting.counts) };
+    return summarise(counting, sink, sinks, store, sensor);
   };
   return {
     ...ctx,
     sensor,
     sinkNames,
     stop: () => (stopped ??= stop()),
+  };
+}
+
+/** The shutdown summary, once every sink is closed (lines unwritten at close are known then). */
+function summarise(
+  counting: CountingSink,
+  fanout: FanoutSink,
+  sinks: readonly EventSink[],
+  store: StoreSink | null,
+  sensor: Sensor | null,
+): ShutdownSummary {
+  let total = 0;
+  for (const n of counting.counts.values()) total += n;
+  const written: Record<string, number> = {};
+  const lost: Record<string, number> = {};
+  const jsonl = sinks.find((s): s is JsonlSink => s instanceof JsonlSink);
+  const account = (name: string, n: number): void => {
+    lost[name] = n + fanout.lostWrites(name);
+    written[name] = Math.max(0, total - (lost[name] ?? 0));
+  };
+  if (jsonl !== undefined) account('jsonl', jsonl.lostLines);
+  if (store !== null) account('store', store.dropped);
+  return {
+    events: Object.fromEntries(counting.counts),
+    written,
+    lost,
+    drops: sensor === null ? null : sensor.drops,
   };
 }
 
