@@ -1,7 +1,7 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import fc from 'fast-check';
-import { entropyBits, mad, median, robustZ, share } from './shares.js';
+import { entropyBits, mad, median, robustZ, share, spreadOf, spreadOfCounts } from './shares.js';
 
 describe('shares and dispersion statistics', () => {
   it('share is a fraction and 0 for an empty total', () => {
@@ -30,6 +30,19 @@ describe('shares and dispersion statistics', () => {
           return h >= 0 && h <= Math.log2(xs.length) + 1e-9;
         },
       ),
+    );
+  });
+  it('the spread of a histogram equals the spread of the list it counts', () => {
+    assert.deepEqual(spreadOfCounts([2, 0, 1]), spreadOf([0, 0, 2]));
+    assert.deepEqual(spreadOfCounts([]), spreadOf([]));
+    fc.assert(
+      fc.property(fc.array(fc.integer({ min: 0, max: 12 }), { maxLength: 80 }), (xs) => {
+        const hist = new Array<number>(13).fill(0);
+        for (const x of xs) hist[x] = (hist[x] ?? 0) + 1;
+        const a = spreadOfCounts(hist);
+        const b = spreadOf(xs);
+        return a.median === b.median && a.mad === b.mad && Math.abs(a.meanAd - b.meanAd) < 1e-9;
+      }),
     );
   });
 });

@@ -51,6 +51,42 @@ export function spreadOf(values: readonly number[]): Spread {
   };
 }
 
+/** The weighted median of `pairs` ([value, count], sorted by value); 0 when the counts sum to 0. */
+function medianOfPairs(pairs: readonly (readonly [number, number])[]): number {
+  const n = pairs.reduce((a, [, c]) => a + c, 0);
+  if (n === 0) return 0;
+  const at = (i: number): number => {
+    let seen = 0;
+    for (const [v, c] of pairs) {
+      seen += c;
+      if (i < seen) return v;
+    }
+    return pairs[pairs.length - 1]?.[0] ?? 0;
+  };
+  const mid = Math.floor(n / 2);
+  return n % 2 === 1 ? at(mid) : (at(mid - 1) + at(mid)) / 2;
+}
+
+/**
+ * The Spread of a list given as a histogram: `counts[v]` values equal to
+ * `v` (so spreadOfCounts([2, 0, 1]) is spreadOf([0, 0, 2])). Costs
+ * O(counts.length log counts.length) whatever the number of values: what a
+ * live detector keeps for a population it cannot hold as a list.
+ */
+export function spreadOfCounts(counts: readonly number[]): Spread {
+  const pairs = counts.flatMap((c, v) => (c > 0 ? [[v, c] as const] : []));
+  const n = pairs.reduce((a, [, c]) => a + c, 0);
+  const m = medianOfPairs(pairs);
+  const dev = new Map<number, number>();
+  for (const [v, c] of pairs) dev.set(Math.abs(v - m), (dev.get(Math.abs(v - m)) ?? 0) + c);
+  const devPairs = [...dev.entries()].sort((a, b) => a[0] - b[0]);
+  return {
+    median: m,
+    mad: medianOfPairs(devPairs),
+    meanAd: n === 0 ? 0 : pairs.reduce((a, [v, c]) => a + c * Math.abs(v - m), 0) / n,
+  };
+}
+
 /** robustZ with the spread computed beforehand. */
 export function robustZFrom(x: number, spread: Spread): number {
   const { median: m, mad: d, meanAd } = spread;

@@ -37,6 +37,13 @@ export interface RuntimeContext {
   readonly store: StoreSink | null;
   /** Calls `listener` with each event after the sinks took it; returns the unsubscribe function. */
   subscribe(listener: EventListener): () => void;
+  /**
+   * What the sensor lost since start, by place (Sensor.drops: `kernel`,
+   * `io_thread`, `event_lines` lost by the JSON-lines and legacy-log files,
+   * `replies`); empty before the sensor starts or when there is none. Read
+   * it when needed (a metrics scrape): it changes.
+   */
+  drops(): Readonly<Record<string, number>>;
 }
 
 /** Something started after the sinks and stopped before them (a dashboard, a receiver). */
@@ -157,15 +164,16 @@ export async function startRuntime(opts: RuntimeOptions): Promise<Runtime> {
   const sink = new FanoutSink([...sinks, counting, feed], (name, failures, err) => {
     log.warn({ sink: name, failures, err }, 'event sink failing; other sinks continue');
   });
+  let sensor: Sensor | null = null;
   const ctx: RuntimeContext = {
     config,
     log,
     sink,
     store,
     subscribe: (listener) => feed.subscribe(listener),
+    drops: () => sensor?.drops ?? {},
   };
   const services = opts.services ?? [];
-  let sensor: Sensor | null = null;
   try {
     await startServices(services, ctx);
     try {

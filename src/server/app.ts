@@ -22,6 +22,8 @@ export interface AppOptions {
   readonly routes?: readonly RouteModule[];
   /** Extra Fastify plugins registered last (pages, live feed, metrics). */
   readonly plugins?: readonly ((app: FastifyInstance, ctx: ServerContext) => void)[];
+  /** OpenAPI path items of what the plugins serve (the live feed), by path. */
+  readonly documentedPaths?: Readonly<Record<string, unknown>>;
   readonly version?: string;
 }
 
@@ -78,7 +80,7 @@ export function buildApp(ctx: ServerContext, opts: AppOptions): FastifyInstance 
 
   const routes = [...API_MODULES, ...(opts.routes ?? [])].flatMap((m) => m(ctx));
   registerApi(app, routes);
-  const doc = openApiDocument(routes, opts.version ?? '0');
+  const doc = openApiDocument(routes, opts.version ?? '0', opts.documentedPaths);
   app.get('/api/openapi.json', () => doc);
   app.get('/healthz', () => ({ status: 'ok' }));
   for (const plugin of opts.plugins ?? []) plugin(app, ctx);

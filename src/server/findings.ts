@@ -3,17 +3,29 @@
  * Findings worth telling the moment they happen, read from the live event
  * stream: a source seen for the first time, an extension cracked (a digest
  * that matched the configured password), a toll-fraud INVITE (an INVITE for
- * an external number), and a new rogue-server candidate (a source whose
- * calls reach at least ROGUE_DEFAULTS.minCountries destination countries;
- * the report adds the outlier test over all callers, which needs the whole
- * population).
+ * an external number), and a new rogue-server candidate.
  *
- * Must stay bounded: the per-source state lives in LRU maps.
+ * The rogue rule is the report's (analysis/rogue.ts, ROGUE_DEFAULTS): a
+ * source whose calls reach at least `minCountries` destination countries
+ * and whose count sits at least `minZ` (robust z-score) above those of all
+ * callers. Here "all callers" are the sources this process saw place a call
+ * to an external number (the most recent MAX_SOURCES of them), kept as a
+ * histogram of their country counts, and a source is checked each time its
+ * count grows, against the callers seen so far. The report applies the
+ * rule to every caller of the store in scope at once (and resolves carrier
+ * prefixes with the evidence of a whole burst of INVITEs): when the other
+ * callers were seen first, both name the same sources; a source that stood
+ * out when it crossed the threshold stays flagged here even if later
+ * callers catch up (findings.test.ts shows both).
+ *
+ * Must stay bounded: the per-source state lives in LRU maps, a source's
+ * countries in a set of at most MAX_COUNTRIES.
  */
 import type { SnareEvent } from '../events/catalog.js';
 import { resolveDialed } from '../enrich/phone-number.js';
 import { LruMap } from '../lru-map.js';
-import { ROGUE_DEFAULTS } from '../analysis/rogue.js';
+import { ROGUE_DEFAULTS, type RogueOptions } from '../analysis/rogue.js';
+import { robustZFrom, spreadOfCounts } from '../analysis/shares.js';
 
 export const FINDING_KINDS = [
   'new_source',
@@ -37,11 +49,62 @@ export interface Finding {
 }
 
 const MAX_SOURCES = 100_000;
+/** Destination countries kept per source: far above any threshold worth setting. */
+const MAX_COUNTRIES = 64;
+
+/**
+ * The callers seen, with their destination countries, and how many callers
+ * have each count of countries (the population of the rogue rule).
+ */
+class CallerCountries {
+  private readonly callers = new LruMap<string, Set<string>>(MAX_SOURCES);
+  /** `hist[k]`: tracked callers with k destination countries. */
+  private readonly hist: number[] = new Array<number>(MAX_COUNTRIES + 1).fill(0);
+
+  /** Notes a call from `ip` to `cc` (null: unknown country); returns the caller's countries. */
+  add(ip: string, cc: string | null): { countries: ReadonlySet<string>; grew: boolean } {
+    let set = this.callers.get(ip);
+    if (set === undefined) {
+      this.evictIfFull();
+      set = new Set();
+      this.callers.set(ip, set);
+      this.bump(0, 1);
+    }
+    let grew = false;
+    if (cc !== null && !set.has(cc) && set.size < MAX_COUNTRIES) {
+      this.bump(set.size, -1);
+      set.add(cc);
+      this.bump(set.size, 1);
+      grew = true;
+    }
+    return { countries: set, grew };
+  }
+
+  /** Robust z of `k` among the tracked callers' counts. */
+  zOf(k: number): number {
+    return robustZFrom(k, spreadOfCounts(this.hist));
+  }
+
+  private bump(k: number, d: number): void {
+    this.hist[k] = (this.hist[k] ?? 0) + d;
+  }
+
+  private evictIfFull(): void {
+    if (this.callers.size < MAX_SOURCES) return;
+    const oldest = this.callers.oldestKey();
+    if (oldest === undefined) return;
+    const set = this.callers.get(oldest);
+    if (set !== undefined) this.bump(set.size, -1);
+    this.callers.delete(oldest);
+  }
+}
 
 export class FindingDetector {
   private readonly seen = new LruMap<string, true>(MAX_SOURCES);
-  private readonly countries = new LruMap<string, Set<string>>(MAX_SOURCES);
+  private readonly callers = new CallerCountries();
   private readonly rogue = new LruMap<string, true>(MAX_SOURCES);
+
+  constructor(private readonly rogueRule: RogueOptions = ROGUE_DEFAULTS) {}
 
   /** Findings `ev` brings, in order (often none). */
   inspect(ev: SnareEvent): Finding[] {
@@ -78,16 +141,19 @@ export class FindingDetector {
     const r = resolveDialed(ev.dialed ?? '');
     if (r.kind !== 'external') return;
     out.push({ ...base, kind: 'toll_fraud_invite', user: ev.dialed, detail: r.e164 });
-    if (r.cc === null || this.rogue.get(ev.src_ip) !== undefined) return;
-    let set = this.countries.get(ev.src_ip);
-    if (set === undefined) {
-      set = new Set();
-      this.countries.set(ev.src_ip, set);
-    }
-    if (set.size < 64) set.add(r.cc);
-    if (set.size >= ROGUE_DEFAULTS.minCountries) {
-      this.rogue.set(ev.src_ip, true);
-      out.push({ ...base, kind: 'rogue_candidate', user: null, detail: [...set].sort().join(' ') });
-    }
+    const { countries, grew } = this.callers.add(ev.src_ip, r.cc);
+    const k = countries.size;
+    if (!grew || k < this.rogueRule.minCountries) return;
+    if (this.rogue.get(ev.src_ip) !== undefined) return;
+    const z = this.callers.zOf(k);
+    if (z < this.rogueRule.minZ) return;
+    this.rogue.set(ev.src_ip, true);
+    const zText = Number.isFinite(z) ? z.toFixed(1) : 'inf';
+    out.push({
+      ...base,
+      kind: 'rogue_candidate',
+      user: null,
+      detail: `${[...countries].sort().join(' ')} (robust z ${zText})`,
+    });
   }
 }

@@ -20,7 +20,16 @@ function parameters(route: ApiRoute): JsonSchema[] {
   return out;
 }
 
-export function openApiDocument(routes: readonly ApiRoute[], version: string): JsonSchema {
+/**
+ * The document of `routes`, plus `extraPaths`: OpenAPI path items of
+ * endpoints that are not JSON routes (the live feed), described by the
+ * module that serves them.
+ */
+export function openApiDocument(
+  routes: readonly ApiRoute[],
+  version: string,
+  extraPaths: Readonly<Record<string, unknown>> = {},
+): JsonSchema {
   const paths: Record<string, unknown> = {};
   for (const r of routes) {
     paths[toOpenApiPath(r.url)] = {
@@ -39,6 +48,7 @@ export function openApiDocument(routes: readonly ApiRoute[], version: string): J
       },
     };
   }
+  Object.assign(paths, extraPaths);
   return {
     openapi: '3.1.0',
     info: {

@@ -2,7 +2,20 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { createFixtureDb, type FixtureDb } from '../../test/fixtures/analysis/fixture-db.js';
 import { silentLogger } from '../log.js';
+import { FINDING_KINDS } from './findings.js';
+import { LIVE_FIELDS } from './live.js';
 import { checkBind, parseHostPort, startServer, type RunningServer } from './start.js';
+
+interface SchemaDoc {
+  properties: Record<string, SchemaDoc & { enum?: unknown[]; items?: SchemaDoc }>;
+}
+interface LiveDoc {
+  parameters: { name: string }[];
+  responses: Record<
+    string,
+    { content: Record<string, { 'x-sse-messages': Record<string, SchemaDoc> }> } | undefined
+  >;
+}
 
 describe('server skeleton', () => {
   let fx: FixtureDb;
@@ -69,6 +82,24 @@ describe('server skeleton', () => {
     };
     assert.equal(doc.openapi, '3.1.0');
     assert.ok(doc.paths['/api/summary']);
+  });
+
+  it('documents the live feed: its filters, media type and every message', async () => {
+    const doc = (await (await fetch(new URL('/api/openapi.json', server.url))).json()) as {
+      paths: Record<string, { get: LiveDoc }>;
+    };
+    const live = doc.paths['/api/live']?.get;
+    assert.ok(live, '/api/live is in the document');
+    assert.deepEqual(live.parameters.map((p) => p.name).sort(), ['method', 'sensor', 'src_ip']);
+    const media = live.responses['200']?.content['text/event-stream'];
+    assert.ok(media);
+    const messages = media['x-sse-messages'];
+    assert.deepEqual(Object.keys(messages).sort(), ['events', 'finding', 'hello']);
+    const eventProps = Object.keys(
+      messages['events']?.properties['events']?.items?.properties ?? {},
+    );
+    assert.deepEqual(eventProps, [...LIVE_FIELDS]);
+    assert.deepEqual(messages['finding']?.properties['kind']?.enum, [...FINDING_KINDS]);
   });
 });
 

@@ -12,6 +12,7 @@
 import type { FastifyInstance } from 'fastify';
 import type { ServerContext } from './context.js';
 import type { LiveBatch, LiveEvent } from './live.js';
+import { LIVE_QUERY } from './live-doc.js';
 
 const MAX_CLIENTS = 32;
 const MAX_BUFFERED = 1 << 20;
@@ -34,12 +35,6 @@ function matches(f: LiveFilter, ev: LiveEvent): boolean {
 function frame(kind: string, data: unknown): string {
   return `event: ${kind}\ndata: ${JSON.stringify(data)}\n\n`;
 }
-
-export const LIVE_QUERY = {
-  method: { type: 'string', pattern: '^[A-Z]{1,16}$', description: 'only this SIP method' },
-  src_ip: { type: 'string', maxLength: 64, description: 'only this source address' },
-  sensor: { type: 'string', maxLength: 64, description: 'only this sensor id' },
-} as const;
 
 export function installLive(app: FastifyInstance, ctx: ServerContext): void {
   let clients = 0;

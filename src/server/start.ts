@@ -17,6 +17,7 @@ import type { LiveFeed } from './live.js';
 import { createMetrics, type ServerMetrics } from './metrics.js';
 import { installPages } from './pages.js';
 import { openPool, type QueryPool } from './pool.js';
+import { LIVE_OPENAPI } from './live-doc.js';
 import { installLive } from './sse.js';
 
 export const DEFAULT_HTTP = '127.0.0.1:8080';
@@ -82,6 +83,7 @@ export async function startServer(opts: ServerOptions): Promise<RunningServer> {
   const app = buildApp(ctx, {
     token: opts.token === '' ? null : opts.token,
     ...(opts.routes === undefined ? {} : { routes: opts.routes }),
+    documentedPaths: { '/api/live': LIVE_OPENAPI },
     plugins: [
       (a) => {
         installPages(a, opts.webRoot);

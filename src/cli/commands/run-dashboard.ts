@@ -36,7 +36,8 @@ export function dashboardService(config: SensorConfig, log: Logger, io: CommandI
           metrics.observe(ev);
         },
       });
-      metrics.addDrops(() => ({ store_queue: storeSink.dropped }));
+      // Read at each scrape: the sensor starts after the services.
+      metrics.addDrops(() => ({ ...ctx.drops(), store_queue: storeSink.dropped }));
       try {
         server = await startServer({
           instance: storeSink.store.instance,

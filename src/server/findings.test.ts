@@ -1,0 +1,123 @@
+/**
+ * The live feed's rogue-candidate finding follows the report's rule
+ * (analysis/rogue.ts): on the same calls the live detector flags exactly
+ * the sources scoreRogueServers lists, both when a hub stands out and when
+ * many callers reach many countries (no outlier: none flagged); it judges
+ * each source against the callers seen so far.
+ */
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import { emptyEvent, type SnareEvent } from '../events/catalog.js';
+import { ROGUE_DEFAULTS, scoreRogueServers, type CallerSpread } from '../analysis/rogue.js';
+import { FindingDetector } from './findings.js';
+
+/** Dial strings of nine countries, as an attacker dials them (international prefix 00). */
+const BY_COUNTRY: Readonly<Record<string, string>> = {
+  FR: '0033123456789',
+  DE: '0049301234567',
+  ES: '0034912345678',
+  IT: '0039061234567',
+  NL: '0031201234567',
+  CH: '0041441234567',
+  IL: '00972599123456',
+  SE: '0046812345678',
+  PL: '0048221234567',
+};
+const COUNTRIES = Object.keys(BY_COUNTRY);
+
+let seq = 0;
+function invite(ip: string, cc: string): SnareEvent {
+  seq++;
+  return {
+    ...emptyEvent(),
+    event: 'sip.request',
+    method: 'INVITE',
+    src_ip: ip,
+    sensor: 's1',
+    transport: 'udp',
+    event_id: `e${seq}`,
+    ts: '2026-01-01T00:00:00.000Z',
+    dialed: BY_COUNTRY[cc] ?? null,
+  };
+}
+
+/**
+ * Callers as `[ip, countries called]`, each calling each of its countries
+ * twice; `lockstep` false: one caller after the other (the callers already
+ * seen are the population a newcomer is compared with), true: round-robin,
+ * every caller's count growing at once.
+ */
+function run(
+  callers: readonly (readonly [string, number])[],
+  lockstep = false,
+): { live: string[]; report: string[] } {
+  const detector = new FindingDetector();
+  const live: string[] = [];
+  const calls: [string, string][] = [];
+  const rounds = Math.max(...callers.map(([, k]) => 2 * k));
+  if (lockstep) {
+    for (let r = 0; r < rounds; r++) {
+      for (const [ip, k] of callers) {
+        if (r < 2 * k) calls.push([ip, COUNTRIES[Math.floor(r / 2)] ?? 'FR']);
+      }
+    }
+  } else {
+    for (const [ip, k] of callers) {
+      for (let r = 0; r < 2 * k; r++) calls.push([ip, COUNTRIES[Math.floor(r / 2)] ?? 'FR']);
+    }
+  }
+  for (const [ip, cc] of calls) {
+    for (const f of detector.inspect(invite(ip, cc))) {
+      if (f.kind === 'rogue_candidate') live.push(f.src_ip);
+    }
+  }
+  const spread: CallerSpread[] = callers.map(([ip, k]) => ({
+    ip,
+    cc: null,
+    calls: 2 * k,
+    per_country: new Array<number>(k).fill(2),
+  }));
+  const report = scoreRogueServers(spread, ROGUE_DEFAULTS).candidates.map((c) => c.ip);
+  return { live: live.sort(), report: report.sort() };
+}
+
+describe('the live rogue-candidate finding', () => {
+  it('flags the sources the report lists: the outlier, not a 4- or 6-country caller', () => {
+    const callers: [string, number][] = [];
+    for (let i = 0; i < 40; i++) callers.push([`192.0.2.${i + 1}`, 1 + (i % 2)]);
+    callers.push(['198.51.100.1', 4], ['198.51.100.2', 6], ['198.51.100.3', 9]);
+    const { live, report } = run(callers);
+    // Median 2, MAD 1: z = 0.6745 (k - 2), so 6 countries score 2.7 and 9 score 4.7.
+    assert.deepEqual(report, ['198.51.100.3']);
+    assert.deepEqual(live, report);
+  });
+
+  it('flags nobody when many callers reach five or more countries (no outlier)', () => {
+    const callers: [string, number][] = [];
+    for (let i = 0; i < 12; i++) callers.push([`203.0.113.${i + 1}`, 5 + (i % 3)]);
+    callers.push(['198.51.100.8', 8]);
+    const { live, report } = run(callers);
+    assert.deepEqual(report, []);
+    assert.deepEqual(live, []);
+  });
+
+  it('judges with the callers seen so far: the first to stand out is flagged, as docs/api.md says', () => {
+    const callers: [string, number][] = [];
+    for (let i = 0; i < 12; i++) callers.push([`203.0.113.${i + 1}`, 5 + (i % 3)]);
+    const { live, report } = run(callers, true);
+    // Growing in lockstep, the first callers to reach 5 countries stand out at that moment;
+    // the report, over all calls at once, lists nobody.
+    assert.deepEqual(report, []);
+    assert.ok(live.length > 0 && live.length < callers.length, live.join(' '));
+  });
+
+  it('names the countries and the score of a candidate', () => {
+    const detector = new FindingDetector();
+    for (let i = 0; i < 10; i++) detector.inspect(invite(`192.0.2.${i + 1}`, 'FR'));
+    const found = COUNTRIES.slice(0, 5).flatMap((cc) =>
+      detector.inspect(invite('198.51.100.9', cc)).filter((f) => f.kind === 'rogue_candidate'),
+    );
+    assert.equal(found.length, 1);
+    assert.equal(found[0]?.detail, 'DE ES FR IT NL (robust z 8.8)');
+  });
+});
