@@ -501,7 +501,7 @@ describe('pjsip preset', () => {
     assert.equal(status(res), 401);
     assert.match(
       text(res),
-      /^WWW-Authenticate: Digest realm="asterisk",nonce="\d+\/[0-9a-f]{32}",opaque="[0-9a-f]{8}",algorithm=MD5,qop="auth"\r$/m,
+      /^WWW-Authenticate: Digest realm="asterisk",nonce="\d+\/[0-9a-f]{32}",opaque="[0-9a-f]{16}",algorithm=MD5,qop="auth"\r$/m,
     );
     assert.match(text(res), /\r\nContent-Length: {2}0\r\n\r\n$/);
     assert.match(text(res), /^SIP\/2\.0 401 Unauthorized\r\nVia: [^\r]+\r\nCall-ID: /);

@@ -24,6 +24,8 @@ import { excerptOf, messageFields } from '../../sip-fields/fields.js';
 import { AsteriskPbx, branchOf, retransmitKey } from './pbx.js';
 import { finalReason } from './reasons.js';
 import type { Answer, RequestScope } from './scope.js';
+import { dispatchPjsip } from './pjsip/dispatch.js';
+import { PjsipPbx } from './pjsip/pbx.js';
 import { newDialog, rememberAnswer, type DialogState, type PendingInvite } from './state.js';
 import type {
   InboundContext,
@@ -44,11 +46,23 @@ export class AsteriskPersona implements Persona {
   readonly #config: SensorConfig;
   readonly #pbx: AsteriskPbx;
   readonly #dialogs: LruMap<string, DialogState>;
+  /** The res_pjsip side of the PBX; null for the chan_sip presets. */
+  readonly #pjsip: PjsipPbx | null;
 
   constructor(config: SensorConfig, deps: PersonaDeps) {
     this.#config = config;
     this.#pbx = new AsteriskPbx(config, deps.random);
     this.#dialogs = new LruMap(config.limits.max_dialogs);
+    const { persona, limits } = config;
+    this.#pjsip =
+      persona.preset === 'pjsip'
+        ? new PjsipPbx(
+            persona.server,
+            persona.realm,
+            () => Math.floor(deps.random() * 0x100000000) >>> 0,
+            limits.max_dialogs,
+          )
+        : null;
   }
 
   /** A bug throws: the sensor's boundary logs it and records the input as `internal_error`. */
@@ -76,7 +90,7 @@ export class AsteriskPersona implements Persona {
     // Stray responses: chan_sip drops what matches no transaction of its own.
     if (msg.kind === 'response') return silent('sip.response', fields);
     const problems = validateMessage(msg);
-    const silence = screen(msg, problems, fields, bytes);
+    const silence = screen(msg, problems, fields, bytes, this.#pjsip !== null);
     if (silence !== null) return silence;
     const scope: RequestScope = {
       req: msg,
@@ -94,7 +108,8 @@ export class AsteriskPersona implements Persona {
     const requestKey = `${msg.method}|${seq}|${branchOf(msg) ?? ''}`;
     const resent = msg.method === 'CANCEL' ? null : resend(scope.dialog, requestKey, fields);
     if (resent !== null) return resent;
-    const answer = dispatch(scope, seq);
+    const answer =
+      this.#pjsip === null ? dispatch(scope, seq) : dispatchPjsip(scope, this.#pjsip, seq);
     remember(scope.dialog, requestKey, answer);
     fields.response = answer.response;
     const result: PersonaResult = {
@@ -140,11 +155,13 @@ export class AsteriskPersona implements Persona {
    */
   #ringTimeout(scope: RequestScope, requestKey: string, pending: PendingInvite) {
     const { pbx, dialog } = scope;
-    const busy = pbx.reply(
-      scope,
-      { status: 486, reason: finalReason(pbx.profile.finals, 486), toTag: pending.toTag },
-      true,
-    ).replies;
+    const busy =
+      pending.busy ??
+      pbx.reply(
+        scope,
+        { status: 486, reason: finalReason(pbx.profile.finals, 486), toTag: pending.toTag },
+        true,
+      ).replies;
     return {
       afterMs: this.#config.dial.ring_seconds * 1000,
       run: () => ringTimeout(dialog, requestKey, pending, busy),
@@ -154,17 +171,21 @@ export class AsteriskPersona implements Persona {
 
 /**
  * Silence for what cannot be answered: a request without Via, or an ACK
- * with any problem (chan_sip answers neither). Null when the request goes on.
+ * with any problem (chan_sip answers neither); with `dropAll` (pjsip, whose
+ * parser drops a message missing a mandatory header or with one it cannot
+ * read), any problem. Null when the request goes on.
  */
 function screen(
   msg: SipMessage,
   problems: ReturnType<typeof validateMessage>,
   fields: PersonaFields,
   bytes: Uint8Array,
+  dropAll: boolean,
 ): PersonaResult | null {
   if (problems.length === 0) return null;
   const viaMissing = problems.some((p) => p.header === 'Via' && p.reason === 'missing_header');
-  if (!viaMissing && !(msg.kind === 'request' && msg.method === 'ACK')) return null;
+  const isAck = msg.kind === 'request' && msg.method === 'ACK';
+  if (!dropAll && !viaMissing && !isAck) return null;
   fields.reason = problems[0]?.reason ?? null;
   fields.excerpt = excerptOf(bytes);
   return silent('sip.malformed', fields);

@@ -93,7 +93,13 @@ export const CHAN_SIP_FINALS: FinalReasons = {
   604: 'Does Not Exist Anywhere',
 };
 
-export const PJSIP_FINALS: FinalReasons = CHAN_SIP_FINALS;
+/** pjproject's phrases (pjsip_get_status_text) for the same codes. */
+export const PJSIP_FINALS: FinalReasons = {
+  ...CHAN_SIP_FINALS,
+  410: 'Gone',
+  500: 'Internal Server Error',
+  603: 'Decline',
+};
 
 /** The phrase for a final status; an unlisted code gets its class's generic phrase. */
 export function finalReason(table: FinalReasons, status: number): string {

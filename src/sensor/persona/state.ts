@@ -7,6 +7,7 @@
  * recently used entry is forgotten, so an attacker flooding Call-IDs only
  * evicts its own older state.
  */
+import type { OutboundMessage } from './types.js';
 
 /** An answer as sent: its bytes and status code. */
 export interface SentReply {
@@ -19,6 +20,8 @@ export interface PendingInvite {
   readonly cseq: number;
   readonly branch: string | null;
   readonly toTag: string;
+  /** The busy answer the ring timeout sends, when the preset built it with the 180 (pjsip). */
+  readonly busy?: readonly OutboundMessage[];
 }
 
 /** What the persona remembers about one Call-ID from one source. */

@@ -28,7 +28,7 @@ import { MIN_EXPIRY_S } from './register.js';
 import type { Answer, RequestScope } from './scope.js';
 
 /** A Request-URI user the reference dial plan's `_X.` pattern routes. */
-function routable(user: string | null | undefined): boolean {
+export function routable(user: string | null | undefined): boolean {
   return user !== null && user !== undefined && /^[0-9]./s.test(user);
 }
 
