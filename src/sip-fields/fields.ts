@@ -43,18 +43,6 @@ export function clip(text: string | null | undefined): string | null {
   return t.length > MAX_FIELD_CHARS ? t.slice(0, MAX_FIELD_CHARS) : t;
 }
 
-/** First bytes of an input, non-printable bytes as \xNN (at most 256 bytes read). */
-export function excerptOf(bytes: Uint8Array): string {
-  let out = '';
-  for (const b of bytes.subarray(0, 256)) {
-    out +=
-      b >= 0x20 && b < 0x7f && b !== 0x5c
-        ? String.fromCharCode(b)
-        : `\\x${b.toString(16).padStart(2, '0')}`;
-  }
-  return out;
-}
-
 /** Fields every parsed message carries (requests and stray responses). */
 export function messageFields(msg: SipMessage, size: number): SipFields {
   const from = parseNameAddr(getHeader(msg, 'From') ?? '');

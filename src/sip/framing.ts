@@ -7,6 +7,7 @@
  * which the framer yields nothing more and the caller closes the connection.
  * No I/O; never throws on input.
  */
+import { EXCERPT_BYTES } from './excerpt.js';
 import { findHeaderEnd } from './parse.js';
 
 export type FrameItem =
@@ -16,7 +17,7 @@ export type FrameItem =
   | {
       readonly kind: 'error';
       readonly reason: 'too_large' | 'bad_content_length';
-      /** The first bytes of the offending data (at most 256). */
+      /** The first bytes of the offending data (at most EXCERPT_BYTES). */
       readonly excerpt: Buffer;
     };
 
@@ -57,9 +58,9 @@ export class SipFramer {
     return { bytes: this.#buf.length, total: this.#total < 0 ? null : this.#total };
   }
 
-  /** The first bytes (at most 256) of the message being received, for a report. */
+  /** The first bytes (at most EXCERPT_BYTES) of the message being received, for a report. */
   get head(): Buffer {
-    return Buffer.from(this.#buf.subarray(0, 256));
+    return Buffer.from(this.#buf.subarray(0, EXCERPT_BYTES));
   }
 
   /** true after an error item: the stream cannot be re-synchronised. */
@@ -117,7 +118,7 @@ export class SipFramer {
   }
 
   #fail(out: FrameItem[], reason: 'too_large' | 'bad_content_length'): FrameItem[] {
-    out.push({ kind: 'error', reason, excerpt: Buffer.from(this.#buf.subarray(0, 256)) });
+    out.push({ kind: 'error', reason, excerpt: Buffer.from(this.#buf.subarray(0, EXCERPT_BYTES)) });
     this.#failed = true;
     this.#buf = Buffer.alloc(0);
     return out;

@@ -11,6 +11,7 @@
  * may be gone or spoofed).
  */
 import { Worker } from 'node:worker_threads';
+import { EXCERPT_BYTES } from '../../sip/excerpt.js';
 import type { Listener, TransportHandlers } from './types.js';
 import {
   formatListenUrl,
@@ -37,8 +38,6 @@ export const UDP_RECV_BUFFER_BYTES = 8 * 1024 * 1024;
 export const UDP_MAX_INFLIGHT = 8192;
 /** The same bound in bytes, whatever the datagrams' size: the kernel buffer asked for. */
 export const UDP_MAX_INFLIGHT_BYTES = UDP_RECV_BUFFER_BYTES;
-/** Bytes of an oversized datagram kept for its sip.malformed event. */
-export const UDP_EXCERPT_BYTES = 256;
 /** How long a closing I/O thread may take before it is stopped. */
 const CLOSE_TIMEOUT_MS = 2000;
 
@@ -231,7 +230,7 @@ export async function listenUdp(
     maxInflight: opts.maxInflight ?? UDP_MAX_INFLIGHT,
     maxInflightBytes: opts.maxInflightBytes ?? UDP_MAX_INFLIGHT_BYTES,
     maxMessageBytes: opts.maxMessageBytes,
-    excerptBytes: UDP_EXCERPT_BYTES,
+    excerptBytes: EXCERPT_BYTES,
   });
   const boundPort = await awaitBound(worker).catch(async (err: unknown) => {
     await worker.terminate();
@@ -254,7 +253,7 @@ export async function listenUdp(
         dstPort,
         reason: 'too_large',
         size,
-        excerpt: bytes.subarray(0, UDP_EXCERPT_BYTES),
+        excerpt: bytes.subarray(0, EXCERPT_BYTES),
       });
       return;
     }
