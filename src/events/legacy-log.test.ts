@@ -36,6 +36,17 @@ describe('legacy log', () => {
     );
   });
 
+  it('names the program it is given (the simulator writes the article name)', () => {
+    assert.match(
+      formatLegacyLine(invite(), 4429, 'sip-honeyd.pl') ?? '',
+      /^2011-12-27 19:48:39 \+0000: sip-honeyd\.pl\[4429\]: IP: /,
+    );
+  });
+
+  it('leaves a method with a space or comma one token', () => {
+    assert.match(formatLegacyLine(invite({ method: 'IN VITE,X' }), 1) ?? '', /method: IN_VITE_X, /);
+  });
+
   it('writes an empty user-agent and resp - when absent or silent', () => {
     const line = formatLegacyLine(invite({ user_agent: null, response: null }), 1) ?? '';
     assert.match(line, /resp: -, user-agent: ""\n$/);

@@ -18,8 +18,12 @@ import { FileAppender } from './file-appender.js';
 import type { EventSink } from './sink.js';
 import { ensureWritableDir } from './writable.js';
 
-/** Program name in the line (the article's was `sip-honeyd.pl`). */
+/** Program name in the line (the article's was `sip-honeyd.pl`, which the simulator writes). */
 export const LEGACY_PROGRAM = 'sipsnare';
+
+/** A character escapeLegacy changes: the fast path leaves other strings as they are. */
+// eslint-disable-next-line no-control-regex
+const NEEDS_ESCAPE = /["\\\x00-\x1f\x7f-\x9f\u2028\u2029]/;
 
 /**
  * Escapes an attacker string for a double-quoted legacy-log value: after
@@ -27,6 +31,7 @@ export const LEGACY_PROGRAM = 'sipsnare';
  * returns the original.
  */
 export function escapeLegacy(s: string): string {
+  if (!NEEDS_ESCAPE.test(s)) return s;
   let out = '';
   for (let i = 0; i < s.length; i++) {
     const ch = s.charCodeAt(i);
@@ -55,6 +60,12 @@ export function unescapeLegacy(s: string): string {
   });
 }
 
+/** The method as one token: escaped, spaces and commas as `_`. */
+function legacyMethod(method: string): string {
+  const escaped = escapeLegacy(method);
+  return /[ ,]/.test(escaped) ? escaped.replace(/[ ,]/g, '_') : escaped;
+}
+
 /** `2011-12-27 19:48:38 +0000` from an ISO timestamp. */
 function legacyTime(ts: string): string {
   return `${ts.slice(0, 10)} ${ts.slice(11, 19)} +0000`;
@@ -63,15 +74,20 @@ function legacyTime(ts: string): string {
 /**
  * The Figure 1 line of an event (with its newline), or null for events the
  * legacy log does not record. `to` is the To user, falling back to the
- * dialed number or the Request-URI user when To had none.
+ * dialed number or the Request-URI user when To had none. `program` names
+ * the process in the line.
  */
-export function formatLegacyLine(ev: SnareEvent, pid: number): string | null {
+export function formatLegacyLine(
+  ev: SnareEvent,
+  pid: number,
+  program: string = LEGACY_PROGRAM,
+): string | null {
   if (ev.event !== 'sip.request' || ev.method === null) return null;
   const to = ev.to_user ?? ev.dialed ?? ev.ruri_user ?? '';
   const resp = ev.response === null ? '-' : String(ev.response);
   return (
-    `${legacyTime(ev.ts)}: ${LEGACY_PROGRAM}[${pid}]: IP: ${ev.src_ip}, ` +
-    `method: ${escapeLegacy(ev.method).replace(/[ ,]/g, '_')}, ` +
+    `${legacyTime(ev.ts)}: ${program}[${pid}]: IP: ${ev.src_ip}, ` +
+    `method: ${legacyMethod(ev.method)}, ` +
     `from: "${escapeLegacy(ev.from_user ?? '')}", to: "${escapeLegacy(to)}", ` +
     `resp: ${resp}, user-agent: "${escapeLegacy(ev.user_agent ?? '')}"\n`
   );

@@ -1,19 +1,18 @@
 /**
  * @module
- * Runs a scenario: generates sessions in start order into hourly buckets,
- * and writes every bucket that no later session can reach, sorted by time,
- * to the sensor files and the truth builder at once. Memory holds the
- * events of the open hours only, whatever the length of the run.
+ * Runs a scenario: builds the plan, generates its sessions in start order
+ * into the time-ordered output (output.ts), then writes truth.json and
+ * number-labels.csv.
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { hash32, Rng } from './rng.js';
+import { Rng } from './rng.js';
 import { NumberFactory } from './numbers.js';
-import { buildScenario, type ScenarioOptions } from './scenario.js';
+import { buildScenario, type Scenario, type ScenarioOptions } from './scenario.js';
 import { generateSession, type SessionContext } from './sessions.js';
-import { TruthBuilder } from './truth.js';
+import { HOUR, TimeOrderedOutput } from './output.js';
 import type { SimEvent } from './model.js';
-import { eventId, legacyLine, SensorFiles, TimeCache, toEvent, type SimFormat } from './writers.js';
+import type { SimFormat } from './writers.js';
 
 export interface SimulateOptions extends ScenarioOptions {
   readonly out: string;
@@ -36,12 +35,6 @@ export interface SimulateResult {
   readonly interrupted: boolean;
 }
 
-const HOUR = 3600;
-
-function byTime(a: SimEvent, b: SimEvent): number {
-  return a.t - b.t || a.seq - b.seq;
-}
-
 /**
  * Generates the run into `opts.out`: sensor files, truth.json,
  * number-labels.csv. Asynchronous only so that a stop signal can be seen.
@@ -57,79 +50,86 @@ export async function simulate(opts: SimulateOptions): Promise<SimulateResult> {
     famous: scenario.famous,
     nextSeq: 0,
   };
-  const endSec = scenario.startSec + scenario.days * 86400;
-  const files = new SensorFiles(opts.out, opts.sensors, opts.format);
-  const truth = new TruthBuilder();
-  const time = new TimeCache();
-  const seedHash = hash32(opts.seed);
-  const pids = Array.from(
-    { length: opts.sensors },
-    (_, i) => 1000 + (hash32(`${opts.seed}/pid/${i}`) % 30000),
-  );
-  const buckets = new Map<number, SimEvent[]>();
-  let out = 0;
-  let nextReport = 0;
-  let interrupted = false;
-
-  const emit = (e: SimEvent): void => {
-    if (e.t >= endSec) return;
-    if (scenario.outages.has(Math.floor((e.t - scenario.startSec) / 86400))) return;
-    const hour = Math.floor(e.t / HOUR);
-    const bucket = buckets.get(hour);
-    if (bucket) bucket.push(e);
-    else buckets.set(hour, [e]);
-  };
-  const flushBefore = (limitHour: number): void => {
-    const ready = [...buckets.keys()].filter((h) => h < limitHour).sort((a, b) => a - b);
-    for (const hour of ready) {
-      const events = buckets.get(hour) ?? [];
-      buckets.delete(hour);
-      events.sort(byTime);
-      for (const e of events) {
-        const date = time.date(e.t);
-        truth.add(e, date);
-        if (opts.format === 'legacy')
-          files.write(e.sensor, legacyLine(e, time.legacy(e.t), pids[e.sensor] ?? 1000));
-        else
-          files.write(
-            e.sensor,
-            JSON.stringify(toEvent(e, time.iso(e.t), eventId(e.t, seedHash, out))) + '\n',
-          );
-        out++;
-      }
-      if (opts.onProgress && out >= nextReport) {
-        nextReport = out + 2_000_000;
-        opts.onProgress(out, Math.floor((hour * HOUR - scenario.startSec) / 86400), scenario.days);
-      }
-    }
-  };
-
+  const output = new TimeOrderedOutput({
+    out: opts.out,
+    seed: opts.seed,
+    sensors: opts.sensors,
+    format: opts.format,
+    startSec: scenario.startSec,
+    endSec: scenario.startSec + scenario.days * 86400,
+    outages: scenario.outages,
+    days: scenario.days,
+    ...(opts.onProgress ? { onProgress: opts.onProgress } : {}),
+  });
+  let interrupted: boolean;
   try {
-    let nextYield = 0;
-    for (const plan of scenario.sessions) {
-      // Let signal handlers run now and then: generation is otherwise synchronous.
-      if (out >= nextYield) {
-        nextYield = out + 500_000;
-        await new Promise<void>((resolve) => setImmediate(resolve));
-      }
-      if (opts.signal?.aborted === true) {
-        interrupted = true;
-        break;
-      }
-      flushBefore(Math.floor(plan.start / HOUR));
-      generateSession(plan, ctx, emit);
-    }
-    flushBefore(Infinity);
+    interrupted = await generate(scenario, ctx, output, opts.signal);
   } finally {
-    files.close();
+    output.files.close();
   }
+  writeLabels(opts.out, scenario);
+  const seconds = (performance.now() - began) / 1000;
+  const { path: truthPath, summary } = writeTruth(opts, scenario, output, interrupted);
+  return {
+    lines: output.lines,
+    bytes: output.files.bytes,
+    seconds,
+    files: output.files.paths,
+    truthPath,
+    summary,
+    interrupted,
+  };
+}
 
+/**
+ * Runs every session in start order, writing each hour once no later session
+ * can reach it. Returns true when the signal stopped the run early.
+ */
+async function generate(
+  scenario: Scenario,
+  ctx: SessionContext,
+  output: TimeOrderedOutput,
+  signal: AbortSignal | undefined,
+): Promise<boolean> {
+  const emit = (e: SimEvent): void => {
+    output.emit(e);
+  };
+  let interrupted = false;
+  let nextYield = 0;
+  for (const plan of scenario.sessions) {
+    // Let signal handlers run now and then: generation is otherwise synchronous.
+    if (output.lines >= nextYield) {
+      nextYield = output.lines + 500_000;
+      await new Promise<void>((resolve) => setImmediate(resolve));
+    }
+    if (signal?.aborted === true) {
+      interrupted = true;
+      break;
+    }
+    output.flushBefore(Math.floor(plan.start / HOUR));
+    generateSession(plan, ctx, emit);
+  }
+  // What the sessions begun so far emitted is written, stopped or not.
+  output.flushBefore(Infinity);
+  return interrupted;
+}
+
+/** number-labels.csv: the famous numbers and their labels. */
+function writeLabels(out: string, scenario: Scenario): void {
   const labels = scenario.famous.map(
     (n, i) => `${n.e164},${csvField(scenario.famousLabels[i] ?? '')}`,
   );
-  writeFileSync(join(opts.out, 'number-labels.csv'), ['number,label', ...labels].join('\n') + '\n');
-  const seconds = (performance.now() - began) / 1000;
-  const doc = truth.finish(
+  writeFileSync(join(out, 'number-labels.csv'), ['number,label', ...labels].join('\n') + '\n');
+}
+
+/** truth.json: the truth of what was written, with the run's parameters. */
+function writeTruth(
+  opts: SimulateOptions,
+  scenario: Scenario,
+  output: TimeOrderedOutput,
+  interrupted: boolean,
+): { path: string; summary: Record<string, number> } {
+  const doc = output.truth.finish(
     {
       seed: opts.seed,
       start: opts.start,
@@ -139,7 +139,7 @@ export async function simulate(opts: SimulateOptions): Promise<SimulateResult> {
       format: opts.format,
       outage_days: [...scenario.outages]
         .sort((a, b) => a - b)
-        .map((d) => time.date(scenario.startSec + d * 86400)),
+        .map((d) => output.time.date(scenario.startSec + d * 86400)),
       unified_gap_seconds: 3600,
       interrupted,
       famous_numbers: scenario.famous.map((n, i) => ({
@@ -149,17 +149,9 @@ export async function simulate(opts: SimulateOptions): Promise<SimulateResult> {
     },
     new Map(scenario.famous.map((n, i) => [n.e164, scenario.famousLabels[i] ?? ''])),
   );
-  const truthPath = join(opts.out, 'truth.json');
-  writeFileSync(truthPath, JSON.stringify(doc, null, 1) + '\n');
-  return {
-    lines: out,
-    bytes: files.bytes,
-    seconds,
-    files: files.paths,
-    truthPath,
-    summary: doc['summary'] as Record<string, number>,
-    interrupted,
-  };
+  const path = join(opts.out, 'truth.json');
+  writeFileSync(path, JSON.stringify(doc, null, 1) + '\n');
+  return { path, summary: doc['summary'] as Record<string, number> };
 }
 
 /** Quotes a CSV field when needed; labels are ours, but keep the file well-formed. */

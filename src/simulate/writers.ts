@@ -8,8 +8,8 @@
  */
 import { closeSync, openSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
-import type { SnareEvent } from '../events/catalog.js';
-import { FIELD_NAMES } from '../events/catalog.js';
+import { eventOf, type SnareEvent } from '../events/catalog.js';
+import { formatLegacyLine } from '../events/legacy-log.js';
 import type { SimEvent } from './model.js';
 import { hash32 } from './rng.js';
 
@@ -70,56 +70,88 @@ export function sensorAddress(index: number): string {
   return index < 254 ? `192.0.2.${index + 1}` : `198.51.100.${((index - 254) % 254) + 1}`;
 }
 
-/** Figure 1 line. Generated strings never contain quotes or line breaks. */
-export function legacyLine(e: SimEvent, when: string, pid: number): string {
-  return `${when} +0000: sip-honeyd.pl[${pid}]: IP: ${e.actor.host.ip}, method: ${e.method}, from: "${e.from}", to: "${e.to}", resp: ${e.resp}, user-agent: "${e.ua ?? ''}"\n`;
+/** Program name in the simulated listener log: the article's (Figure 1). */
+export const SIM_PROGRAM = 'sip-honeyd.pl';
+
+/** Figure 1 line of a generated request (the event log's own format, the article's program name). */
+export function legacyLine(ev: SnareEvent, pid: number): string {
+  return formatLegacyLine(ev, pid, SIM_PROGRAM) ?? '';
 }
 
 /**
- * A deterministic, time-ordered id shaped like a UUID version 7: 48 bits of
+ * Deterministic, time-ordered ids shaped like a UUID version 7: 48 bits of
  * milliseconds, then the run's seed hash, then the line's global sequence.
+ * The seed's part is formatted once per run, the time's once per second.
  */
-export function eventId(t: number, seedHash: number, seq: number): string {
-  const ms = (t * 1000).toString(16).padStart(12, '0');
+export function eventIds(seedHash: number): (t: number, seq: number) => string {
   const s = seedHash.toString(16).padStart(8, '0');
-  const q = seq.toString(16).padStart(12, '0');
-  return `${ms.slice(0, 8)}-${ms.slice(8, 12)}-7${s.slice(0, 3)}-${((parseInt(s.charAt(3), 16) & 3) | 8).toString(16)}${s.slice(4, 7)}-${q}`;
+  const middle = `-7${s.slice(0, 3)}-${((parseInt(s.charAt(3), 16) & 3) | 8).toString(16)}${s.slice(4, 7)}-`;
+  // Formatting a number above 2^31 in hex is slow: once per second of time.
+  let lastT = NaN;
+  let head = '';
+  return (t, seq) => {
+    if (t !== lastT) {
+      lastT = t;
+      const ms = (t * 1000).toString(16).padStart(12, '0');
+      head = `${ms.slice(0, 8)}-${ms.slice(8, 12)}${middle}`;
+    }
+    return head + seq.toString(16).padStart(12, '0');
+  };
+}
+
+/** One id of `eventIds(seedHash)`. */
+export function eventId(t: number, seedHash: number, seq: number): string {
+  return eventIds(seedHash)(t, seq);
+}
+
+/** Sensor ids and addresses, formatted once per sensor index (at most 500). */
+const SENSOR_STRINGS: { id: string; ip: string }[] = [];
+
+function sensorStrings(index: number): { id: string; ip: string } {
+  let known = SENSOR_STRINGS[index];
+  if (known === undefined) {
+    known = { id: sensorId(index), ip: sensorAddress(index) };
+    if (index < 1000) SENSOR_STRINGS[index] = known;
+  }
+  return known;
 }
 
 /** The catalog event for a generated request. */
 export function toEvent(e: SimEvent, ts: string, id: string): SnareEvent {
-  const ev: Record<string, unknown> = {};
-  for (const name of FIELD_NAMES) ev[name] = null;
-  const sensorIp = sensorAddress(e.sensor);
-  Object.assign(ev, {
-    event: 'sip.request',
-    event_id: id,
-    ts,
-    sensor: sensorId(e.sensor),
-    transport: 'udp',
-    src_ip: e.actor.host.ip,
-    src_port: e.actor.port,
-    dst_ip: sensorIp,
-    dst_port: 5060,
-    size: 380 + e.to.length * 3 + (e.ua?.length ?? 0),
-    method: e.method,
-    ruri: `sip:${e.to}@${sensorIp}`,
-    ruri_user: e.to,
-    from_user: e.from,
-    to_user: e.to,
-    from_tag: hash32(e.callId).toString(16),
-    call_id: e.callId,
-    cseq: e.cseq,
-    user_agent: e.ua,
-    response: e.resp,
-    auth_user: e.authUser,
-    auth_realm: e.authUser === null ? null : 'asterisk',
-    auth_ok: e.authOk,
-    password_guess: e.password,
-    guess_source: e.password === null ? null : e.authOk === true ? 'configured' : 'wordlist',
-    dialed: e.method === 'INVITE' ? e.to : null,
-  });
-  return ev as SnareEvent;
+  const sensor = sensorStrings(e.sensor);
+  const sensorIp = sensor.ip;
+  return eventOf(
+    {
+      event: 'sip.request',
+      event_id: id,
+      ts,
+      sensor: sensor.id,
+      transport: 'udp',
+      src_ip: e.actor.host.ip,
+      src_port: e.actor.port,
+      dst_ip: sensorIp,
+      dst_port: 5060,
+    },
+    {
+      size: 380 + e.to.length * 3 + (e.ua?.length ?? 0),
+      method: e.method,
+      ruri: `sip:${e.to}@${sensorIp}`,
+      ruri_user: e.to,
+      from_user: e.from,
+      to_user: e.to,
+      from_tag: hash32(e.callId).toString(16),
+      call_id: e.callId,
+      cseq: e.cseq,
+      user_agent: e.ua,
+      response: e.resp,
+      auth_user: e.authUser,
+      auth_realm: e.authUser === null ? null : 'asterisk',
+      auth_ok: e.authOk,
+      password_guess: e.password,
+      guess_source: e.password === null ? null : e.authOk === true ? 'configured' : 'wordlist',
+      dialed: e.method === 'INVITE' ? e.to : null,
+    },
+  );
 }
 
 /**
