@@ -46,14 +46,32 @@ export function encodeCursor(values: readonly Cell[]): string {
   return Buffer.from(JSON.stringify(values)).toString('base64url');
 }
 
-/** The values of a cursor, or null when it is not one of ours. */
-export function decodeCursor(cursor: string, length: number): Cell[] | null {
+/** What a cursor cell holds: a count, a timestamp (ISO 8601 UTC, as rows carry them), a text key. */
+export type CursorKind = 'int' | 'ts' | 'str';
+
+const ISO_TS = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d{1,6})?Z$/;
+
+/** Whether `v` is a valid cell of `kind`: what SQL can cast without an error. */
+function validCell(v: unknown, kind: CursorKind): boolean {
+  if (kind === 'int') return typeof v === 'number' && Number.isSafeInteger(v);
+  if (typeof v !== 'string' || v.length > 200) return false;
+  if (kind === 'str') return true;
+  if (!ISO_TS.test(v)) return false;
+  const t = Date.parse(v);
+  // Date.parse rolls 2012-02-30 over to March: the date must read back as written.
+  return Number.isFinite(t) && new Date(t).toISOString().slice(0, 19) === v.slice(0, 19);
+}
+
+/**
+ * The values of a cursor, or null when it is not one of ours: a list of
+ * `kinds.length` cells, each of its kind (a crafted cursor must be refused
+ * here, not fail a cast in SQL).
+ */
+export function decodeCursor(cursor: string, kinds: readonly CursorKind[]): Cell[] | null {
   try {
     const v: unknown = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'));
-    if (!Array.isArray(v) || v.length !== length) return null;
-    return v.every((x) => x === null || ['string', 'number'].includes(typeof x))
-      ? (v as Cell[])
-      : null;
+    if (!Array.isArray(v) || v.length !== kinds.length) return null;
+    return v.every((x, i) => validCell(x, kinds[i] ?? 'str')) ? (v as Cell[]) : null;
   } catch {
     return null;
   }
@@ -79,7 +97,8 @@ export async function querySourceList(
   const having: string[] = [];
   if (q.min_messages !== undefined) having.push(`messages >= ${p.add(q.min_messages)}`);
   if (q.cursor !== undefined) {
-    const c = decodeCursor(q.cursor, 2);
+    const kind: CursorKind = col === 'src_ip' ? 'str' : col.endsWith('_ts') ? 'ts' : 'int';
+    const c = decodeCursor(q.cursor, [kind, 'str']);
     if (c === null) throw new RangeError('cursor: not a cursor of this list');
     having.push(
       col === 'src_ip'
@@ -137,7 +156,7 @@ export async function queryEventPage(
   if (q.response !== undefined) where.push(`response = ${p.add(q.response)}`);
   if (q.event !== undefined) where.push(`event = ${p.add(q.event)}`);
   if (q.cursor !== undefined) {
-    const c = decodeCursor(q.cursor, 2);
+    const c = decodeCursor(q.cursor, ['ts', 'str']);
     if (c === null) throw new RangeError('cursor: not a cursor of this list');
     where.push(
       `(ts, event_id) < (CAST(${p.add(c[0] ?? null)} AS TIMESTAMP), ${p.add(c[1] ?? null)})`,

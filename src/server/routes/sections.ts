@@ -120,8 +120,12 @@ export const sectionRoutes: RouteModule = (ctx) => [
     },
     handler: async ({ query }) => {
       const q: Record<string, unknown> = { limit: Number(query['limit'] ?? 100) };
-      for (const k of ['cursor', 'since', 'until', 'method', 'src_ip', 'response', 'event']) {
+      for (const k of ['cursor', 'method', 'src_ip', 'response', 'event']) {
         if (query[k] !== undefined) q[k] = query[k];
+      }
+      // As UTC: the store's timestamps are UTC, and an offset would not cast.
+      for (const k of ['since', 'until']) {
+        if (typeof query[k] === 'string') q[k] = new Date(query[k]).toISOString();
       }
       try {
         return await queryEventPage(ctx.db, scopeOf(query), q as { limit: number });

@@ -35,7 +35,7 @@ export const sourcesRoutes: RouteModule = (ctx) => [
       asn: { type: 'integer', minimum: 0, maximum: 4294967295 },
       ip: { type: 'string', pattern: '^[0-9A-Fa-f.:]{1,45}$', description: 'address prefix' },
       user_agent: { type: 'string', maxLength: 200, description: 'user agent contains' },
-      min_messages: { type: 'integer', minimum: 1 },
+      min_messages: { type: 'integer', minimum: 1, maximum: 2 ** 53 - 1 },
     },
     async handler({ query }) {
       const q: SourceQuery = {
