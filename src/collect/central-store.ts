@@ -34,6 +34,7 @@ export class CentralStore {
   private writer: StoreWriter | null = null;
   private chain: Promise<unknown> = Promise.resolve();
   private callsDirty = false;
+  private commits = 0;
 
   constructor(private readonly opts: CentralStoreOptions) {}
 
@@ -42,6 +43,11 @@ export class CentralStore {
     const run = this.chain.then(async () => fn(await this.open()));
     this.chain = run.catch(() => undefined);
     return run;
+  }
+
+  /** Grows with every commit that added rows: an unchanged generation is an unchanged store. */
+  get generation(): number {
+    return this.commits;
   }
 
   /** Opens the store now (at start: a store that cannot open stops the collector). */
@@ -61,6 +67,7 @@ export class CentralStore {
           invites ||= ev.method === 'INVITE';
         }
         const r = await writer.flush();
+        if (r.added > 0) this.commits++;
         if (invites && r.added > 0) this.callsDirty = true;
         return r;
       } catch (err) {
@@ -92,6 +99,14 @@ export class CentralStore {
    */
   async query<T>(fn: (db: Queryable) => Promise<T>): Promise<T> {
     await this.refreshCalls();
+    return this.read(fn);
+  }
+
+  /**
+   * Runs read-only queries on a connection of their own, as they are: the
+   * unified INVITEs as of their last rebuild (the dashboard's queries).
+   */
+  async read<T>(fn: (db: Queryable) => Promise<T>): Promise<T> {
     const conn = await this.exclusive((store) => store.instance.connect());
     try {
       return await fn(queryable(conn));

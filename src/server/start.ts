@@ -18,13 +18,19 @@ import { createMetrics, type ServerMetrics } from './metrics.js';
 import { installPages } from './pages.js';
 import { openPool, type QueryPool } from './pool.js';
 import { LIVE_OPENAPI } from './live-doc.js';
+import { REPORT_PATH } from '../analysis/remote.js';
+import { installReportRoute, REPORT_OPENAPI, type ReportSource } from './report-route.js';
 import { installLive } from './sse.js';
 
 export const DEFAULT_HTTP = '127.0.0.1:8080';
 
 export interface ServerOptions {
   /** The store's DuckDB instance: the server opens its own connections on it. */
-  readonly instance: DuckDBInstance;
+  readonly instance?: DuckDBInstance;
+  /** Instead of `instance`: the queries go through this pool (the collector's store). */
+  readonly pool?: QueryPool;
+  /** The writing process answers `report --url` (POST /api/report) over its store. */
+  readonly report?: ReportSource;
   /** HOST:PORT; port 0 picks a free one. */
   readonly listen: string;
   readonly token: string | null;
@@ -69,7 +75,11 @@ export function checkBind(host: string, token: string | null): void {
 export async function startServer(opts: ServerOptions): Promise<RunningServer> {
   const { host, port } = parseHostPort(opts.listen);
   checkBind(host, opts.token);
-  const pool: QueryPool = await openPool(opts.instance, { size: opts.poolSize ?? 3 });
+  let pool: QueryPool;
+  if (opts.pool !== undefined) pool = opts.pool;
+  else if (opts.instance !== undefined)
+    pool = await openPool(opts.instance, { size: opts.poolSize ?? 3 });
+  else throw new Error('startServer: give instance or pool');
   const metrics = opts.metrics ?? createMetrics();
   const storeStatus = opts.storeStatus ?? null;
   if (storeStatus) metrics.setStoreStatus(storeStatus);
@@ -83,8 +93,14 @@ export async function startServer(opts: ServerOptions): Promise<RunningServer> {
   const app = buildApp(ctx, {
     token: opts.token === '' ? null : opts.token,
     ...(opts.routes === undefined ? {} : { routes: opts.routes }),
-    documentedPaths: { '/api/live': LIVE_OPENAPI },
+    documentedPaths: {
+      '/api/live': LIVE_OPENAPI,
+      ...(opts.report === undefined ? {} : { [REPORT_PATH]: REPORT_OPENAPI }),
+    },
     plugins: [
+      (a) => {
+        if (opts.report !== undefined) installReportRoute(a, opts.report);
+      },
       (a) => {
         installPages(a, opts.webRoot);
       },

@@ -14,6 +14,7 @@ import { createLogger } from '../../log.js';
 import { DEFAULT_GAP_MINUTES } from '../../store/calls.js';
 import { loadEnricher } from '../../store/enricher.js';
 import type { Command } from '../command.js';
+import { startCollectorServer } from '../collector-http.js';
 import { waitForAbort } from '../wait-for-abort.js';
 
 const USAGE = `usage: sipsnare collect --nats URL --db FILE [--http HOST:PORT] [--config FILE]
@@ -21,8 +22,8 @@ const USAGE = `usage: sipsnare collect --nats URL --db FILE [--http HOST:PORT] [
   --nats URL        NATS server (nats://HOST:PORT or tls://HOST:PORT); repeat or
                     separate with commas for a cluster; default: ship.servers
   --db FILE         central store to write (created when missing)
-  --http HOST:PORT  answer \`sipsnare report --url\` (and the API) on this
-                    address; loopback unless http.token is set
+  --http HOST:PORT  serve the dashboard, the API and \`sipsnare report --url\`
+                    on this address; loopback unless http.token is set
   --config FILE     configuration: ship: (stream, subjects, credentials, TLS)
                     and collect: (durable name, batch size and wait) keys
 
@@ -73,18 +74,18 @@ export const command: Command = {
       log,
     });
     await collector.start();
-    const http =
-      values.http === undefined
-        ? null
-        : await (
-            await import('../../collect/http.js')
-          ).startReportServer(
-            store,
-            config.http.listen,
-            config.http.token,
-            log,
-            () => collector.stats,
-          );
+    let http = null;
+    if (values.http !== undefined) {
+      http = await startCollectorServer(
+        store,
+        collector,
+        config.http.listen,
+        config.http.token,
+        log,
+      );
+      io.stdout.write(`sipsnare collector dashboard: ${http.url}\n`);
+      log.info({ http: http.url }, 'answering reports, the dashboard and the API');
+    }
     await waitForAbort(io.stopSignal);
     log.info('stopping after the batch in progress');
     await http?.close();
