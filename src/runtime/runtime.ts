@@ -25,7 +25,7 @@ import type { EventSink } from '../events/sink.js';
 import { LogThrottle, type Logger } from '../log.js';
 import { startSensor, type Sensor } from '../sensor/index.js';
 import type { StoreSink } from '../store/sink.js';
-import { fileSinks, storeSink } from './sinks.js';
+import { checkStoreWritable, fileSinks, storeSink } from './sinks.js';
 
 /** What the runtime offers its services. */
 export interface RuntimeContext {
@@ -148,12 +148,11 @@ async function stopServices(services: readonly RuntimeService[], log: Logger): P
  */
 export async function startRuntime(opts: RuntimeOptions): Promise<Runtime> {
   const { config, log } = opts;
+  // Every check that can refuse the start comes before anything opens.
+  checkStoreWritable(config);
+  const files = fileSinks(config, log);
   const store = await storeSink(config, log);
-  const sinks = [
-    ...fileSinks(config, log),
-    ...(store === null ? [] : [store]),
-    ...(opts.extraSinks ?? []),
-  ];
+  const sinks = [...files, ...(store === null ? [] : [store]), ...(opts.extraSinks ?? [])];
   const sinkNames = sinks.map((s) => s.name);
   const counting = new CountingSink();
   const feedErrors = new LogThrottle();

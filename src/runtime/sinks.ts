@@ -4,12 +4,14 @@
  * and the embedded store, each optional. Failures are reported to the log;
  * none of them stops the others.
  */
-import { mkdirSync } from 'node:fs';
+import { accessSync, constants, existsSync } from 'node:fs';
 import { dirname } from 'node:path';
 import type { SensorConfig } from '../config/types.js';
+import { SnareError } from '../errors.js';
 import { JsonlSink } from '../events/jsonl.js';
 import { LegacyLogSink } from '../events/legacy-log.js';
 import type { EventSink } from '../events/sink.js';
+import { ensureWritableDir } from '../events/writable.js';
 import type { Logger } from '../log.js';
 import type { StoreSink } from '../store/sink.js';
 
@@ -34,10 +36,53 @@ export function fileSinks(config: SensorConfig, log: Logger): EventSink[] {
   return sinks;
 }
 
+/** What to do about a store that cannot be written, in the error's words. */
+const STORE_ADVICE =
+  'make it writable, or set store.db (SIPSNARE_STORE_DB) to a path that is, or to null for JSON lines only';
+
+/**
+ * Checked at start, before any sink or listener opens: the store's
+ * directory exists (made if needed) and can be written, and so can the
+ * store file and its write-ahead log when they exist. A failure is a
+ * SnareError naming the path and what to do (exit 1), not a warning after
+ * which the sensor runs without its store.
+ */
+export function checkStoreWritable(config: SensorConfig): void {
+  const db = config.store.db;
+  if (db === null) return;
+  try {
+    ensureWritableDir(dirname(db), 'store');
+  } catch (err) {
+    throw new SnareError('SNARE_ERR_IO', `${(err as Error).message}: ${STORE_ADVICE}`, {
+      cause: err,
+    });
+  }
+  for (const file of [db, `${db}.wal`]) {
+    if (!existsSync(file)) continue;
+    try {
+      accessSync(file, constants.W_OK);
+    } catch (err) {
+      const code = (err as NodeJS.ErrnoException).code;
+      const why =
+        code === 'EROFS'
+          ? 'it is on a read-only file system'
+          : code === 'EACCES' || code === 'EPERM'
+            ? 'permission denied'
+            : (err as Error).message;
+      throw new SnareError(
+        'SNARE_ERR_IO',
+        `the store file ${file} cannot be written (${why}): ${STORE_ADVICE}`,
+        { cause: err },
+      );
+    }
+  }
+}
+
 /**
  * The embedded-store sink for `config` (null when `store.db` is null): the
- * sensor flushes and closes them on shutdown. A store that fails to open
- * (another process holds its lock, a bad path) is skipped with a warning:
+ * sensor flushes and closes them on shutdown. Call checkStoreWritable
+ * first. A store that fails to open anyway (another process holds its
+ * lock, a damaged file) is skipped with a warning:
  * the honeypot keeps recording JSON lines, the durable record, which
  * `sipsnare ingest` can load later without loss.
  */
@@ -45,7 +90,6 @@ export async function storeSink(config: SensorConfig, log: Logger): Promise<Stor
   const db = config.store.db;
   if (db === null) return null;
   try {
-    mkdirSync(dirname(db), { recursive: true });
     // Loaded only when a store is configured: DuckDB's library alone is about 10 MB of memory.
     const { openStoreSink } = await import('../store/sink.js');
     const sink = await openStoreSink(db, {

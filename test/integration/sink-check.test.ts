@@ -1,12 +1,13 @@
 /**
- * Every file sink is checked at start: a sensor whose events directory
+ * Every sink is checked at start: a sensor whose events directory or store
  * cannot be written exits 1 at once with a message that says why, instead
- * of logging "started" and losing every event. Uses a read-only tmpfs
- * (needs root to mount it; skipped otherwise, and says so).
+ * of logging "started" and losing every event (or running without its
+ * store). Uses a read-only tmpfs and a read-only bind mount of a store
+ * file (needs root to mount them; skipped otherwise, and says so).
  */
 import assert from 'node:assert/strict';
 import { execFileSync, spawnSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
@@ -27,7 +28,7 @@ function readOnlyMount(): string | null {
   }
 }
 
-function sensor(events: string): { status: number | null; err: string } {
+function sensor(events: string, store = 'null'): { status: number | null; err: string } {
   const res = spawnSync(
     process.execPath,
     [
@@ -42,7 +43,7 @@ function sensor(events: string): { status: number | null; err: string } {
       encoding: 'utf8',
       timeout: 15000,
       killSignal: 'SIGKILL',
-      env: { ...process.env, SIPSNARE_STORE_DB: 'null' },
+      env: { ...process.env, SIPSNARE_STORE_DB: store },
     },
   );
   return { status: res.status, err: res.stderr };
@@ -68,6 +69,51 @@ describe('sinks checked at start', { timeout: 60000 }, () => {
       assert.match(missing.err, /cannot create the events directory .*read-only file system/);
       assert.doesNotMatch(missing.err, /ENOENT/);
     } finally {
+      execFileSync('umount', [mnt]);
+      rmSync(mnt, { recursive: true, force: true });
+    }
+  });
+
+  it('refuses a store whose directory or file it cannot write, with exit 1 and nothing started', (t) => {
+    const mnt = process.getuid?.() === 0 ? readOnlyMount() : null;
+    if (mnt === null) {
+      t.skip('needs root to mount a read-only tmpfs');
+      return;
+    }
+    const work = mkdtempSync(join(tmpdir(), 'snare-ro-store-'));
+    const file = join(work, 'old.duckdb');
+    let bound = false;
+    try {
+      const events = join(work, 'events');
+      const inDir = sensor(events, join(mnt, 'events', 'sipsnare.duckdb'));
+      assert.equal(inDir.status, 1, inDir.err);
+      assert.match(
+        inDir.err,
+        /store directory .*events cannot be written \(it is on a read-only file system\): make it writable, or set store\.db/,
+      );
+      assert.doesNotMatch(inDir.err, /sensor started|embedded store not opened/);
+      assert.equal(existsSync(events), false, 'no events directory made: nothing started');
+
+      const missing = sensor(events, join(mnt, 'new', 'sipsnare.duckdb'));
+      assert.equal(missing.status, 1, missing.err);
+      assert.match(missing.err, /cannot create the store directory .*read-only file system/);
+
+      // A writable directory, a store file that is not (a read-only bind mount of it).
+      writeFileSync(file, '');
+      execFileSync('mount', ['--bind', file, file], { stdio: 'ignore' });
+      bound = true;
+      execFileSync('mount', ['-o', 'remount,ro,bind', file], { stdio: 'ignore' });
+      const roFile = sensor(events, file);
+      assert.equal(roFile.status, 1, roFile.err);
+      assert.match(
+        roFile.err,
+        /the store file .*old\.duckdb cannot be written \(it is on a read-only file system\): make it writable/,
+      );
+      assert.doesNotMatch(roFile.err, /sensor started/);
+      assert.equal(existsSync(events), false);
+    } finally {
+      if (bound) execFileSync('umount', [file]);
+      rmSync(work, { recursive: true, force: true });
       execFileSync('umount', [mnt]);
       rmSync(mnt, { recursive: true, force: true });
     }
