@@ -48,6 +48,15 @@ function ranked<K extends string>(map: Map<K, number>): [K, number][] {
   return [...map].sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0));
 }
 
+/** The label most of a source's unified calls carry. */
+function topLabel(s: SourceStats): string {
+  return ranked(s.labels)[0]?.[0] ?? 'undefined';
+}
+
+function phaseList(bits: number): Phase[] {
+  return PHASES.filter((p) => (bits & PHASE_BIT[p]) !== 0);
+}
+
 /** Accumulates truth from events in time order. */
 export class TruthBuilder {
   private register = 0;
@@ -143,11 +152,19 @@ export class TruthBuilder {
     meta: Record<string, unknown>,
     labels: ReadonlyMap<string, string> = new Map(),
   ): Record<string, unknown> {
-    const u = this.unified;
     const callers = [...this.sources.values()].filter((s) => s.calls > 0);
     callers.sort((a, b) => b.calls - a.calls || (a.ip < b.ip ? -1 : 1));
-    const topLabel = (s: SourceStats): string => ranked(s.labels)[0]?.[0] ?? 'undefined';
-    const phaseList = (bits: number): Phase[] => PHASES.filter((p) => (bits & PHASE_BIT[p]) !== 0);
+    return { ...this.reportTables(callers, labels), extra: this.extra(callers), generator: meta };
+  }
+
+  /** The figures in the report JSON layout. */
+  private reportTables(
+    callers: readonly SourceStats[],
+    labels: ReadonlyMap<string, string>,
+  ): Record<string, unknown> {
+    const u = this.unified;
+    const counted = <K extends string>(map: Map<K, number>) =>
+      ranked(map).map(([key, count]) => ({ key, count, share: share(count, u) }));
     return {
       summary: {
         register_messages: this.register,
@@ -158,15 +175,15 @@ export class TruthBuilder {
         unique_source_countries: this.ccs.size,
         days: this.days.size,
       },
-      user_agents: ranked(this.labels).map(([label, count]) => ({
-        label,
+      user_agents: counted(this.labels).map(({ key, count, share }) => ({
+        label: key,
         count,
-        share: share(count, u),
+        share,
       })),
-      source_countries: ranked(this.srcCc).map(([cc, count]) => ({
-        cc,
+      source_countries: counted(this.srcCc).map(({ key, count, share }) => ({
+        cc: key,
         count,
-        share: share(count, u),
+        share,
       })),
       top_sources: callers.map((s) => ({
         ip: s.ip,
@@ -176,14 +193,14 @@ export class TruthBuilder {
         destination_countries: s.dst.size,
         user_agent: topLabel(s),
       })),
-      destination_countries: ranked(this.dstCc).map(([cc, count]) => ({
-        cc,
+      destination_countries: counted(this.dstCc).map(({ key, count, share }) => ({
+        cc: key,
         count,
-        share: share(count, u),
+        share,
       })),
-      country_pairs: ranked(this.pairs).map(([pair, count]) => {
-        const [source = '', destination = ''] = pair.split('>');
-        return { source, destination, count, share: share(count, u) };
+      country_pairs: counted(this.pairs).map(({ key, count, share }) => {
+        const [source = '', destination = ''] = key.split('>');
+        return { source, destination, count, share };
       }),
       destinations: [...this.numbers]
         .sort((a, b) => b[1].count - a[1].count || (a[0] < b[0] ? -1 : 1))
@@ -195,37 +212,40 @@ export class TruthBuilder {
           label: labels.get(number) ?? null,
         })),
       number_types: ranked(this.types).map(([type, count]) => ({ type, count })),
-      extra: {
-        options_messages: this.options,
-        lines: this.lines,
-        per_day: [...this.days]
-          .sort((a, b) => (a[0] < b[0] ? -1 : 1))
-          .map(([date, d]) => ({ date, ...d })),
-        sources: [...this.sources.values()]
-          .sort((a, b) => (a.ip < b.ip ? -1 : 1))
-          .map((s) => ({
-            ip: s.ip,
-            cc: s.cc,
-            asn: s.asn,
-            role: s.role,
-            name: s.name,
-            messages: s.messages,
-            calls: s.calls,
-            phases: phaseList(s.phases),
-          })),
-        rogue_sources: callers
-          .filter((s) => s.role === 'rogue')
-          .map((s) => ({
-            ip: s.ip,
-            cc: s.cc,
-            asn: s.asn,
-            count: s.calls,
-            destination_countries: s.dst.size,
-            user_agent: topLabel(s),
-            name: s.name,
-          })),
-      },
-      generator: meta,
+    };
+  }
+
+  /** Detail beyond the report: per day, per source, the rogue servers. */
+  private extra(callers: readonly SourceStats[]): Record<string, unknown> {
+    return {
+      options_messages: this.options,
+      lines: this.lines,
+      per_day: [...this.days]
+        .sort((a, b) => (a[0] < b[0] ? -1 : 1))
+        .map(([date, d]) => ({ date, ...d })),
+      sources: [...this.sources.values()]
+        .sort((a, b) => (a.ip < b.ip ? -1 : 1))
+        .map((s) => ({
+          ip: s.ip,
+          cc: s.cc,
+          asn: s.asn,
+          role: s.role,
+          name: s.name,
+          messages: s.messages,
+          calls: s.calls,
+          phases: phaseList(s.phases),
+        })),
+      rogue_sources: callers
+        .filter((s) => s.role === 'rogue')
+        .map((s) => ({
+          ip: s.ip,
+          cc: s.cc,
+          asn: s.asn,
+          count: s.calls,
+          destination_countries: s.dst.size,
+          user_agent: topLabel(s),
+          name: s.name,
+        })),
     };
   }
 }

@@ -7,7 +7,7 @@
 import { parseArgs } from 'node:util';
 import { UsageError } from '../../errors.js';
 import { prepareOutDir } from './out-dir.js';
-import { simulate } from '../../simulate/engine.js';
+import { simulate, type SimulateOptions, type SimulateResult } from '../../simulate/engine.js';
 import { FORMATS, type SimFormat } from '../../simulate/writers.js';
 import type { Command, CommandIo } from '../command.js';
 
@@ -73,60 +73,74 @@ function progress(io: CommandIo, began: number) {
   };
 }
 
-export const command: Command = {
-  name: 'simulate',
-  summary: 'write synthetic honeypot logs with exact ground truth (truth.json)',
-  usage: USAGE,
-  async run(argv, io) {
-    let values;
-    try {
-      ({ values } = parseArgs({
-        args: [...argv],
-        strict: true,
-        allowPositionals: false,
-        options: {
-          out: { type: 'string' },
-          force: { type: 'boolean' },
-          days: { type: 'string' },
-          year: { type: 'boolean' },
-          start: { type: 'string' },
-          format: { type: 'string' },
-          sensors: { type: 'string' },
-          seed: { type: 'string' },
-          scale: { type: 'string' },
-          json: { type: 'boolean' },
-        },
-      }));
-    } catch (err) {
-      throw new UsageError(err instanceof Error ? err.message : String(err));
-    }
-    const out = values.out;
-    if (out === undefined || out === '') throw new UsageError('--out DIR is required');
-    if (values.year === true && values.days !== undefined)
-      throw new UsageError('--days and --year exclude each other');
-    const start = values.start ?? '2011-09-01';
-    // A calendar date: JavaScript would roll 2011-02-30 over to March.
-    const parsed = new Date(`${start}T00:00:00Z`);
-    if (
-      !/^\d{4}-\d{2}-\d{2}$/.test(start) ||
-      Number.isNaN(parsed.getTime()) ||
-      parsed.toISOString().slice(0, 10) !== start
-    ) {
-      throw new UsageError('--start must be a date YYYY-MM-DD');
-    }
-    const format = values.format ?? 'legacy';
-    if (!(FORMATS as readonly string[]).includes(format))
-      throw new UsageError('--format must be legacy or jsonl');
-    const scale = values.scale === undefined ? 1 : Number(values.scale);
-    if (!Number.isFinite(scale) || scale <= 0 || scale > 10)
-      throw new UsageError('--scale must be a number above 0 and at most 10');
-    const year = values.year === true;
-    const days = year ? 366 : positiveInt(values.days, 'days', 1, 3660);
-    const sensors = positiveInt(values.sensors, 'sensors', year ? 50 : 1, 500);
-    prepareOutDir(out, values.force === true);
-    const began = performance.now();
-    const shown = progress(io, began);
-    const result = await simulate({
+/** What the command line asks for. */
+interface SimulateArgs {
+  readonly out: string;
+  readonly force: boolean;
+  readonly json: boolean;
+  readonly run: Omit<SimulateOptions, 'onProgress' | 'signal'>;
+}
+
+function parseFlags(argv: readonly string[]) {
+  try {
+    return parseArgs({
+      args: [...argv],
+      strict: true,
+      allowPositionals: false,
+      options: {
+        out: { type: 'string' },
+        force: { type: 'boolean' },
+        days: { type: 'string' },
+        year: { type: 'boolean' },
+        start: { type: 'string' },
+        format: { type: 'string' },
+        sensors: { type: 'string' },
+        seed: { type: 'string' },
+        scale: { type: 'string' },
+        json: { type: 'boolean' },
+      },
+    }).values;
+  } catch (err) {
+    throw new UsageError(err instanceof Error ? err.message : String(err));
+  }
+}
+
+/** A calendar date: JavaScript would roll 2011-02-30 over to March. */
+function startDate(text: string | undefined): string {
+  const start = text ?? '2011-09-01';
+  const parsed = new Date(`${start}T00:00:00Z`);
+  if (
+    !/^\d{4}-\d{2}-\d{2}$/.test(start) ||
+    Number.isNaN(parsed.getTime()) ||
+    parsed.toISOString().slice(0, 10) !== start
+  ) {
+    throw new UsageError('--start must be a date YYYY-MM-DD');
+  }
+  return start;
+}
+
+/** Checks the flags and fills the defaults. */
+function parseSimulateArgs(argv: readonly string[]): SimulateArgs {
+  const values = parseFlags(argv);
+  const out = values.out;
+  if (out === undefined || out === '') throw new UsageError('--out DIR is required');
+  if (values.year === true && values.days !== undefined)
+    throw new UsageError('--days and --year exclude each other');
+  const start = startDate(values.start);
+  const format = values.format ?? 'legacy';
+  if (!(FORMATS as readonly string[]).includes(format))
+    throw new UsageError('--format must be legacy or jsonl');
+  const scale = values.scale === undefined ? 1 : Number(values.scale);
+  if (!Number.isFinite(scale) || scale <= 0 || scale > 10)
+    throw new UsageError('--scale must be a number above 0 and at most 10');
+  const year = values.year === true;
+  const days = year ? 366 : positiveInt(values.days, 'days', 1, 3660);
+  const sensors = positiveInt(values.sensors, 'sensors', year ? 50 : 1, 500);
+  return {
+    out,
+    force: values.force === true,
+    json: values.json === true,
+    run: {
       out,
       format: format as SimFormat,
       seed: values.seed ?? 'sipsnare',
@@ -135,36 +149,55 @@ export const command: Command = {
       sensors,
       scale,
       outageDays: days >= 46 ? Math.round((days * 8) / 366) : 0,
+    },
+  };
+}
+
+/** The run's figures on stdout, as text or JSON. */
+function printResult(io: CommandIo, out: string, result: SimulateResult, json: boolean): void {
+  const rate = Math.round(result.lines / Math.max(result.seconds, 1e-9));
+  if (json) {
+    io.stdout.write(
+      JSON.stringify(
+        {
+          out,
+          lines: result.lines,
+          bytes: result.bytes,
+          seconds: result.seconds,
+          lines_per_second: rate,
+          files: result.files,
+          truth: result.truthPath,
+          summary: result.summary,
+        },
+        null,
+        2,
+      ) + '\n',
+    );
+    return;
+  }
+  io.stdout.write(
+    `wrote ${result.lines} lines (${(result.bytes / 1e6).toFixed(1)} MB) to ${result.files.length} sensor files in ${result.seconds.toFixed(1)} s (${rate} lines/s)\n`,
+  );
+  io.stdout.write(`truth: ${result.truthPath}\n${JSON.stringify(result.summary)}\n`);
+}
+
+export const command: Command = {
+  name: 'simulate',
+  summary: 'write synthetic honeypot logs with exact ground truth (truth.json)',
+  usage: USAGE,
+  async run(argv, io) {
+    const args = parseSimulateArgs(argv);
+    prepareOutDir(args.out, args.force);
+    const shown = progress(io, performance.now());
+    const result = await simulate({
+      ...args.run,
       onProgress: (lines, day, total) => {
         shown.update(lines, day, total);
       },
       signal: io.stopSignal,
     });
-    shown.done(result.lines, days);
-    const rate = Math.round(result.lines / Math.max(result.seconds, 1e-9));
-    if (values.json === true) {
-      io.stdout.write(
-        JSON.stringify(
-          {
-            out,
-            lines: result.lines,
-            bytes: result.bytes,
-            seconds: result.seconds,
-            lines_per_second: rate,
-            files: result.files,
-            truth: result.truthPath,
-            summary: result.summary,
-          },
-          null,
-          2,
-        ) + '\n',
-      );
-    } else {
-      io.stdout.write(
-        `wrote ${result.lines} lines (${(result.bytes / 1e6).toFixed(1)} MB) to ${result.files.length} sensor files in ${result.seconds.toFixed(1)} s (${rate} lines/s)\n`,
-      );
-      io.stdout.write(`truth: ${result.truthPath}\n${JSON.stringify(result.summary)}\n`);
-    }
+    shown.done(result.lines, args.run.days);
+    printResult(io, args.out, result, args.json);
     if (result.interrupted) {
       io.stderr.write('simulate: interrupted; truth.json covers the lines written\n');
       return 130;
