@@ -9,7 +9,7 @@
  *
  * Must never throw: any payload gives an event or a reason.
  */
-import { validateEvent, type SnareEvent } from '../events/catalog.js';
+import { isSensorId, validateEvent, type SnareEvent } from '../events/catalog.js';
 
 /** Largest message accepted (bytes); a sensor's event line is a few kilobytes. */
 export const MAX_MESSAGE_BYTES = 512 * 1024;
@@ -18,14 +18,11 @@ export type Checked =
   | { readonly ok: true; readonly event: SnareEvent }
   | { readonly ok: false; readonly reason: string };
 
-/** A sensor id, as the configuration allows it (config/schema.ts `sensor_id`). */
-const SENSOR_RE = /^[A-Za-z0-9._-]{1,64}$/;
-
 /** The sensor a subject `<prefix>.<sensor>` names, or null when it has another shape. */
 export function sensorOfSubject(subject: string, prefix: string): string | null {
   if (!subject.startsWith(prefix + '.')) return null;
   const rest = subject.slice(prefix.length + 1);
-  return SENSOR_RE.test(rest) ? rest : null;
+  return isSensorId(rest) ? rest : null;
 }
 
 const decoder = new TextDecoder('utf-8', { fatal: true });

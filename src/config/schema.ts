@@ -5,6 +5,7 @@
  * it, defaults.ts builds the defaults from it, docs/config.md is generated
  * from it (scripts/gen-config-docs.ts). Pure: reads no file, no environment.
  */
+import { isSensorId, SENSOR_ID_RULE } from '../events/catalog.js';
 import { PERSONA_PRESETS } from './types.js';
 import { parseListenUrl } from './listen-url.js';
 
@@ -35,10 +36,8 @@ const text: Check = (v) =>
     ? ok(v)
     : bad(`a non-empty string of at most ${MAX_TEXT} characters`);
 const nullableText: Check = (v) => (v === null ? ok(null) : text(v));
-const token: Check = (v) =>
-  typeof v === 'string' && /^[A-Za-z0-9._-]{1,64}$/.test(v)
-    ? ok(v)
-    : bad('1-64 characters of A-Z a-z 0-9 . _ -');
+const sensorId: Check = (v) =>
+  typeof v === 'string' && isSensorId(v) ? ok(v) : bad(SENSOR_ID_RULE);
 const bool: Check = (v) => (typeof v === 'boolean' ? ok(v) : bad('true or false'));
 
 function intIn(min: number, max: number, what: string): Check {
@@ -177,7 +176,7 @@ export const CONFIG_KEYS: readonly KeySpec[] = [
     type: 'string',
     default: 'sipsnare',
     env: 'text',
-    check: token,
+    check: sensorId,
     doc: 'Sensor id written into every event (`sensor` field).',
   },
   {

@@ -12,6 +12,7 @@ import { statSync } from 'node:fs';
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
+import { splitCsvLine } from '../csv.js';
 import { parseIp } from './ip-address.js';
 import { isSpecialPurpose } from './special-ranges.js';
 import {
@@ -19,7 +20,6 @@ import {
   parseRanges4Bytes,
   readRangeBytes,
   readRangeBytesSync,
-  splitCsv,
   type Ranges4,
 } from './range-table.js';
 import { find6, parseRanges6Bytes, type Ranges6 } from './range-table6.js';
@@ -121,7 +121,7 @@ class AsNames {
     if (i === from || i - from > 10 || asn > 0x7fffffff) return -1;
     if (i < to && bytes[i] !== 44) return -1;
     if (i < to && !this.names.has(asn)) {
-      const name = splitCsv(utf8.decode(bytes.subarray(i + 1, to)))[0] ?? '';
+      const name = splitCsvLine(utf8.decode(bytes.subarray(i + 1, to)))[0] ?? '';
       if (name !== '') this.names.set(asn, name);
     }
     return asn;

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import fc from 'fast-check';
-import { find4, parseRanges4Bytes, splitCsv } from './range-table.js';
+import { find4, parseRanges4Bytes } from './range-table.js';
 import { find6, parseRanges6Bytes } from './range-table6.js';
 
 const byteIndex = (bytes: Uint8Array, from: number, to: number): number =>
@@ -76,9 +76,5 @@ describe('range tables', () => {
     const t6 = parseRanges6('x,1,1\n5,3,2\n1,2\n10,20,3\r\n');
     assert.equal(t6.values.length, 1);
     assert.equal(find6(t6, [0, 0, 0, 15]), 0);
-  });
-
-  it('splits quoted CSV fields with doubled quotes', () => {
-    assert.deepEqual(splitCsv('1,"A, ""B"" C",x'), ['1', 'A, "B" C', 'x']);
   });
 });

@@ -17,31 +17,6 @@ export interface Ranges4 {
   readonly values: Int32Array;
 }
 
-/** Splits one CSV field list honouring double quotes (`"LLC ""X"""`). */
-export function splitCsv(line: string): string[] {
-  if (!line.includes('"')) return line.split(',');
-  const out: string[] = [];
-  let cur = '';
-  let quoted = false;
-  for (let i = 0; i < line.length; i++) {
-    const c = line.charAt(i);
-    if (quoted) {
-      if (c === '"') {
-        if (line[i + 1] === '"') {
-          cur += '"';
-          i++;
-        } else quoted = false;
-      } else cur += c;
-    } else if (c === '"') quoted = true;
-    else if (c === ',') {
-      out.push(cur);
-      cur = '';
-    } else cur += c;
-  }
-  out.push(cur);
-  return out;
-}
-
 /**
  * Turns the bytes after `start,end,` (bytes[from..to), no line end) into a
  * row code; -1 skips the row. Works on bytes so that loading never decodes

@@ -243,6 +243,20 @@ export function eventOf(id: EventIdentity, f: Partial<SnareEvent>): SnareEvent {
  */
 export const INTERNAL_ERROR = 'internal_error';
 
+/**
+ * The one rule for a sensor id (the `sensor` field): 1-64 characters of
+ * A-Z a-z 0-9 . _ -, so it is safe as a file name, a NATS subject token and
+ * a label anywhere. The configuration's `sensor_id`, `ingest --sensor-id`
+ * and the collector's subjects all check it here.
+ */
+export const SENSOR_ID_RULE = '1-64 characters of A-Z a-z 0-9 . _ -';
+const SENSOR_ID_RE = /^[A-Za-z0-9._-]{1,64}$/;
+
+/** Whether `text` is a sensor id by {@link SENSOR_ID_RULE}. */
+export function isSensorId(text: string): boolean {
+  return SENSOR_ID_RE.test(text);
+}
+
 /** A record with every field null: the base every event is built on. */
 export function emptyEvent(): SnareEvent {
   const ev: Record<string, unknown> = {};

@@ -2,7 +2,7 @@ import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import fc from 'fast-check';
 import { csvCell, dotString, escapeControls, escapeHtml, terminalSafe } from './escape.js';
-import { parseCsv } from './labels.js';
+import { parseCsv } from '../csv.js';
 
 // eslint-disable-next-line no-control-regex
 const RAW_CONTROL = /[\u0000-\u001f\u007f-\u009f]/;

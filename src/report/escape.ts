@@ -4,6 +4,7 @@
  * usernames, passwords, imported addresses) reach every renderer; these are
  * the only functions that let them out.
  */
+import { quoteCsv } from '../csv.js';
 
 const HTML: Record<string, string> = {
   '&': '&amp;',
@@ -31,8 +32,7 @@ export function csvCell(value: string | number | null): string {
   if (typeof value === 'number') return Number.isFinite(value) ? String(value) : '';
   let s = escapeControls(value);
   if (/^[=+\-@\t\r]/.test(s)) s = `'${s}`;
-  if (/[",\r\n]/.test(s) || s !== s.trim()) s = `"${s.replace(/"/g, '""')}"`;
-  return s;
+  return quoteCsv(s);
 }
 
 /**

@@ -1,14 +1,8 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { normaliseLabelNumber, parseCsv, parseLabels } from './labels.js';
+import { normaliseLabelNumber, parseLabels } from './labels.js';
 
 describe('--labels CSV', () => {
-  it('parses quoted fields with commas, quotes and line breaks', () => {
-    assert.deepEqual(parseCsv('a,"b,c","say ""hi""","x\ny"\r\n1,2\n'), [
-      ['a', 'b,c', 'say "hi"', 'x\ny'],
-      ['1', '2'],
-    ]);
-  });
   it('reads number,label rows; skips header, comments, blanks and rows without label', () => {
     const text =
       '\ufeffnumber,label\n# comment\n\n"+1 (800) 432-1000","Bank card service, US"\n0097250000001,mobile IL\n+44123,\n';

@@ -9,41 +9,7 @@
  * Never evaluates anything from the file; labels are data like any other
  * string and are escaped by each renderer.
  */
-
-/** Splits CSV text into rows of fields (RFC 4180; a quote inside quotes is doubled). */
-export function parseCsv(text: string): string[][] {
-  const rows: string[][] = [];
-  let row: string[] = [];
-  let field = '';
-  let quoted = false;
-  let i = text.charCodeAt(0) === 0xfeff ? 1 : 0;
-  for (; i < text.length; i++) {
-    const c = text.charAt(i);
-    if (quoted) {
-      if (c === '"') {
-        if (text[i + 1] === '"') {
-          field += '"';
-          i++;
-        } else quoted = false;
-      } else field += c;
-    } else if (c === '"') quoted = true;
-    else if (c === ',') {
-      row.push(field);
-      field = '';
-    } else if (c === '\n' || c === '\r') {
-      if (c === '\r' && text[i + 1] === '\n') i++;
-      row.push(field);
-      rows.push(row);
-      row = [];
-      field = '';
-    } else field += c;
-  }
-  if (field !== '' || row.length > 0) {
-    row.push(field);
-    rows.push(row);
-  }
-  return rows;
-}
+import { parseCsv } from '../csv.js';
 
 /** `+` and digits only: "+1 (800) 432-1000" -> "+18004321000"; "" when no digit. */
 export function normaliseLabelNumber(raw: string): string {

@@ -6,6 +6,7 @@
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { quoteCsv } from '../csv.js';
 import { Rng } from './rng.js';
 import { NumberFactory } from './numbers.js';
 import { buildScenario, type Scenario, type ScenarioOptions } from './scenario.js';
@@ -117,7 +118,7 @@ async function generate(
 /** number-labels.csv: the famous numbers and their labels. */
 function writeLabels(out: string, scenario: Scenario): void {
   const labels = scenario.famous.map(
-    (n, i) => `${n.e164},${csvField(scenario.famousLabels[i] ?? '')}`,
+    (n, i) => `${n.e164},${quoteCsv(scenario.famousLabels[i] ?? '')}`,
   );
   writeFileSync(join(out, 'number-labels.csv'), ['number,label', ...labels].join('\n') + '\n');
 }
@@ -152,9 +153,4 @@ function writeTruth(
   const path = join(opts.out, 'truth.json');
   writeFileSync(path, JSON.stringify(doc, null, 1) + '\n');
   return { path, summary: doc['summary'] as Record<string, number> };
-}
-
-/** Quotes a CSV field when needed; labels are ours, but keep the file well-formed. */
-function csvField(text: string): string {
-  return /[",\n]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text;
 }

@@ -10,7 +10,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createFixtureDb } from '../fixtures/analysis/fixture-db.js';
 import { loadScenario } from '../fixtures/analysis/hand-made-scenario.js';
-import { parseCsv } from '../../src/report/labels.js';
+import { parseCsv } from '../../src/csv.js';
 import { runReport } from './report-helpers.js';
 
 describe('sipsnare report command', () => {

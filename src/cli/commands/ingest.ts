@@ -7,6 +7,7 @@
  */
 import { parseArgs } from 'node:util';
 import { UsageError } from '../../errors.js';
+import { isSensorId, SENSOR_ID_RULE } from '../../events/catalog.js';
 import { ingestPaths, type IngestReport } from '../../ingest/pipeline.js';
 import { progressReporter } from '../../ingest/progress.js';
 import { DEFAULT_GAP_MINUTES } from '../../store/calls.js';
@@ -87,8 +88,8 @@ export const command: Command = {
     const gapText = values.gap ?? String(DEFAULT_GAP_MINUTES);
     if (!/^\d{1,6}$/.test(gapText)) throw new UsageError(`--gap wants minutes, got "${gapText}"`);
     const sensorId = values['sensor-id'];
-    if (sensorId !== undefined && (sensorId === '' || sensorId.length > 128)) {
-      throw new UsageError('--sensor-id must be 1 to 128 characters');
+    if (sensorId !== undefined && !isSensorId(sensorId)) {
+      throw new UsageError(`--sensor-id must be ${SENSOR_ID_RULE}`);
     }
     const memoryLimit = values['memory-limit'] ?? DEFAULT_INGEST_MEMORY;
     if (!/^\d{1,6}(?:\.\d{1,3})?\s?(?:KB|MB|GB|TB|KiB|MiB|GiB|TiB)$/i.test(memoryLimit)) {
