@@ -4,8 +4,11 @@
  * batches: every `batchSize` events or `intervalMs`, whichever comes first.
  * Events wait in a bounded JS queue and are staged only inside a flush, so a
  * flush in progress never races new writes. Enrichment happens per batch
- * (per distinct address and User-Agent), and the unified INVITEs are rebuilt
- * at most once per `callsEveryMs` when INVITEs arrived, and at close.
+ * (per distinct address and User-Agent). The unified INVITEs are rebuilt
+ * after a committed batch that held INVITEs, on a timer of their own (so
+ * no later event is needed): at most once per `callsEveryMs`, and never
+ * more often than ten times the last rebuild took (a large store costs at
+ * most a tenth of the time); and at close. `CALLS_LAG_MS` is the lag.
  *
  * Must never throw from `write`, and never grow without bound: beyond
  * `maxQueued` events are dropped and counted.
@@ -30,6 +33,17 @@ export const SINK_MEMORY_LIMIT = '256MB';
  * and stay in the JSON lines.
  */
 export const SINK_MAX_QUEUED = 50_000;
+
+/** Default spacing of call rebuilds after INVITEs were committed. */
+export const CALLS_EVERY_MS = 5_000;
+/** A rebuild waits at least this many times the previous rebuild's duration. */
+export const CALLS_COST_FACTOR = 10;
+/**
+ * How long after an INVITE arrives the live store's calls show it, on
+ * defaults and while a rebuild takes under half a second: the batch
+ * interval (1 s), the rebuild spacing, and the rebuild itself.
+ */
+export const CALLS_LAG_MS = 1_000 + CALLS_EVERY_MS + 500;
 
 export interface StoreSinkOptions {
   /** DuckDB memory bound (default SINK_MEMORY_LIMIT). */
@@ -61,7 +75,12 @@ class Sink implements StoreSink {
   private chain: Promise<void> = Promise.resolve();
   private timer: NodeJS.Timeout | null = null;
   private invitesSinceCalls = 0;
+  /** When the last rebuild ended (Date.now()), and how long it took. */
   private lastCalls = 0;
+  private lastCallsMs = 0;
+  private callsTimer: NodeJS.Timeout | null = null;
+  /** Call rebuilds done (tests, metrics). */
+  rebuilds = 0;
   private closed = false;
   /** Set from the first drop until the queue drains: one report per stretch of drops. */
   private dropping = false;
@@ -130,11 +149,37 @@ class Sink implements StoreSink {
       if (ev.method === 'INVITE') this.invitesSinceCalls++;
     }
     await this.writer.flush();
-    const now = Date.now();
-    if (this.invitesSinceCalls > 0 && now - this.lastCalls >= this.opts.callsEveryMs) {
-      this.invitesSinceCalls = 0;
-      this.lastCalls = now;
+    if (this.invitesSinceCalls > 0) this.scheduleCalls();
+  }
+
+  /**
+   * Arms the rebuild of calls for committed INVITEs: `callsEveryMs` after
+   * the last one, or ten times its duration if that is longer. Runs on the
+   * sink's chain, so never beside a batch.
+   */
+  private scheduleCalls(): void {
+    if (this.callsTimer !== null || this.closed) return;
+    const spacing = Math.max(this.opts.callsEveryMs, CALLS_COST_FACTOR * this.lastCallsMs);
+    const wait = Math.max(0, this.lastCalls + spacing - Date.now());
+    this.callsTimer = setTimeout(() => {
+      this.callsTimer = null;
+      this.chain = this.chain
+        .then(() => this.rebuild())
+        .catch((err: unknown) => this.opts.onError?.(err));
+    }, wait);
+    this.callsTimer.unref();
+  }
+
+  private async rebuild(): Promise<void> {
+    if (this.invitesSinceCalls === 0) return;
+    this.invitesSinceCalls = 0;
+    const t0 = performance.now();
+    try {
       await rebuildCalls(this.store.conn, this.opts.gapMinutes);
+      this.rebuilds++;
+    } finally {
+      this.lastCallsMs = performance.now() - t0;
+      this.lastCalls = Date.now();
     }
   }
 
@@ -142,8 +187,11 @@ class Sink implements StoreSink {
     if (this.closed) return;
     await this.flush();
     this.closed = true;
+    if (this.callsTimer !== null) clearTimeout(this.callsTimer);
+    this.callsTimer = null;
     try {
-      if (this.invitesSinceCalls > 0) await rebuildCalls(this.store.conn, this.opts.gapMinutes);
+      await this.chain;
+      await this.rebuild();
       await this.writer.close();
     } finally {
       this.store.close();
@@ -169,7 +217,7 @@ export async function openStoreSink(
       batchSize: opts.batchSize ?? 5000,
       intervalMs: opts.intervalMs ?? 1000,
       maxQueued: opts.maxQueued ?? SINK_MAX_QUEUED,
-      callsEveryMs: opts.callsEveryMs ?? 60_000,
+      callsEveryMs: opts.callsEveryMs ?? CALLS_EVERY_MS,
       gapMinutes,
       ...(opts.onError ? { onError: opts.onError } : {}),
     });
