@@ -2,8 +2,10 @@
  * @module
  * What each persona preset looks like on the wire: header values, reason
  * phrases (from reasons.ts), the order of headers, tag and nonce formats.
- * chan_sip values are taken from a real Asterisk 18.26.4 (chan_sip) capture;
- * the res_pjsip profile is a modest approximation. Data only: no logic
+ * chan_sip values are taken from a real Asterisk 18.26.4 (chan_sip) capture,
+ * res_pjsip's from a real Asterisk 20.20.1 (pjproject 2.17); the res_pjsip
+ * layout itself is written by pjsip/wire.ts, which uses only this profile's
+ * values, reasons and finals. Data only: no logic
  * beyond formatting random values.
  */
 import type { PersonaPreset } from '../../config/types.js';
@@ -68,13 +70,18 @@ const CHAN_SIP: Omit<PersonaProfile, 'preset' | 'forceAuthReject'> = {
   nonce: (random32) => hex8(random32),
 };
 
-/** res_pjsip, approximated: pjproject's header order, UUID-less tags from the branch, long nonces. */
+/**
+ * res_pjsip (Asterisk 20.20.1): the values its answers carry. The layout
+ * fields below only matter to the chan_sip writer and are kept consistent
+ * with what pjsip/wire.ts writes.
+ */
 const PJSIP: Omit<PersonaProfile, 'preset'> = {
   allow:
     'OPTIONS, REGISTER, SUBSCRIBE, NOTIFY, PUBLISH, INVITE, ACK, BYE, CANCEL, UPDATE, PRACK, MESSAGE, INFO, REFER',
   supported: '100rel, timer, replaces, norefersub',
+  // Every body type a loaded module registered, duplicates included, as sent on OPTIONS answers.
   accept:
-    'application/sdp, application/dialog-info+xml, application/simple-message-summary, application/pidf+xml, application/xpidf+xml, message/sipfrag;version=2.0',
+    'application/sdp, application/simple-message-summary, application/pidf+xml, application/xpidf+xml, application/cpim-pidf+xml, application/dialog-info+xml, application/simple-message-summary, application/pidf+xml, application/dialog-info+xml, message/sipfrag;version=2.0',
   contentLengthSeparator: '  ',
   echoOrder: ['Via', 'Call-ID', 'From', 'To', 'CSeq'],
   challengeBeforeServer: true,

@@ -18,7 +18,7 @@
  * - any other event package: 489 "Bad Event";
  * - MESSAGE: 202 "Accepted" when routable, else 404 "Not Found".
  *
- * The res_pjsip preset keeps the simpler answers of its profile.
+ * The pjsip preset answers these in pjsip/dispatch.ts.
  */
 import { parseNameAddr } from '../../sip/address.js';
 import { getHeader, getHeaders } from '../../sip/headers.js';
@@ -27,7 +27,7 @@ import { authenticate } from './peer.js';
 import { MIN_EXPIRY_S } from './register.js';
 import type { Answer, RequestScope } from './scope.js';
 
-/** A Request-URI user the reference dial plan's `_X.` pattern routes. */
+/** A Request-URI user the reference dial plan's `_X.` pattern routes (both presets' notion). */
 export function routable(user: string | null | undefined): boolean {
   return user !== null && user !== undefined && /^[0-9]./s.test(user);
 }
@@ -122,16 +122,12 @@ export function handleSubscribe(scope: RequestScope): Answer {
   const { pbx, req } = scope;
   const r = pbx.profile.reasons;
   const tag = pbx.dialogTag(scope);
-  const chanSip = pbx.profile.preset !== 'pjsip';
   const event = getHeader(req, 'Event') ?? '';
-  if (chanSip) {
-    const toTag = parseNameAddr(getHeader(req, 'To') ?? '')?.tag ?? null;
-    if (toTag !== null && toTag !== '') return say(scope, tag, 481, r.subscriptionDoesNotExist);
-    if (event === '') return say(scope, tag, 489, r.badEvent);
-  }
+  const toTag = parseNameAddr(getHeader(req, 'To') ?? '')?.tag ?? null;
+  if (toTag !== null && toTag !== '') return say(scope, tag, 481, r.subscriptionDoesNotExist);
+  if (event === '') return say(scope, tag, 489, r.badEvent);
   const denied = authenticate(scope, { status: 403, reason: r.forbidden }, tag);
   if (denied) return denied;
-  if (!chanSip) return say(scope, tag, 404, r.notFoundPeer);
   switch (event.split(';', 1)[0] ?? '') {
     case 'presence':
     case 'dialog':
@@ -149,12 +145,11 @@ export function handleMessage(scope: RequestScope): Answer {
   const { pbx, req } = scope;
   const r = pbx.profile.reasons;
   const tag = pbx.dialogTag(scope);
-  const chanSip = pbx.profile.preset !== 'pjsip';
-  if (chanSip && !(getHeader(req, 'Content-Type') ?? '').startsWith('text/plain')) {
+  if (!(getHeader(req, 'Content-Type') ?? '').startsWith('text/plain')) {
     return say(scope, tag, 415, r.unsupportedMediaType);
   }
   const denied = authenticate(scope, { status: 403, reason: r.forbidden }, tag);
   if (denied) return denied;
-  if (chanSip && !routable(parseUri(req.uri)?.user)) return say(scope, tag, 404, r.notFound);
+  if (!routable(parseUri(req.uri)?.user)) return say(scope, tag, 404, r.notFound);
   return say(scope, tag, 202, r.accepted);
 }

@@ -27,10 +27,6 @@ import type { PjsipPbx } from './pbx.js';
 import { handleRegister } from './registrar.js';
 import { handleCancel, handleInvite } from './session.js';
 
-/** res_pjsip's Accept on OPTIONS answers: every body type a loaded module registered, duplicates included. */
-export const PJSIP_ACCEPT =
-  'application/sdp, application/simple-message-summary, application/pidf+xml, application/xpidf+xml, application/cpim-pidf+xml, application/dialog-info+xml, application/simple-message-summary, application/pidf+xml, application/dialog-info+xml, message/sipfrag;version=2.0';
-
 const SUBSCRIBE_PACKAGES = new Set(['presence', 'dialog', 'message-summary']);
 
 function say(scope: RequestScope, pj: PjsipPbx, status: number, reason: string): Answer {
@@ -42,7 +38,7 @@ function options(scope: RequestScope, pj: PjsipPbx): Answer {
   const user = parseUri(scope.req.uri)?.user ?? '';
   const found = user === '' || routable(user);
   const before: HeaderLine[] = [
-    ['Accept', PJSIP_ACCEPT],
+    ['Accept', profile.accept],
     ['Allow', profile.allow],
     ['Supported', profile.supported],
     ['Accept-Encoding', 'identity'],
