@@ -111,7 +111,7 @@ export class AsteriskPersona implements Persona {
     if (resent !== null) return resent;
     const answer =
       this.#pjsip === null ? dispatch(scope, seq) : dispatchPjsip(scope, this.#pjsip, seq);
-    remember(scope.dialog, requestKey, answer);
+    if (answer.stateless !== true) remember(scope.dialog, requestKey, answer);
     fields.response = answer.response;
     const result: PersonaResult = {
       event: 'sip.request',

@@ -18,6 +18,11 @@ export interface Answer {
   readonly replies: OutboundMessage[];
   /** Final code for the event (or the last provisional one when no final was sent). */
   readonly response: number | null;
+  /**
+   * Sent without a transaction (pjsip's challenges and its 481s): nothing
+   * is kept for the request's retransmissions, which are answered anew.
+   */
+  readonly stateless?: boolean;
   /** Set when the answer left an INVITE ringing: the pending INVITE a CANCEL or the ring timeout ends. */
   readonly ringing?: PendingInvite;
 }

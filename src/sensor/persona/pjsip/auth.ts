@@ -50,12 +50,16 @@ function verify(scope: RequestScope, pj: PjsipPbx, endpoint: ExtensionConfig | n
   return pj.nonceValid(auth.nonce ?? '', scope.ctx.srcIp, scope.ctx.now) ? 'accept' : 'stale';
 }
 
-/** Null when the request may go on; else the 401 (sent once, never retransmitted). */
+/**
+ * Null when the request may go on; else the 401, sent statelessly: never
+ * retransmitted, and a retransmitted request gets a new one (a new opaque).
+ */
 export function authenticate(scope: RequestScope, pj: PjsipPbx): Answer | null {
   const verdict = verify(scope, pj, endpointOf(scope));
   if (verdict === 'accept') return null;
   const nonce = pj.nonce(scope.ctx.srcIp, scope.ctx.now);
   const challenge = pjsipChallenge(pj.realm, nonce, pj.opaque(), verdict === 'stale');
   const reason = scope.pbx.profile.reasons.unauthorized;
-  return pj.reply(scope, { status: 401, reason, toTag: pj.branchTag(scope.req), challenge }, false);
+  const toTag = pj.branchTag(scope.req);
+  return { ...pj.reply(scope, { status: 401, reason, toTag, challenge }, false), stateless: true };
 }

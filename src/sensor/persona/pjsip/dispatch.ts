@@ -56,7 +56,8 @@ export function dispatchPjsip(scope: RequestScope, pj: PjsipPbx, seq: number): A
   const ruri = parseUri(req.uri);
   // pjproject's parser drops a request whose Request-URI it cannot read.
   if (ruri === null) return { replies: [], response: null };
-  if (req.method === 'BYE') return say(scope, pj, 481, r.callLegDoesNotExist);
+  if (req.method === 'BYE')
+    return { ...say(scope, pj, 481, r.callLegDoesNotExist), stateless: true };
   if (req.method === 'CANCEL') return handleCancel(scope, pj, seq);
   const denied = authenticate(scope, pj);
   if (denied !== null) return denied;

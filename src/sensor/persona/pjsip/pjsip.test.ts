@@ -246,3 +246,34 @@ describe('pjsip preset: the wire', () => {
     assert.equal(reprintNameAddr('  Bob   <sip:b@h> ; tag = y '), 'Bob <sip:b@h>;tag=y');
   });
 });
+
+describe('pjsip preset: retransmitted requests', () => {
+  it('challenges a retransmitted request anew (stateless 401) but resends a final INVITE answer', () => {
+    const p = pjsip();
+    const req = request({
+      method: 'INVITE',
+      ruri: 'sip:5000@192.0.2.1',
+      callId: 'x1',
+      branch: 'z9hG4bKx1',
+    });
+    const a = p.handle(req, ctx());
+    const b = p.handle(req, ctx());
+    assert.deepEqual([statuses(a), statuses(b)], [[401], [401]]);
+    const opaque = (res: PersonaResult) => /opaque="([0-9a-f]{16})"/.exec(text(res))?.[1];
+    assert.notEqual(opaque(a), opaque(b));
+    const auth = digest('100', 'qwerty12', nonceOf(a), 'INVITE', 'sip:5000@192.0.2.1');
+    const signed = request({
+      method: 'INVITE',
+      ruri: 'sip:5000@192.0.2.1',
+      callId: 'x1',
+      cseq: 2,
+      branch: 'z9hG4bKx2',
+      extra: [auth],
+    });
+    const busy = p.handle(signed, ctx());
+    assert.deepEqual(statuses(busy), [100, 486]);
+    const again = p.handle(signed, ctx());
+    assert.deepEqual(statuses(again), [486]);
+    assert.equal(again.replies[0]?.data.toString('latin1'), text(busy, 1));
+  });
+});

@@ -92,7 +92,8 @@ export function handleCancel(scope: RequestScope, pj: PjsipPbx, seq: number): An
   const pending = dialog.pending;
   if (pending?.cseq !== seq) {
     const toTag = pj.branchTag(scope.req);
-    return pj.reply(scope, { status: 481, reason: r.callLegDoesNotExist, toTag }, false);
+    const answer = pj.reply(scope, { status: 481, reason: r.callLegDoesNotExist, toTag }, false);
+    return { ...answer, stateless: true };
   }
   dialog.pending = null;
   const ok = pj.reply(scope, { status: 200, reason: r.ok, toTag: pending.toTag }, false);
