@@ -32,7 +32,13 @@ import type { DuckDBConnection } from '@duckdb/node-api';
 import { closeSync, openSync, readSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { MAX_VALUE_CHARS } from './legacy.js';
-import { MAX_LINE_BYTES, MAX_LISTED_REJECTS, type LineHandler, type LineRun } from './lines.js';
+import {
+  MAX_LINE_BYTES,
+  MAX_LISTED_REJECTS,
+  type LineHandler,
+  type LineRun,
+  type Reject,
+} from './lines.js';
 import type { FileInfo } from './source.js';
 
 /** Longest line (bytes) cut in SQL; longer ones go to JavaScript (values could need the cut). */
@@ -143,6 +149,85 @@ export function sqlReadable(info: FileInfo, offset: number): boolean {
 /** Odd lines handed to JavaScript per query (they may be up to MAX_LINE_BYTES long). */
 const ODD_PAGE = 1000;
 
+/** Reads the file into `legacy_raw`; false (nothing left behind) when DuckDB cannot. */
+async function loadRaw(conn: DuckDBConnection, info: FileInfo): Promise<boolean> {
+  try {
+    // The line numbers depend on it (the default; stated so nothing turns it off).
+    await conn.run('SET preserve_insertion_order = true');
+    await conn.run(READ_SQL, [resolve(info.path)]);
+    await conn.run(RAW_VIEW_SQL);
+    return true;
+  } catch {
+    for (const sql of DROP_RAW) await conn.run(sql);
+    return false;
+  }
+}
+
+/**
+ * Lines of `legacy_raw`, or null when they do not add up to the file's size
+ * (a line end DuckDB read differently): the SQL reader then cannot vouch for it.
+ */
+async function rawLines(conn: DuckDBConnection, info: FileInfo): Promise<number | null> {
+  const sums = await conn.runAndReadAll(
+    `SELECT count(*) AS c, coalesce(sum(strlen(line)), 0) AS s FROM legacy_raw`,
+  );
+  const row = sums.getRowObjectsJS()[0] ?? {};
+  const lines = num(row['c']);
+  const bytes = num(row['s']);
+  const ends = lastByteIsNewline(info.path, info.size);
+  const expected = lines === 0 ? 0 : bytes + lines - (ends ? 0 : 1);
+  return expected === info.size ? lines : null;
+}
+
+/** Counts of the lines a handler took, skipped and rejected. */
+interface Outcomes {
+  records: number;
+  skipped: number;
+  rejected: number;
+  readonly rejects: Reject[];
+}
+
+/**
+ * The odd lines of batch `lo..hi` (not of the plain shape) through the
+ * handler: set aside once, then read back in pages. Returns how many.
+ */
+async function handOddLines(
+  conn: DuckDBConnection,
+  [lo, hi]: readonly [number, number],
+  handler: LineHandler,
+  counts: Outcomes,
+): Promise<number> {
+  await conn.run(
+    `CREATE OR REPLACE TEMP TABLE legacy_odd AS
+     SELECT n, coalesce(line, '') AS raw FROM legacy_raw
+     WHERE n BETWEEN $1 AND $2 AND NOT ${PLAIN}`,
+    [lo, hi],
+  );
+  let after = lo - 1;
+  let odd = 0;
+  for (;;) {
+    const page = await conn.runAndReadAll(
+      `SELECT n, raw FROM legacy_odd WHERE n > $1 ORDER BY n LIMIT ${ODD_PAGE}`,
+      [after],
+    );
+    const rows = page.getRowObjectsJS();
+    for (const r of rows) {
+      const n = num(r['n']);
+      const out = handler.line(typeof r['raw'] === 'string' ? r['raw'] : '', n);
+      if (out === null) counts.records++;
+      else if (out === 'skip') counts.skipped++;
+      else {
+        counts.rejected++;
+        if (counts.rejects.length < MAX_LISTED_REJECTS)
+          counts.rejects.push({ line: n, reason: out });
+      }
+      after = n;
+      odd++;
+    }
+    if (rows.length < ODD_PAGE) return odd;
+  }
+}
+
 /**
  * Stages the lines of a legacy file into `stage_legacy` batch by batch
  * (`batchLines` lines each: plain lines in SQL, the others through
@@ -160,76 +245,21 @@ export async function stageLegacyFileSql(
   afterBatch: (sqlRows: number, linesRead: number, lines: number) => Promise<void>,
 ): Promise<SqlLineRun | null> {
   if (!sqlReadable(info, 0)) return null;
+  if (!(await loadRaw(conn, info))) return null;
   try {
-    // The line numbers depend on it (the default; stated so nothing turns it off).
-    await conn.run('SET preserve_insertion_order = true');
-    await conn.run(READ_SQL, [resolve(info.path)]);
-    await conn.run(RAW_VIEW_SQL);
-  } catch {
-    for (const sql of DROP_RAW) await conn.run(sql);
-    return null;
-  }
-  try {
-    const sums = await conn.runAndReadAll(
-      `SELECT count(*) AS c, coalesce(sum(strlen(line)), 0) AS s FROM legacy_raw`,
-    );
-    const row = sums.getRowObjectsJS()[0] ?? {};
-    const lines = num(row['c']);
-    const bytes = num(row['s']);
-    const ends = lastByteIsNewline(info.path, info.size);
-    const expected = lines === 0 ? 0 : bytes + lines - (ends ? 0 : 1);
-    if (expected !== info.size) return null;
-    let records = 0;
-    let skipped = 0;
-    let rejected = 0;
-    const rejects: { line: number; reason: string }[] = [];
+    const lines = await rawLines(conn, info);
+    if (lines === null) return null;
+    const counts: Outcomes = { records: 0, skipped: 0, rejected: 0, rejects: [] };
     const step = Math.max(1, Math.floor(batchLines));
     for (let lo = 1; lo <= lines; lo += step) {
       const hi = Math.min(lines, lo + step - 1);
-      // Odd lines of the batch first, set aside once, then read back in pages.
-      await conn.run(
-        `CREATE OR REPLACE TEMP TABLE legacy_odd AS
-         SELECT n, coalesce(line, '') AS raw FROM legacy_raw
-         WHERE n BETWEEN $1 AND $2 AND NOT ${PLAIN}`,
-        [lo, hi],
-      );
-      let after = lo - 1;
-      let odd = 0;
-      for (;;) {
-        const page = await conn.runAndReadAll(
-          `SELECT n, raw FROM legacy_odd WHERE n > $1 ORDER BY n LIMIT ${ODD_PAGE}`,
-          [after],
-        );
-        const rows = page.getRowObjectsJS();
-        for (const r of rows) {
-          const n = num(r['n']);
-          const text = typeof r['raw'] === 'string' ? r['raw'] : '';
-          const out = handler.line(text, n);
-          if (out === null) records++;
-          else if (out === 'skip') skipped++;
-          else {
-            rejected++;
-            if (rejects.length < MAX_LISTED_REJECTS) rejects.push({ line: n, reason: out });
-          }
-          after = n;
-          odd++;
-        }
-        if (rows.length < ODD_PAGE) break;
-      }
+      const odd = await handOddLines(conn, [lo, hi], handler, counts);
       const sqlRows = (await conn.run(odd === 0 ? CUT_ALL_SQL : CUT_PLAIN_SQL, [lo, hi]))
         .rowsChanged;
-      records += sqlRows;
+      counts.records += sqlRows;
       await afterBatch(sqlRows, hi, lines);
     }
-    return {
-      bytesDone: info.size,
-      linesDone: lines,
-      lines,
-      records,
-      skipped,
-      rejected,
-      rejects,
-    };
+    return { bytesDone: info.size, linesDone: lines, lines, ...counts };
   } finally {
     await conn.run('DROP TABLE IF EXISTS legacy_odd');
     for (const sql of DROP_RAW) await conn.run(sql);

@@ -73,6 +73,111 @@ function decode(bytes: Buffer): string {
   return parts.join('\n');
 }
 
+/**
+ * Cuts chunks into lines for a handler, keeping the line number, the
+ * counts, and the unfinished last line of a chunk (or, once that line is
+ * over the bound, skipping the rest of it).
+ */
+class LineCutter {
+  lineNo: number;
+  private carry: Buffer | null = null;
+  private dropping = false;
+  private records = 0;
+  private skipped = 0;
+  private rejected = 0;
+  private readonly rejects: Reject[] = [];
+
+  constructor(
+    private readonly handler: LineHandler,
+    firstLine: number,
+  ) {
+    this.lineNo = firstLine - 1;
+  }
+
+  /** Takes a chunk; returns true when it ended at least one line. */
+  push(chunk: Buffer): boolean {
+    const last = chunk.lastIndexOf(10);
+    if (last < 0) {
+      this.keep(chunk);
+      return false;
+    }
+    const head = chunk.subarray(0, last + 1);
+    let start = 0;
+    if (this.dropping) {
+      // Skip the rest of an over-long line; it counts as one rejected line.
+      this.tooLong();
+      this.dropping = false;
+      start = head.indexOf(10) + 1;
+    }
+    const carry = this.carry;
+    this.cut(decode(carry ? Buffer.concat([carry, head.subarray(start)]) : head.subarray(start)));
+    const rest = chunk.subarray(last + 1);
+    this.carry = rest.length > 0 ? Buffer.from(rest) : null;
+    return true;
+  }
+
+  /** End of input: the last line without its line end, then the handler's pending record. */
+  end(): void {
+    if (this.carry && this.carry.length > 0 && !this.dropping) this.take(decode(this.carry));
+    else if (this.dropping) this.tooLong();
+    const final = this.handler.end?.();
+    if (final === null) this.records++;
+    else if (final !== undefined && final !== 'skip') this.reject(final);
+  }
+
+  result(bytesDone: number, firstLine: number): LineRun {
+    return {
+      bytesDone,
+      linesDone: this.lineNo,
+      lines: this.lineNo - firstLine + 1,
+      records: this.records,
+      skipped: this.skipped,
+      rejected: this.rejected,
+      rejects: this.rejects,
+    };
+  }
+
+  /** No line end in this chunk: keep it, unless the line is already too long. */
+  private keep(chunk: Buffer): void {
+    if (this.dropping) return;
+    this.carry = this.carry ? Buffer.concat([this.carry, chunk]) : chunk;
+    if (this.carry.length > MAX_LINE_BYTES) {
+      this.carry = null;
+      this.dropping = true;
+    }
+  }
+
+  /** Every whole line of `text` (which ends with a line end). */
+  private cut(text: string): void {
+    let s = 0;
+    for (;;) {
+      const e = text.indexOf('\n', s);
+      if (e < 0) break;
+      if (e - s > MAX_LINE_BYTES) this.tooLong();
+      else this.take(text.slice(s, e));
+      s = e + 1;
+    }
+  }
+
+  private take(text: string): void {
+    this.lineNo++;
+    const out = this.handler.line(text.endsWith('\r') ? text.slice(0, -1) : text, this.lineNo);
+    if (out === null) this.records++;
+    else if (out === 'skip') this.skipped++;
+    else this.reject(out);
+  }
+
+  private tooLong(): void {
+    this.lineNo++;
+    this.reject('line_too_long');
+  }
+
+  private reject(reason: string): void {
+    this.rejected++;
+    if (this.rejects.length < MAX_LISTED_REJECTS) this.rejects.push({ line: this.lineNo, reason });
+  }
+}
+
 /** Reads the file from `offset` (whose line number is `firstLine - 1`) to the end. */
 export async function readLines(
   info: FileInfo,
@@ -81,85 +186,16 @@ export async function readLines(
   handler: LineHandler,
   opts: LineOptions = {},
 ): Promise<LineRun> {
-  let lineNo = firstLine - 1;
+  const cutter = new LineCutter(handler, firstLine);
   let pos = offset;
-  let carry: Buffer | null = null;
-  let dropping = false;
-  let records = 0;
-  let skipped = 0;
-  let rejected = 0;
-  const rejects: Reject[] = [];
-  const take = (text: string): void => {
-    lineNo++;
-    const out = handler.line(text.endsWith('\r') ? text.slice(0, -1) : text, lineNo);
-    if (out === null) records++;
-    else if (out === 'skip') skipped++;
-    else reject(out);
-  };
-  const reject = (reason: string): void => {
-    rejected++;
-    if (rejects.length < MAX_LISTED_REJECTS) rejects.push({ line: lineNo, reason });
-  };
   for await (const chunk of readChunks(info, offset)) {
-    const last = chunk.lastIndexOf(10);
-    if (last < 0) {
-      // No line end in this chunk: keep it, unless the line is already too long.
-      if (!dropping) {
-        carry = carry ? Buffer.concat([carry, chunk]) : chunk;
-        if (carry.length > MAX_LINE_BYTES) {
-          carry = null;
-          dropping = true;
-        }
-      }
-      pos += chunk.length;
-      continue;
-    }
-    const head = chunk.subarray(0, last + 1);
-    let start = 0;
-    if (dropping) {
-      // Skip the rest of an over-long line; it counts as one rejected line.
-      const nl = head.indexOf(10);
-      lineNo++;
-      reject('line_too_long');
-      dropping = false;
-      start = nl + 1;
-    }
-    const text = decode(
-      carry ? Buffer.concat([carry, head.subarray(start)]) : head.subarray(start),
-    );
-    carry = null;
-    let s = 0;
-    for (;;) {
-      const e = text.indexOf('\n', s);
-      if (e < 0) break;
-      if (e - s > MAX_LINE_BYTES) {
-        lineNo++;
-        reject('line_too_long');
-      } else take(text.slice(s, e));
-      s = e + 1;
-    }
+    const ended = cutter.push(chunk);
     pos += chunk.length;
-    const rest = chunk.subarray(last + 1);
-    if (rest.length > 0) carry = Buffer.from(rest);
+    if (!ended) continue;
     await handler.afterChunk?.();
-    opts.onProgress?.(pos - offset, lineNo - firstLine + 1);
+    opts.onProgress?.(pos - offset, cutter.lineNo - firstLine + 1);
   }
-  if (carry && carry.length > 0 && !dropping) take(decode(carry));
-  else if (dropping) {
-    lineNo++;
-    reject('line_too_long');
-  }
-  const final = handler.end?.();
-  if (final === null) records++;
-  else if (final !== undefined && final !== 'skip') reject(final);
+  cutter.end();
   await handler.afterChunk?.();
-  return {
-    bytesDone: pos,
-    linesDone: lineNo,
-    lines: lineNo - firstLine + 1,
-    records,
-    skipped,
-    rejected,
-    rejects,
-  };
+  return cutter.result(pos, firstLine);
 }

@@ -203,6 +203,30 @@ function sensorList(ids: ReadonlySet<string>, fallback: string): string {
   return list.length > 5 ? `${shown}, +${list.length - 5} more` : shown;
 }
 
+/** Where a file's import starts and how its records are keyed. */
+interface FilePlan {
+  readonly path: string;
+  readonly sensor: string;
+  readonly info: FileInfo;
+  readonly format: Format;
+  /** Prefix of the ids of the file's records (its sensor and first bytes). */
+  readonly prefix: string;
+  /** Byte and line to resume from (0 and 1 for a new file or a capture). */
+  readonly start: number;
+  readonly startLine: number;
+  /** Reports progress; throws ImportStopped once the stop signal fired. */
+  readonly progress: (bytes: number, lines: number) => void;
+}
+
+/** What reading a file gave. */
+interface FileRun {
+  readonly bytesDone: number;
+  readonly linesDone: number;
+  readonly lines: number;
+  readonly rejected: number;
+  readonly rejects: readonly Reject[];
+}
+
 async function importFile(
   store: Store,
   writer: StoreWriter,
@@ -217,72 +241,30 @@ async function importFile(
   const format = await detect(info);
   if (format === null) return unknownFormat(base, src, 'unknown format');
   const prior = await findPrior(store.conn, sensor, info);
-  const headSha = prior?.headSha ?? info.headSha;
-  const headBytes = prior?.headBytes ?? info.headBytes;
-  const prefix = idPrefix(sensor, headSha);
   const isCapture = format === 'pcap' || format === 'pcapng';
-  const jsonlSensors = new Set<string>();
   if (prior && isCapture && prior.bytesDone === info.size) {
     return { ...base, format, status: 'unchanged' };
   }
+  const headSha = prior?.headSha ?? info.headSha;
   const start = prior && !isCapture ? prior.bytesDone : 0;
-  const startLine = prior && !isCapture ? prior.linesDone + 1 : 1;
-  const progress = (bytes: number, lines: number): void => {
-    if (opts.signal?.aborted === true) throw new ImportStopped();
-    opts.onProgress?.({ path, bytes: bytes + start, totalBytes: info.size, lines });
+  const plan: FilePlan = {
+    path,
+    sensor,
+    info,
+    format,
+    prefix: idPrefix(sensor, headSha),
+    start,
+    startLine: prior && !isCapture ? prior.linesDone + 1 : 1,
+    progress: (bytes, lines) => {
+      if (opts.signal?.aborted === true) throw new ImportStopped();
+      opts.onProgress?.({ path, bytes: bytes + start, totalBytes: info.size, lines });
+    },
   };
-  let run: {
-    bytesDone: number;
-    linesDone: number;
-    lines: number;
-    rejected: number;
-    rejects: readonly Reject[];
-  };
-  if (isCapture) {
-    const r = await importCapture(
-      info,
-      writer,
-      sensor,
-      prefix,
-      async () => {
-        if (writer.staged >= FLUSH_ROWS) add(tally, await writer.flush());
-      },
-      progress,
-    );
-    run = {
-      bytesDone: info.size,
-      linesDone: 0,
-      lines: r.messages,
-      rejected: r.rejected,
-      rejects: r.rejects,
-    };
-  } else {
-    const handler = handlerFor(format, writer, sensor, prefix, info, jsonlSensors);
-    if (handler === null) return unknownFormat(base, src, 'unsupported format');
-    if (format === 'legacy') await writer.beginLegacy(prefix, sensor);
-    const bulk =
-      format === 'legacy' && sqlReadable(info, start)
-        ? await stageLegacyFileSql(
-            store.conn,
-            info,
-            handler,
-            FLUSH_ROWS,
-            async (rows, lines, total) => {
-              writer.noteStagedLegacy(rows);
-              add(tally, await writer.flush());
-              progress(Math.round((info.size * lines) / total), lines);
-            },
-          )
-        : null;
-    if (bulk) {
-      run = bulk;
-    } else {
-      handler.afterChunk = async () => {
-        if (writer.staged >= FLUSH_ROWS) add(tally, await writer.flush());
-      };
-      run = await readLines(info, start, startLine, handler, { onProgress: progress });
-    }
-  }
+  const jsonlSensors = new Set<string>();
+  const run = isCapture
+    ? await readCapture(writer, plan, tally)
+    : await readText(store, writer, plan, tally, jsonlSensors);
+  if (run === null) return unknownFormat(base, src, 'unsupported format');
   add(tally, await writer.flush());
   if (run.lines === 0 && prior) return { ...base, format, status: 'unchanged' };
   await saveImport(store.conn, {
@@ -290,7 +272,7 @@ async function importFile(
     sensor,
     format,
     headSha,
-    headBytes,
+    headBytes: prior?.headBytes ?? info.headBytes,
     bytesDone: run.bytesDone,
     linesDone: run.linesDone,
     eventsAdded: (prior?.eventsAdded ?? 0) + tally.added,
@@ -308,6 +290,63 @@ async function importFile(
     rejected: run.rejected,
     rejects: run.rejects,
   };
+}
+
+/** A whole pcap or pcapng capture (re-read from the start when it grew). */
+async function readCapture(writer: StoreWriter, plan: FilePlan, tally: Tally): Promise<FileRun> {
+  const r = await importCapture(
+    plan.info,
+    writer,
+    plan.sensor,
+    plan.prefix,
+    async () => {
+      if (writer.staged >= FLUSH_ROWS) add(tally, await writer.flush());
+    },
+    plan.progress,
+  );
+  return {
+    bytesDone: plan.info.size,
+    linesDone: 0,
+    lines: r.messages,
+    rejected: r.rejected,
+    rejects: r.rejects,
+  };
+}
+
+/**
+ * A text file from where the last import stopped: a fresh legacy log
+ * through DuckDB's reader (legacy-sql.ts), anything else line by line.
+ * Null for a format with no line reader.
+ */
+async function readText(
+  store: Store,
+  writer: StoreWriter,
+  plan: FilePlan,
+  tally: Tally,
+  jsonlSensors: Set<string>,
+): Promise<FileRun | null> {
+  const { format, info } = plan;
+  const handler = handlerFor(format, writer, plan.sensor, plan.prefix, info, jsonlSensors);
+  if (handler === null) return null;
+  if (format === 'legacy') await writer.beginLegacy(plan.prefix, plan.sensor);
+  if (format === 'legacy' && sqlReadable(info, plan.start)) {
+    const bulk = await stageLegacyFileSql(
+      store.conn,
+      info,
+      handler,
+      FLUSH_ROWS,
+      async (rows, lines, total) => {
+        writer.noteStagedLegacy(rows);
+        add(tally, await writer.flush());
+        plan.progress(Math.round((info.size * lines) / total), lines);
+      },
+    );
+    if (bulk) return bulk;
+  }
+  handler.afterChunk = async () => {
+    if (writer.staged >= FLUSH_ROWS) add(tally, await writer.flush());
+  };
+  return readLines(info, plan.start, plan.startLine, handler, { onProgress: plan.progress });
 }
 
 /**
