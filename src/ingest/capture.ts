@@ -152,45 +152,7 @@ export async function importCapture(
   maybeFlush: () => Promise<void>,
   progress: (bytes: number, messages: number) => void,
 ): Promise<CaptureRun> {
-  let messages = 0;
-  let rejected = 0;
-  const rejects: Reject[] = [];
-  const reject = (where: number, reason: string): void => {
-    rejected++;
-    if (rejects.length < MAX_LISTED_REJECTS) rejects.push({ line: where, reason });
-  };
-  const answers = new AnswerMatcher((ev) => {
-    writer.appendEvent(ev, 'pcap', false);
-  });
-  const emit = (p: Packet, bytes: Buffer, id: string, frame: number, tsMs: number): void => {
-    const res = parse(bytes);
-    if (!res.ok) {
-      reject(frame, res.reason);
-      return;
-    }
-    const ev = eventOf(
-      {
-        event: res.message.kind === 'request' ? 'sip.request' : 'sip.response',
-        event_id: importEventId(prefix, id),
-        ts: new Date(Math.floor(tsMs)).toISOString(),
-        sensor,
-        transport: p.proto,
-        src_ip: p.srcIp,
-        src_port: p.srcPort,
-        dst_ip: p.dstIp,
-        dst_port: p.dstPort,
-      },
-      recordedFields(res.message, res.consumed),
-    );
-    messages++;
-    if (res.message.kind === 'request') answers.request(ev);
-    else {
-      writer.appendEvent(ev, 'pcap', false);
-      answers.response(ev, res.message);
-    }
-  };
-
-  const flows = new Map<string, Flow>();
+  const run = new CaptureImport(writer, sensor, prefix);
   const status: CaptureStatus = { damaged: false, truncated: false, frames: 0 };
   let read = 0;
   const counted = (async function* () {
@@ -201,49 +163,112 @@ export async function importCapture(
   })();
   let lastReport = 0;
   for await (const p of readPackets(counted, status)) {
-    if (p.incomplete) {
-      // A SIP datagram that lost a fragment: reported, not guessed at.
-      if (p.proto === 'udp' && p.payload.length > 0 && looksLikeSip(p.payload))
-        reject(p.incomplete.frame, 'ip_fragment_missing');
-      continue;
-    }
-    const frame = status.frames;
-    if (p.proto === 'udp') {
-      if (p.payload.length > 0 && looksLikeSip(p.payload)) {
-        emit(p, Buffer.from(p.payload), `u${frame}`, frame, p.tsMs);
-      }
-    } else {
-      const key = `${p.srcIp}|${p.srcPort}|${p.dstIp}|${p.dstPort}`;
-      let f = flows.get(key);
-      if (p.syn && f) {
-        // A new connection on the same addresses and ports: its own stream and sequence space.
-        emitFlow(f, emit, reject);
-        flows.delete(key);
-        f = undefined;
-      }
-      if (p.payload.length > 0) {
-        if (!f && flows.size < MAX_FLOWS) {
-          f = { first: p, index: frame, segs: [], bytes: 0 };
-          flows.set(key, f);
-        }
-        if (f && f.bytes + p.payload.length <= MAX_FLOW_BYTES) {
-          f.segs.push({ seq: p.seq, data: Buffer.from(p.payload), tsMs: p.tsMs });
-          f.bytes += p.payload.length;
-        }
-      }
-    }
-    if (frame - lastReport >= 10_000) {
-      lastReport = frame;
-      progress(read, messages);
+    run.packet(p, status.frames);
+    if (status.frames - lastReport >= 10_000) {
+      lastReport = status.frames;
+      progress(read, run.messages);
       await maybeFlush();
     }
   }
-  for (const f of flows.values()) emitFlow(f, emit, reject);
-  answers.end();
-  if (status.damaged) reject(status.frames + 1, 'damaged_capture');
-  else if (status.truncated) reject(status.frames + 1, 'truncated_capture');
-  progress(read, messages);
-  return { messages, rejected, rejects };
+  run.end(status);
+  progress(read, run.messages);
+  return { messages: run.messages, rejected: run.rejected, rejects: run.rejects };
+}
+
+/** One capture's import: its SIP datagrams, its TCP flows, its rejects. */
+class CaptureImport {
+  messages = 0;
+  rejected = 0;
+  readonly rejects: Reject[] = [];
+  private readonly answers: AnswerMatcher;
+  private readonly flows = new Map<string, Flow>();
+  private readonly emitFn = this.emit.bind(this);
+  private readonly rejectFn = this.reject.bind(this);
+
+  constructor(
+    private readonly writer: StoreWriter,
+    private readonly sensor: string,
+    private readonly prefix: string,
+  ) {
+    this.answers = new AnswerMatcher((ev) => {
+      writer.appendEvent(ev, 'pcap', false);
+    });
+  }
+
+  /** One packet, the capture's frame number `frame`. */
+  packet(p: Packet, frame: number): void {
+    if (p.incomplete) {
+      // A SIP datagram that lost a fragment: reported, not guessed at.
+      if (p.proto === 'udp' && p.payload.length > 0 && looksLikeSip(p.payload))
+        this.reject(p.incomplete.frame, 'ip_fragment_missing');
+    } else if (p.proto === 'udp') {
+      if (p.payload.length > 0 && looksLikeSip(p.payload))
+        this.emit(p, Buffer.from(p.payload), `u${frame}`, frame, p.tsMs);
+    } else this.segment(p, frame);
+  }
+
+  /** The capture's end: the TCP flows still open are framed, the damage reported. */
+  end(status: CaptureStatus): void {
+    for (const f of this.flows.values()) emitFlow(f, this.emitFn, this.rejectFn);
+    this.answers.end();
+    if (status.damaged) this.reject(status.frames + 1, 'damaged_capture');
+    else if (status.truncated) this.reject(status.frames + 1, 'truncated_capture');
+  }
+
+  private reject(where: number, reason: string): void {
+    this.rejected++;
+    if (this.rejects.length < MAX_LISTED_REJECTS) this.rejects.push({ line: where, reason });
+  }
+
+  /** A TCP segment, kept with its flow (bounded) until the flow ends. */
+  private segment(p: Packet, frame: number): void {
+    const key = `${p.srcIp}|${p.srcPort}|${p.dstIp}|${p.dstPort}`;
+    let f = this.flows.get(key);
+    if (p.syn && f) {
+      // A new connection on the same addresses and ports: its own stream and sequence space.
+      emitFlow(f, this.emitFn, this.rejectFn);
+      this.flows.delete(key);
+      f = undefined;
+    }
+    if (p.payload.length === 0) return;
+    if (!f && this.flows.size < MAX_FLOWS) {
+      f = { first: p, index: frame, segs: [], bytes: 0 };
+      this.flows.set(key, f);
+    }
+    if (f && f.bytes + p.payload.length <= MAX_FLOW_BYTES) {
+      f.segs.push({ seq: p.seq, data: Buffer.from(p.payload), tsMs: p.tsMs });
+      f.bytes += p.payload.length;
+    }
+  }
+
+  /** One SIP message of the capture: parsed, recorded, its answer matched. */
+  private emit(p: Packet, bytes: Buffer, id: string, frame: number, tsMs: number): void {
+    const res = parse(bytes);
+    if (!res.ok) {
+      this.reject(frame, res.reason);
+      return;
+    }
+    const ev = eventOf(
+      {
+        event: res.message.kind === 'request' ? 'sip.request' : 'sip.response',
+        event_id: importEventId(this.prefix, id),
+        ts: new Date(Math.floor(tsMs)).toISOString(),
+        sensor: this.sensor,
+        transport: p.proto,
+        src_ip: p.srcIp,
+        src_port: p.srcPort,
+        dst_ip: p.dstIp,
+        dst_port: p.dstPort,
+      },
+      recordedFields(res.message, res.consumed),
+    );
+    this.messages++;
+    if (res.message.kind === 'request') this.answers.request(ev);
+    else {
+      this.writer.appendEvent(ev, 'pcap', false);
+      this.answers.response(ev, res.message);
+    }
+  }
 }
 
 /** Joins a flow's segments in sequence order (retransmissions dropped) and frames its messages. */

@@ -129,7 +129,6 @@ export function parse(bytes: Uint8Array, options: ParseOptions = {}): ParseResul
 
 function parseUnsafe(bytes: Uint8Array, options: ParseOptions): ParseResult {
   const maxBytes = options.maxBytes ?? DEFAULT_MAX_BYTES;
-  const maxHeaders = options.maxHeaders ?? DEFAULT_MAX_HEADERS;
   if (bytes.length > maxBytes) return fail('too_large', `${bytes.length} > ${maxBytes} bytes`);
   // RFC 3261 §7.5: ignore CRLFs before the start line.
   let start = 0;
@@ -144,41 +143,10 @@ function parseUnsafe(bytes: Uint8Array, options: ParseOptions): ParseResult {
   const head = Buffer.from(bytes.buffer, bytes.byteOffset + start, headerEnd - start).toString(
     'latin1',
   );
-  const lines = hasBareCr(head) ? splitLines(head) : null;
-  let headers: SipHeader[];
-  let first: string;
-  if (lines === null) {
-    // Common case: lines end at LF or CRLF and no other CR appears. Names and values are
-    // cut straight from the head, without a string per line.
-    let end = head.length;
-    while (end > 0 && head.charCodeAt(end - 1) === 0x0a) {
-      end--;
-      if (end > 0 && head.charCodeAt(end - 1) === 0x0d) end--;
-    }
-    let nl = head.indexOf('\n');
-    if (nl < 0 || nl > end) nl = end;
-    first = head.slice(0, lineEnd(head, 0, nl));
-    const result = scanHeaders(head, nl + 1, end, maxHeaders);
-    if (!Array.isArray(result)) return result;
-    headers = result;
-  } else {
-    first = (lines.shift() ?? '').replace(/\r$/, '');
-    const result = readHeaderLines(lines, maxHeaders);
-    if (!Array.isArray(result)) return result;
-    headers = result;
-  }
-
-  // Content-Length: every value must agree (RFC 4475 mcl01).
-  let contentLength: number | null = null;
-  for (const h of headers) {
-    if (h.name !== 'Content-Length') continue;
-    if (!/^\d{1,10}$/.test(h.value))
-      return fail('bad_content_length', h.value.slice(0, 20) || 'empty');
-    const n = Number(h.value);
-    if (contentLength !== null && n !== contentLength)
-      return fail('bad_content_length', 'conflicting values');
-    contentLength = n;
-  }
+  const lines = readHead(head, options.maxHeaders ?? DEFAULT_MAX_HEADERS);
+  if ('ok' in lines) return lines;
+  const contentLength = contentLengthOf(lines.headers);
+  if (contentLength !== null && typeof contentLength === 'object') return contentLength;
   const available = bytes.length - bodyStart;
   let bodyLen = contentLength ?? available;
   let truncatedBody = false;
@@ -189,30 +157,76 @@ function parseUnsafe(bytes: Uint8Array, options: ParseOptions): ParseResult {
     truncatedBody = true;
   }
   const body = bytes.slice(bodyStart, bodyStart + bodyLen);
-  const consumed = bodyStart + bodyLen;
-
-  const startLine = parseStartLine(first);
+  const startLine = parseStartLine(lines.first);
   if (!('kind' in startLine)) return fail(startLine.failure, startLine.detail);
+  const message = messageOf(startLine, lines.headers, body);
+  return { ok: true, message, consumed: bodyStart + bodyLen, truncatedBody };
+}
+
+/** The start line and header lines of a message's head (latin1, without the blank line). */
+function readHead(
+  head: string,
+  maxHeaders: number,
+): { readonly first: string; readonly headers: SipHeader[] } | ParseResult {
+  const lines = hasBareCr(head) ? splitLines(head) : null;
+  if (lines !== null) {
+    const first = (lines.shift() ?? '').replace(/\r$/, '');
+    const headers = readHeaderLines(lines, maxHeaders);
+    return Array.isArray(headers) ? { first, headers } : headers;
+  }
+  // Common case: lines end at LF or CRLF and no other CR appears. Names and values are
+  // cut straight from the head, without a string per line.
+  let end = head.length;
+  while (end > 0 && head.charCodeAt(end - 1) === 0x0a) {
+    end--;
+    if (end > 0 && head.charCodeAt(end - 1) === 0x0d) end--;
+  }
+  let nl = head.indexOf('\n');
+  if (nl < 0 || nl > end) nl = end;
+  const first = head.slice(0, lineEnd(head, 0, nl));
+  const headers = scanHeaders(head, nl + 1, end, maxHeaders);
+  return Array.isArray(headers) ? { first, headers } : headers;
+}
+
+/** The Content-Length the headers state (null: none); every value must agree (RFC 4475 mcl01). */
+function contentLengthOf(headers: readonly SipHeader[]): number | null | ParseResult {
+  let contentLength: number | null = null;
+  for (const h of headers) {
+    if (h.name !== 'Content-Length') continue;
+    if (!/^\d{1,10}$/.test(h.value))
+      return fail('bad_content_length', h.value.slice(0, 20) || 'empty');
+    const n = Number(h.value);
+    if (contentLength !== null && n !== contentLength)
+      return fail('bad_content_length', 'conflicting values');
+    contentLength = n;
+  }
+  return contentLength;
+}
+
+/** The message of a parsed start line. */
+function messageOf(
+  startLine: Exclude<StartLine, { failure: ParseFailure }>,
+  headers: SipHeader[],
+  body: Uint8Array,
+): SipMessage {
   // Literals, not spreads of startLine: one hidden class per kind instead of a new one per message.
-  const message: SipMessage =
-    startLine.kind === 'request'
-      ? {
-          kind: 'request',
-          method: startLine.method,
-          uri: startLine.uri,
-          version: startLine.version,
-          headers,
-          body,
-        }
-      : {
-          kind: 'response',
-          version: startLine.version,
-          status: startLine.status,
-          reason: startLine.reason,
-          headers,
-          body,
-        };
-  return { ok: true, message, consumed, truncatedBody };
+  return startLine.kind === 'request'
+    ? {
+        kind: 'request',
+        method: startLine.method,
+        uri: startLine.uri,
+        version: startLine.version,
+        headers,
+        body,
+      }
+    : {
+        kind: 'response',
+        version: startLine.version,
+        status: startLine.status,
+        reason: startLine.reason,
+        headers,
+        body,
+      };
 }
 
 /** End of the line [start, nl) without the CR of a CRLF. */

@@ -75,74 +75,9 @@ export async function queryPhases(
   filter: ReportFilter,
   bitsOf: (a: SourceActivity) => number,
 ): Promise<PhaseData> {
-  const days = `sipsnare_phase_days_${process.pid}_${++tempSeq}`;
-  const p0 = new SqlParams();
-  await db.all(
-    `CREATE TEMP TABLE ${days} AS
-     SELECT CAST(ts AS DATE) AS d, hash(src_ip) AS hs, ${PH_SQL} AS ph,
-            count(*) AS n, min(ts) AS f, max(ts) AS l
-     FROM events WHERE event = 'sip.request' AND ${eventsWhere(filter, p0)}
-     GROUP BY ALL`,
-    p0.values,
-  );
+  const days = await createDaysTable(db, filter);
   try {
-    const p = new SqlParams();
-    const w1 = eventsWhere(filter, p);
-    const w2 = eventsWhere(filter, p);
-    const w3 = eventsWhere(filter, p);
-    const rows = await db.all(
-      `WITH u AS (
-         SELECT hs, ph, hu, count_if(ph = 2 OR reg) AS c FROM (
-           SELECT hash(src_ip) AS hs, ${PH_SQL} AS ph, method = 'REGISTER' AS reg,
-                  hash(coalesce(auth_user, nullif(to_user, ''), ruri_user)) AS hu
-           FROM events WHERE event = 'sip.request' AND ${w1})
-         WHERE ph IN (2, 4) GROUP BY ALL),
-       us AS (
-         SELECT hs, count(*) FILTER (WHERE ph = 4) AS enum_targets,
-                coalesce(max(c) FILTER (WHERE ph = 4), 0) AS max_registers_one_user,
-                coalesce(max(c) FILTER (WHERE ph = 2), 0) AS max_attempts_one_user
-         FROM u GROUP BY hs),
-       ds AS (
-         SELECT hs, sum(n) AS requests,
-                coalesce(sum(n) FILTER (WHERE ph = 3), 0) AS scan_requests,
-                coalesce(sum(n) FILTER (WHERE ph = 2), 0) AS auth_attempts,
-                coalesce(sum(n) FILTER (WHERE ph = 1), 0) AS external_invites,
-                min(f) AS first_ts, max(l) AS last_ts
-         FROM ${days} GROUP BY hs),
-       nm AS (
-         SELECT hash(src_ip) AS hs, min(src_ip) AS src_ip, any_value(cc) AS cc FROM (
-           SELECT src_ip, any_value(src_cc) AS cc FROM events
-           WHERE event = 'sip.request' AND ${w2} GROUP BY src_ip)
-         GROUP BY hs),
-       pw AS (
-         SELECT hs, count(*) AS password_guesses FROM (
-           SELECT DISTINCT hash(src_ip) AS hs, password_guess FROM events
-           WHERE event = 'sip.request' AND password_guess IS NOT NULL AND ${w3})
-         GROUP BY hs)
-       SELECT nm.src_ip, nm.cc, ds.first_ts, ds.last_ts,
-              coalesce(pw.password_guesses, 0) AS password_guesses,
-              ds.requests, ds.scan_requests, ds.auth_attempts, ds.external_invites,
-              coalesce(us.enum_targets, 0) AS enum_targets,
-              coalesce(us.max_registers_one_user, 0) AS max_registers_one_user,
-              coalesce(us.max_attempts_one_user, 0) AS max_attempts_one_user
-       FROM nm JOIN ds USING (hs) LEFT JOIN us USING (hs) LEFT JOIN pw USING (hs)
-       ORDER BY nm.src_ip`,
-      p.values,
-    );
-    const activity: SourceActivity[] = rows.map((r) => ({
-      ip: str(r, 'src_ip') ?? '',
-      cc: str(r, 'cc'),
-      requests: num(r, 'requests'),
-      scan_requests: num(r, 'scan_requests'),
-      enum_targets: num(r, 'enum_targets'),
-      auth_attempts: num(r, 'auth_attempts'),
-      max_attempts_one_user: num(r, 'max_attempts_one_user'),
-      max_registers_one_user: num(r, 'max_registers_one_user'),
-      password_guesses: num(r, 'password_guesses'),
-      external_invites: num(r, 'external_invites'),
-      first_ts: str(r, 'first_ts') ?? '',
-      last_ts: str(r, 'last_ts') ?? '',
-    }));
+    const activity = await sourceActivity(db, filter, days);
     const active = activity.map((a) => ({ ip: a.ip, bits: bitsOf(a) })).filter((a) => a.bits !== 0);
     const daily = await dailyPhases(
       db,
@@ -154,6 +89,87 @@ export async function queryPhases(
   } finally {
     await db.all(`DROP TABLE IF EXISTS ${days}`);
   }
+}
+
+/** Aggregation 1: the temporary (day, source hash, class) table; the caller drops it. */
+async function createDaysTable(db: Queryable, filter: ReportFilter): Promise<string> {
+  const days = `sipsnare_phase_days_${process.pid}_${++tempSeq}`;
+  const p0 = new SqlParams();
+  await db.all(
+    `CREATE TEMP TABLE ${days} AS
+     SELECT CAST(ts AS DATE) AS d, hash(src_ip) AS hs, ${PH_SQL} AS ph,
+            count(*) AS n, min(ts) AS f, max(ts) AS l
+     FROM events WHERE event = 'sip.request' AND ${eventsWhere(filter, p0)}
+     GROUP BY ALL`,
+    p0.values,
+  );
+  return days;
+}
+
+/** Aggregations 2 and 3, joined with the totals of the days table: one row per source. */
+async function sourceActivity(
+  db: Queryable,
+  filter: ReportFilter,
+  days: string,
+): Promise<SourceActivity[]> {
+  const p = new SqlParams();
+  const w1 = eventsWhere(filter, p);
+  const w2 = eventsWhere(filter, p);
+  const w3 = eventsWhere(filter, p);
+  const rows = await db.all(
+    `WITH u AS (
+       SELECT hs, ph, hu, count_if(ph = 2 OR reg) AS c FROM (
+         SELECT hash(src_ip) AS hs, ${PH_SQL} AS ph, method = 'REGISTER' AS reg,
+                hash(coalesce(auth_user, nullif(to_user, ''), ruri_user)) AS hu
+         FROM events WHERE event = 'sip.request' AND ${w1})
+       WHERE ph IN (2, 4) GROUP BY ALL),
+     us AS (
+       SELECT hs, count(*) FILTER (WHERE ph = 4) AS enum_targets,
+              coalesce(max(c) FILTER (WHERE ph = 4), 0) AS max_registers_one_user,
+              coalesce(max(c) FILTER (WHERE ph = 2), 0) AS max_attempts_one_user
+       FROM u GROUP BY hs),
+     ds AS (
+       SELECT hs, sum(n) AS requests,
+              coalesce(sum(n) FILTER (WHERE ph = 3), 0) AS scan_requests,
+              coalesce(sum(n) FILTER (WHERE ph = 2), 0) AS auth_attempts,
+              coalesce(sum(n) FILTER (WHERE ph = 1), 0) AS external_invites,
+              min(f) AS first_ts, max(l) AS last_ts
+       FROM ${days} GROUP BY hs),
+     nm AS (
+       SELECT hash(src_ip) AS hs, min(src_ip) AS src_ip, any_value(cc) AS cc FROM (
+         SELECT src_ip, any_value(src_cc) AS cc FROM events
+         WHERE event = 'sip.request' AND ${w2} GROUP BY src_ip)
+       GROUP BY hs),
+     pw AS (
+       SELECT hs, count(*) AS password_guesses FROM (
+         SELECT DISTINCT hash(src_ip) AS hs, password_guess FROM events
+         WHERE event = 'sip.request' AND password_guess IS NOT NULL AND ${w3})
+       GROUP BY hs)
+     SELECT nm.src_ip, nm.cc, ds.first_ts, ds.last_ts,
+            coalesce(pw.password_guesses, 0) AS password_guesses,
+            ds.requests, ds.scan_requests, ds.auth_attempts, ds.external_invites,
+            coalesce(us.enum_targets, 0) AS enum_targets,
+            coalesce(us.max_registers_one_user, 0) AS max_registers_one_user,
+            coalesce(us.max_attempts_one_user, 0) AS max_attempts_one_user
+     FROM nm JOIN ds USING (hs) LEFT JOIN us USING (hs) LEFT JOIN pw USING (hs)
+     ORDER BY nm.src_ip`,
+    p.values,
+  );
+  const activity: SourceActivity[] = rows.map((r) => ({
+    ip: str(r, 'src_ip') ?? '',
+    cc: str(r, 'cc'),
+    requests: num(r, 'requests'),
+    scan_requests: num(r, 'scan_requests'),
+    enum_targets: num(r, 'enum_targets'),
+    auth_attempts: num(r, 'auth_attempts'),
+    max_attempts_one_user: num(r, 'max_attempts_one_user'),
+    max_registers_one_user: num(r, 'max_registers_one_user'),
+    password_guesses: num(r, 'password_guesses'),
+    external_invites: num(r, 'external_invites'),
+    first_ts: str(r, 'first_ts') ?? '',
+    last_ts: str(r, 'last_ts') ?? '',
+  }));
+  return activity;
 }
 
 /**
