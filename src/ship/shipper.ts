@@ -6,18 +6,20 @@
  * write-ahead log: the position saved on disk moves only over lines the
  * broker acknowledged, in order, so a crash or an outage ships again from
  * there, never skips. Up to `max_in_flight` publishes wait for their acks at
- * once. A broker that is down is retried every second for ever; the sensor
+ * once (publisher.ts); when the window is full, the shipper waits until
+ * half of it is acknowledged and refills it in one go, so the socket gets
+ * large writes. A broker that is down is retried every second for ever; the sensor
  * writing the files never waits for the shipper.
  *
  * Must never advance the position past a line that is not acknowledged.
  */
 import { join } from 'node:path';
-import { jetstream, type JetStreamClient, type PubAck } from '@nats-io/jetstream';
 import type { NatsConnection } from '@nats-io/transport-node';
 import type { ShipConfig } from '../config/types.js';
 import type { Logger } from '../log.js';
 import { connectNats, ensureStream, sensorSubject } from '../nats/connect.js';
 import { loadPosition, savePosition, type Position } from './position.js';
+import { StreamPublisher } from './publisher.js';
 import { EventFileReader, type WalLine } from './reader.js';
 
 /** Wait before shipping again after a failure, and between looks at idle files. */
@@ -49,7 +51,7 @@ interface InFlight {
   readonly line: WalLine;
   done: boolean;
   failed: unknown;
-  readonly p: Promise<PubAck | null>;
+  readonly p: Promise<void>;
 }
 
 const sleep = (ms: number): Promise<void> =>
@@ -144,10 +146,10 @@ export class Shipper {
     void this.watchStatus(nc);
     if (!(await ensureStream(nc, cfg)))
       log.info({ stream: cfg.stream }, 'cannot look the stream up or create it: publishing anyway');
-    const js = jetstream(nc, { timeout: ACK_TIMEOUT_MS });
+    const publisher = new StreamPublisher(nc, ACK_TIMEOUT_MS);
     let lastBacklogCheck = 0;
     while (!this.stopping) {
-      const ok = await this.shipSome(js);
+      const ok = await this.shipSome(publisher);
       if (Date.now() - lastBacklogCheck > 10_000) {
         lastBacklogCheck = Date.now();
         await this.checkBacklog();
@@ -157,11 +159,13 @@ export class Shipper {
         this.reader.rewind(this.acked);
       }
     }
+    publisher.close();
   }
 
   /** Ships what is written; false after a failed publish (the reader must go back to `acked`). */
-  private async shipSome(js: JetStreamClient): Promise<boolean> {
+  private async shipSome(publisher: StreamPublisher): Promise<boolean> {
     const window: InFlight[] = [];
+    const max = this.opts.cfg.max_in_flight;
     let failed: unknown = null;
     for (;;) {
       if (this.stopping || failed !== null) break;
@@ -172,33 +176,13 @@ export class Shipper {
         return true;
       }
       for (const line of lines) {
-        const f: InFlight = {
-          line,
-          done: false,
-          failed: null,
-          p: js
-            .publish(
-              this.subject,
-              line.payload,
-              line.eventId === null ? {} : { msgID: line.eventId },
-            )
-            .then(
-              (ack) => {
-                f.done = true;
-                if (ack.duplicate) this.duplicates++;
-                return ack;
-              },
-              (err: unknown) => {
-                f.done = true;
-                f.failed = err ?? new Error('publish failed');
-                return null;
-              },
-            ),
-        };
-        window.push(f);
-        while (window.length >= this.opts.cfg.max_in_flight) {
-          await window[0]?.p;
-          failed = this.advance(window) ?? failed;
+        window.push(this.publish(publisher, line));
+        if (window.length >= max) {
+          // Full: wait for half of it, then refill in one go.
+          while (window.length > max / 2 && failed === null) {
+            await window[0]?.p;
+            failed = this.advance(window) ?? failed;
+          }
         }
         if (failed !== null) break;
       }
@@ -224,6 +208,26 @@ export class Shipper {
     if (this.failing) this.opts.log.info({ position: this.acked }, 'broker acknowledges again');
     this.failing = false;
     return true;
+  }
+
+  /** Publishes one line; its InFlight settles when the stream acknowledges it (or not). */
+  private publish(publisher: StreamPublisher, line: WalLine): InFlight {
+    let settled!: () => void;
+    const f: InFlight = {
+      line,
+      done: false,
+      failed: null,
+      p: new Promise<void>((resolve) => {
+        settled = resolve;
+      }),
+    };
+    publisher.publish(this.subject, line.payload, line.eventId, (o) => {
+      f.done = true;
+      if (!o.ok) f.failed = new Error(o.error ?? 'publish failed');
+      else if (o.duplicate) this.duplicates++;
+      settled();
+    });
+    return f;
   }
 
   /** Pops the acknowledged head of the window; returns the first failure met, if any. */
