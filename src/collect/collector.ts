@@ -37,6 +37,12 @@ import { checkMessage, sensorOfSubject } from './validate.js';
 export const RETRY_MS = 2000;
 /** Unified INVITEs are rebuilt at most this often while INVITEs arrive. */
 export const CALLS_EVERY_MS = 10_000;
+/**
+ * ...and never more than this share of the time: a rebuild that took 3 s
+ * waits 30 s for the next one (the rebuild reads every INVITE and holds
+ * the store meanwhile). A report rebuilds them first in any case.
+ */
+export const CALLS_TIME_SHARE = 0.1;
 /** Messages delivered and not yet acknowledged, at most (per collector). */
 export const MAX_ACK_PENDING = 50_000;
 /** How long JetStream waits for an ack before delivering again. */
@@ -82,6 +88,7 @@ export class Collector {
   private duplicates = 0;
   private batches = 0;
   private lastCalls = 0;
+  private callsEvery = CALLS_EVERY_MS;
 
   constructor(private readonly opts: CollectorOptions) {
     this.rejects = new RejectLog(opts.rejectedFile, opts.log);
@@ -240,12 +247,14 @@ export class Collector {
   }
 
   private async maybeRebuildCalls(): Promise<void> {
-    if (Date.now() - this.lastCalls < CALLS_EVERY_MS) return;
-    this.lastCalls = Date.now();
+    if (Date.now() - this.lastCalls < this.callsEvery) return;
+    const t0 = Date.now();
     try {
       await this.opts.store.refreshCalls();
+      this.callsEvery = Math.max(CALLS_EVERY_MS, (Date.now() - t0) / CALLS_TIME_SHARE);
     } catch (err) {
       this.opts.log.error({ err: String(err) }, 'cannot rebuild the unified INVITEs');
     }
+    this.lastCalls = Date.now();
   }
 }
