@@ -11,11 +11,25 @@
  *     line stamped when written; the lag of an event is from that stamp to
  *     the commit of its row (median and p99).
  * The collector runs in this process (the same classes as `sipsnare
- * collect`), so it sees each commit. Run: npm run bench -- network
+ * collect`), so it sees each commit. Beside the rates it prints the CPU
+ * time each part spent per event (collector, shippers, nats-server: a
+ * figure that holds on a busy machine, where rates do not), the bytes an
+ * event takes in the files, the stream and the store, and the load average.
+ * Run: npm run bench -- network
  */
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { appendFileSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import {
+  appendFileSync,
+  mkdirSync,
+  mkdtempSync,
+  readFileSync,
+  rmSync,
+  statSync,
+  writeFileSync,
+} from 'node:fs';
+import os, { loadavg, tmpdir } from 'node:os';
+import { jetstreamManager } from '@nats-io/jetstream';
+import { connect } from '@nats-io/transport-node';
 import { join } from 'node:path';
 import { stringify } from 'yaml';
 import { CentralStore } from '../src/collect/central-store.js';
@@ -37,6 +51,7 @@ if (spawnSync('nats-server', ['--version']).status !== 0)
   throw new Error('nats-server is not installed (apt-get install nats-server)');
 const dir = mkdtempSync(join(tmpdir(), 'snare-bench-net-'));
 const children: ChildProcess[] = [];
+let natsServer: ChildProcess | null = null;
 const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
 
 function line(sensor: string, i: number, ts: string): string {
@@ -74,6 +89,7 @@ async function startNats(): Promise<string> {
   );
   const c = spawn('nats-server', ['-c', join(dir, 'nats.conf')], { stdio: 'ignore' });
   children.push(c);
+  natsServer = c;
   await sleep(1000);
   return `nats://127.0.0.1:${port}`;
 }
@@ -123,32 +139,77 @@ async function collector(
   return c;
 }
 
+/** CPU milliseconds (user + system) a child process has used so far (Linux /proc). */
+function childCpuMs(c: ChildProcess | null): number {
+  if (c?.pid === undefined) return 0;
+  try {
+    const stat = readFileSync(`/proc/${c.pid}/stat`, 'utf8');
+    const f = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    // utime and stime are fields 14 and 15 of stat, in clock ticks (100 per second on Linux).
+    return (Number(f[11]) + Number(f[12])) * 10;
+  } catch {
+    return 0;
+  }
+}
+
+/** CPU milliseconds this process has used so far (the collector, all its threads). */
+function ownCpuMs(): number {
+  const u = process.cpuUsage();
+  return (u.user + u.system) / 1000;
+}
+
+const load = (): string =>
+  loadavg()
+    .map((x) => x.toFixed(2))
+    .join(', ');
+
+function stopChildren(cs: readonly ChildProcess[]): void {
+  for (const c of cs) c.kill('SIGTERM');
+}
+
 const pct = (xs: number[], p: number): number =>
   xs[Math.min(xs.length - 1, Math.floor((xs.length * p) / 100))] ?? NaN;
 
 async function throughput(url: string): Promise<void> {
   const per = Math.floor(TOTAL / SENSORS.length);
   const ts0 = Date.UTC(2026, 11, 6);
+  let fileBytes = 0;
   for (const s of SENSORS) {
     mkdirSync(join(dir, 'TPUT', s), { recursive: true });
     let text = '';
     for (let i = 0; i < per; i++) text += line(s, i, new Date(ts0 + i).toISOString());
     writeFileSync(join(dir, 'TPUT', s, 'events-2026-12-06.jsonl'), text);
+    fileBytes += Buffer.byteLength(text);
   }
+  const total = per * SENSORS.length;
   let stored = 0;
   let last = 0;
   const col = await collector(url, 'TPUT', (evs, at) => {
     stored += evs.length;
     last = at;
   });
+  const natsCpu0 = childCpuMs(natsServer);
+  const cpu0 = ownCpuMs();
   const t0 = Date.now();
-  for (const s of SENSORS) ship(s, url, 'TPUT');
-  while (stored < per * SENSORS.length) await sleep(50);
+  const shippers = SENSORS.map((s) => ship(s, url, 'TPUT'));
+  while (stored < total) await sleep(50);
+  const collectorCpu = ownCpuMs() - cpu0;
+  const natsCpu = childCpuMs(natsServer) - natsCpu0;
+  const shipCpu = shippers.reduce((a, c) => a + childCpuMs(c), 0);
+  stopChildren(shippers);
   const secs = (last - t0) / 1000;
+  const nc = await connect({ servers: url });
+  const info = await (await jetstreamManager(nc)).streams.info('TPUT');
+  await nc.close();
   await col.stop();
-  process.stdout.write(
-    `throughput: ${per * SENSORS.length} events from 3 shippers into the store in ${secs.toFixed(1)} s = ${Math.round((per * SENSORS.length) / secs)} events/s\n`,
-  );
+  const storeBytes = statSync(join(dir, 'TPUT.duckdb')).size;
+  const us = (ms: number): string => ((ms * 1000) / total).toFixed(1);
+  const out = [
+    `throughput: ${total} events from 3 shippers into the store in ${secs.toFixed(1)} s = ${Math.round(total / secs)} events/s (target: at least 40,000 events/s)`,
+    `  CPU per event: collector ${us(collectorCpu)} us (= ${Math.round((total * 1000) / collectorCpu)} events/s per collector core), shippers ${us(shipCpu)} us, nats-server ${us(natsCpu)} us; all three ${us(collectorCpu + shipCpu + natsCpu)} us`,
+    `  bytes per event: ${Math.round(fileBytes / total)} in the JSON lines, ${Math.round(info.state.bytes / info.state.messages)} in the stream, ${Math.round(storeBytes / total)} in the store (${total} events, DuckDB file after checkpoint)`,
+  ];
+  process.stdout.write(out.join('\n') + '\n');
 }
 
 async function lag(url: string): Promise<void> {
@@ -160,7 +221,7 @@ async function lag(url: string): Promise<void> {
     mkdirSync(join(dir, 'LAG', s), { recursive: true });
     return join(dir, 'LAG', s, `events-${new Date().toISOString().slice(0, 10)}.jsonl`);
   });
-  for (const s of SENSORS) ship(s, url, 'LAG');
+  const shippers = SENSORS.map((s) => ship(s, url, 'LAG'));
   const t0 = Date.now();
   let written = 0;
   while (Date.now() - t0 < SECONDS * 1000) {
@@ -176,17 +237,21 @@ async function lag(url: string): Promise<void> {
     await sleep(10);
   }
   while (lags.length < written) await sleep(50);
+  stopChildren(shippers);
   await col.stop();
   lags.sort((a, b) => a - b);
   process.stdout.write(
-    `lag at ${RATE} events/s for ${SECONDS} s (${written} events): median ${pct(lags, 50)} ms, p99 ${pct(lags, 99)} ms, max ${lags[lags.length - 1]} ms\n`,
+    `lag at ${RATE} events/s for ${SECONDS} s (${written} events): median ${pct(lags, 50)} ms, p99 ${pct(lags, 99)} ms (target: p99 under 2,000 ms), max ${lags[lags.length - 1]} ms\n`,
   );
 }
 
 try {
+  process.stdout.write(`load average before: ${load()} (${os.cpus().length} cores)\n`);
   const url = await startNats();
   await throughput(url);
+  process.stdout.write(`load average: ${load()}\n`);
   await lag(url);
+  process.stdout.write(`load average after: ${load()}\n`);
 } finally {
   for (const c of children) c.kill('SIGTERM');
   await sleep(500);
