@@ -8,7 +8,8 @@ import { loadConfig } from '../config/load.js';
 import { emptyEvent, type SnareEvent } from '../events/catalog.js';
 import type { EventSink } from '../events/sink.js';
 import { SnareError } from '../errors.js';
-import { silentLogger } from '../log.js';
+import { Writable } from 'node:stream';
+import { createLogger, silentLogger } from '../log.js';
 import { until } from '../testing/until.js';
 import { startRuntime, type RuntimeContext, type RuntimeService } from './runtime.js';
 
@@ -192,6 +193,38 @@ describe('the sensor runtime', () => {
     assert.deepEqual(summary.events, { 'sip.request': 5 });
     assert.deepEqual(summary.lost, { jsonl: 5 });
     assert.deepEqual(summary.written, { jsonl: 0 });
+  });
+
+  it('logs the traffic of each interval while it flows, and nothing when idle', async () => {
+    const lines: { msg: string; messages?: number; sources?: number }[] = [];
+    const dest = new Writable({
+      write(chunk: Buffer, _enc, cb) {
+        for (const l of chunk.toString('utf8').split('\n').filter(Boolean))
+          lines.push(JSON.parse(l) as { msg: string });
+        cb();
+      },
+    });
+    const runtime = await startRuntime({
+      config: configIn('events-traffic'),
+      log: createLogger('info', dest, 'json'),
+      sensor: false,
+      trafficIntervalMs: 200,
+    });
+    try {
+      runtime.sink.write(eventOf('sip.request'));
+      runtime.sink.write({ ...eventOf('sip.request'), src_ip: '192.0.2.10' });
+      runtime.sink.write({ ...eventOf('sensor.dropped'), dropped: 7 });
+      await until(() => lines.some((l) => l.msg.startsWith('traffic')), 3000);
+      await new Promise((r) => setTimeout(r, 500));
+    } finally {
+      await runtime.stop();
+    }
+    const traffic = lines.filter((l) => l.msg.startsWith('traffic'));
+    assert.equal(traffic.length, 1, 'idle intervals log nothing');
+    assert.equal(
+      traffic[0]?.msg,
+      'traffic, last 0.2 s: 2 messages from 2 sources, 3 events, 7 dropped, 0 unanswered',
+    );
   });
 
   it('a listener that throws costs nothing to the sinks or the other listeners', async () => {

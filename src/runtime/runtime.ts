@@ -22,10 +22,11 @@ import { EventFeed, type EventListener } from '../events/feed.js';
 import { FanoutSink } from '../events/fanout.js';
 import { JsonlSink } from '../events/jsonl.js';
 import type { EventSink } from '../events/sink.js';
-import { LogThrottle, type Logger } from '../log.js';
+import { chooseLogFormat, LogThrottle, type Logger } from '../log.js';
 import { startSensor, type Sensor } from '../sensor/index.js';
 import type { StoreSink } from '../store/sink.js';
 import { checkStoreWritable, fileSinks, storeSink } from './sinks.js';
+import { logStartup, logTrafficEvery, TrafficCounter, TRAFFIC_INTERVAL_MS } from './traffic.js';
 
 /** What the runtime offers its services. */
 export interface RuntimeContext {
@@ -61,6 +62,8 @@ export interface RuntimeOptions {
   readonly services?: readonly RuntimeService[];
   /** Sinks of the caller's own, after the configured ones (tests). */
   readonly extraSinks?: readonly EventSink[];
+  /** Spacing of the traffic line in the log (default one minute). */
+  readonly trafficIntervalMs?: number;
 }
 
 /** What a runtime did, logged when it stops. */
@@ -155,12 +158,13 @@ export async function startRuntime(opts: RuntimeOptions): Promise<Runtime> {
   const sinks = [...files, ...(store === null ? [] : [store]), ...(opts.extraSinks ?? [])];
   const sinkNames = sinks.map((s) => s.name);
   const counting = new CountingSink();
+  const traffic = new TrafficCounter();
   const feedErrors = new LogThrottle();
   const feed = new EventFeed((err) => {
     const held = feedErrors.take();
     if (held !== null) log.error({ err, held }, 'event feed listener threw');
   });
-  const sink = new FanoutSink([...sinks, counting, feed], (name, failures, err) => {
+  const sink = new FanoutSink([...sinks, counting, traffic, feed], (name, failures, err) => {
     log.warn({ sink: name, failures, err }, 'event sink failing; other sinks continue');
   });
   let sensor: Sensor | null = null;
@@ -186,8 +190,10 @@ export async function startRuntime(opts: RuntimeOptions): Promise<Runtime> {
     if (err instanceof SnareError) throw err;
     throw new SnareError('SNARE_ERR_IO', `cannot start: ${(err as Error).message}`, { cause: err });
   }
+  const stopTraffic = logTrafficEvery(traffic, log, opts.trafficIntervalMs ?? TRAFFIC_INTERVAL_MS);
   let stopped: Promise<ShutdownSummary> | null = null;
   const stop = async (): Promise<ShutdownSummary> => {
+    stopTraffic();
     if (sensor !== null) await sensor.stop();
     await stopServices(services, log);
     await sink.close();
@@ -228,6 +234,24 @@ function summarise(
   };
 }
 
+/** The summary in words: events, what each sink wrote and lost, the sensor's drops. */
+function stoppedLine(summary: ShutdownSummary): string {
+  const total = Object.values(summary.events).reduce((a, b) => a + b, 0);
+  const sinks = Object.keys(summary.written).map(
+    (name) =>
+      `${name} ${String(summary.written[name] ?? 0)} written, ${String(summary.lost[name] ?? 0)} lost`,
+  );
+  const drops =
+    summary.drops === null
+      ? []
+      : [
+          `dropped: ${Object.entries(summary.drops)
+            .map(([k, v]) => `${k} ${String(v)}`)
+            .join(', ')}`,
+        ];
+  return ['sensor stopped', `${String(total)} events`, ...sinks, ...drops].join('; ');
+}
+
 function waitForStop(signal: AbortSignal): Promise<void> {
   return new Promise((resolve) => {
     if (signal.aborted) {
@@ -254,17 +278,12 @@ export async function runUntilStopped(
 ): Promise<number> {
   const { config, log } = opts;
   const running = await startRuntime(opts);
-  log.info(
-    {
-      sensor: config.sensor_id,
-      listen: running.sensor?.addresses.map((a) => a.url) ?? [],
-      sinks: running.sinkNames,
-    },
-    'sensor started',
-  );
+  const listen = running.sensor?.addresses.map((a) => a.url) ?? [];
+  log.info({ sensor: config.sensor_id, listen, sinks: running.sinkNames }, 'sensor started');
+  logStartup(config, log, listen, chooseLogFormat());
   await waitForStop(stopSignal);
   log.info('stopping: flushing events');
   const summary = await running.stop();
-  log.info(summary, 'sensor stopped');
+  log.info(summary, stoppedLine(summary));
   return 0;
 }
