@@ -7,56 +7,13 @@
  * and local port; baresip quits by itself after a few seconds.
  */
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import type { SnareEvent } from '../../src/events/catalog.js';
-import { freePort, runTool, suiteSensor } from './sensor-process.js';
+import { baresip } from './baresip-run.js';
+import { suiteSensor } from './sensor-process.js';
 
 const SERVER = 'Asterisk PBX 13.38.3';
 const NUMBER = '00972501234567';
-
-/** Runs baresip once with one account; returns what it printed. */
-async function baresip(
-  sensorPort: number,
-  transport: 'udp' | 'tcp',
-  password: string,
-  dial: string | null,
-): Promise<string> {
-  const dir = mkdtempSync(join(tmpdir(), 'snare-baresip-'));
-  try {
-    const local = await freePort();
-    writeFileSync(
-      join(dir, 'config'),
-      [
-        'poll_method epoll',
-        `sip_listen 127.0.0.1:${local}`,
-        'module_path /usr/lib/baresip/modules',
-        'module g711.so',
-        'module ausine.so',
-        'module aufile.so',
-        'module_app account.so',
-        'module_app menu.so',
-        'audio_source ausine,440',
-        `audio_player aufile,${join(dir, 'out.wav')}`,
-        `audio_alert aufile,${join(dir, 'out.wav')}`,
-        '',
-      ].join('\n'),
-    );
-    writeFileSync(
-      join(dir, 'accounts'),
-      `<sip:100@127.0.0.1:${sensorPort};transport=${transport}>;auth_pass=${password};regint=600\n`,
-    );
-    const args = ['-f', dir, '-t', '5'];
-    if (dial !== null) args.push('-e', `/dial sip:${dial}@127.0.0.1:${sensorPort}`);
-    const r = runTool('baresip', args, 30000);
-    assert.equal(r.status, 0, r.out);
-    return r.out;
-  } finally {
-    rmSync(dir, { recursive: true, force: true });
-  }
-}
 
 /** Lets the sensor's event lines reach their file. */
 const settle = () => new Promise((r) => setTimeout(r, 300));
