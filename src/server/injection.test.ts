@@ -75,7 +75,7 @@ const HOSTILE: readonly string[] = [
   EVIL_UA,
   encodeCursor(["'; DROP TABLE events; --", "' OR 1=1"]),
   encodeCursor(['2012-13-45 99:99:99', '192.0.2.1']),
-  encodeCursor([99999999999999999999, '192.0.2.1']),
+  encodeCursor([1e20, '192.0.2.1']),
   encodeCursor([1.5, '192.0.2.1']),
   encodeCursor([null, null]),
   encodeCursor(['x']),
