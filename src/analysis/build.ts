@@ -7,6 +7,7 @@
 import type { Queryable } from '../store/queryable.js';
 import type { ReportFilter } from './filter.js';
 import { analysePhases, PHASE_DEFAULTS, phaseBits } from './phase-rules.js';
+import { queryTrafficUserAgents } from './queries/browse.js';
 import { queryCountryPairs } from './queries/country-pairs.js';
 import { queryCredentials } from './queries/credentials.js';
 import {
@@ -19,6 +20,7 @@ import { querySourceGraphs } from './queries/graph.js';
 import { queryPhases } from './queries/phases.js';
 import { queryNetwork } from './queries/network.js';
 import { queryCallerSpread } from './queries/rogue.js';
+import { querySourceStory, type SourceStory } from './queries/source-story.js';
 import { querySourceCountries, queryTopSources } from './queries/sources.js';
 import { querySummary } from './queries/summary.js';
 import { queryUserAgents } from './queries/user-agents.js';
@@ -35,6 +37,8 @@ export interface ReportOptions {
   /** User labels for numbers (E.164 -> label), from `--labels`. */
   readonly labels?: ReadonlyMap<string, string>;
   readonly phases?: PhaseThresholds;
+  /** Sources told as stories (the most active first); default min(top, 5). */
+  readonly stories?: number;
   readonly rogue?: RogueOptions;
   /** Injected clock for `meta.generated_at`. */
   readonly now?: () => Date;
@@ -44,6 +48,7 @@ export interface ReportOptions {
 export const SECTIONS = [
   'summary',
   'user_agents',
+  'source_stories',
   'sources',
   'rogue_servers',
   'destinations',
@@ -73,7 +78,15 @@ export async function buildReport(db: Queryable, opts: ReportOptions): Promise<R
   const { filter, top } = opts;
   const t: Record<string, number> = {};
   const summary = await timed(t, 'summary', () => querySummary(db, filter));
-  const ua = await timed(t, 'user_agents', () => queryUserAgents(db, filter, top));
+  const [ua, uaTraffic] = await timed(
+    t,
+    'user_agents',
+    async () =>
+      [
+        await queryUserAgents(db, filter, top),
+        await queryTrafficUserAgents(db, filter, top),
+      ] as const,
+  );
   const [sourceCountries, topSources] = await timed(
     t,
     'sources',
@@ -104,6 +117,15 @@ export async function buildReport(db: Queryable, opts: ReportOptions): Promise<R
     const { activity, daily } = await queryPhases(db, filter, (a) => phaseBits(a, thresholds));
     return analysePhases(activity, daily, thresholds, top);
   });
+  const storyIps = phases.sources.slice(0, opts.stories ?? Math.min(top, 5)).map((x) => x.ip);
+  const stories = await timed(t, 'source_stories', async () => {
+    const out: SourceStory[] = [];
+    for (const ip of storyIps) {
+      const story = await querySourceStory(db, filter, ip);
+      if (story !== null) out.push(story);
+    }
+    return out;
+  });
   const credentials = await timed(t, 'credentials', () => queryCredentials(db, filter, top));
   const network = await timed(t, 'network', () => queryNetwork(db, filter, top));
   return {
@@ -117,6 +139,8 @@ export async function buildReport(db: Queryable, opts: ReportOptions): Promise<R
     summary,
     user_agents: ua.labels,
     user_agent_breakdown: ua,
+    user_agents_all_traffic: uaTraffic,
+    source_stories: stories,
     source_countries: sourceCountries,
     top_sources: topSources,
     rogue_servers: rogue,

@@ -8,6 +8,8 @@
  * Counts of calls are counts of unified INVITEs (table `calls`).
  */
 
+import type { SourceStory } from './queries/source-story.js';
+
 export interface Summary {
   register_messages: number;
   invite_messages: number;
@@ -266,11 +268,26 @@ export interface NetworkSection {
   }[];
 }
 
+/** User agents of all traffic (every request, not only calls): `all_traffic` of /api/user-agents. */
+export interface TrafficUserAgent {
+  label: string;
+  family: string | null;
+  category: string | null;
+  /** Requests carrying it. */
+  count: number;
+  /** Distinct source addresses that sent it. */
+  sources: number;
+}
+
 export interface Report {
   meta: ReportMeta;
   summary: Summary;
   user_agents: LabelShare[];
   user_agent_breakdown: UserAgentSection;
+  /** User agents of every request, beside those of calls (user_agent_breakdown). */
+  user_agents_all_traffic: TrafficUserAgent[];
+  /** The story of the most active sources (the first of phases.sources), as /api/sources/{ip} tells it. */
+  source_stories: SourceStory[];
   source_countries: CountryShare[];
   top_sources: TopSource[];
   rogue_servers: RogueSection;

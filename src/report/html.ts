@@ -83,7 +83,8 @@ export function renderHtml(r: Report, top: number): string {
   };
   const body = [
     summarySection(r.summary, tb),
-    userAgentSection(r.user_agent_breakdown, tb),
+    section('cracked', 'Extensions cracked', tb('cracked')),
+    userAgentSection(r, tb),
     sourcesSection(r, top, tb),
     section('rogue', 'Rogue VoIP server candidates', tb('rogue_servers')),
     section(
@@ -94,7 +95,8 @@ export function renderHtml(r: Report, top: number): string {
     destinationsSection(r, top, tb),
     countryPairsSection(r, tb),
     phasesSection(r.phases, tb),
-    section('credentials', 'Credentials', tb('usernames') + tb('passwords') + tb('cracked')),
+    storiesSection(tables.get('source_stories')),
+    section('credentials', 'Credentials tried', tb('usernames') + tb('passwords')),
   ];
   return page(r, body);
 }
@@ -117,7 +119,8 @@ function summarySection(s: Report['summary'], tb: TableById): string {
   );
 }
 
-function userAgentSection(ua: Report['user_agent_breakdown'], tb: TableById): string {
+function userAgentSection(r: Report, tb: TableById): string {
+  const ua = r.user_agent_breakdown;
   const uaItems = ua.labels.map((l) => ({ label: l.label, value: l.count, share: l.share }));
   if (ua.other.count > 0)
     uaItems.push({
@@ -125,16 +128,53 @@ function userAgentSection(ua: Report['user_agent_breakdown'], tb: TableById): st
       value: ua.other.count,
       share: ua.other.share,
     });
+  const requests = r.user_agents_all_traffic.reduce((a, u) => a + u.count, 0);
+  const traffic = r.user_agents_all_traffic.map((u) => ({
+    label: u.label,
+    value: u.count,
+    share: requests > 0 ? u.count / requests : 0,
+  }));
   return section(
     'user-agents',
-    'User agents of calls (Figure 3)',
+    'User agents: of calls (Figure 3) and of all traffic',
     `<div class="charts">${barChart(uaItems, 'Unified INVITEs per user agent')}${barChart(
+      traffic,
+      'Requests per user agent (all traffic)',
+      PALETTE[3],
+    )}${barChart(
       ua.categories.map((c) => ({ label: c.name, value: c.count, share: c.share })),
-      'By category',
+      'Calls by category',
       PALETTE[2],
     )}</div>` +
       tb('user_agents') +
-      tb('user_agent_categories'),
+      tb('user_agent_categories') +
+      tb('user_agents_all_traffic'),
+  );
+}
+
+/** One small table per source of the stories table, under its address. */
+function storiesSection(t: Table | undefined): string {
+  if (t === undefined) return '';
+  const ips = [...new Set(t.rows.map((row) => String(row[0])))];
+  const parts = ips.map((ip, n) =>
+    tableHtml(
+      {
+        id: `${t.id}-${n}`,
+        title: ip,
+        columns: t.columns.slice(1),
+        rows: t.rows.filter((row) => row[0] === ip).map((row) => row.slice(1)),
+      },
+      50,
+    ),
+  );
+  const heads = ips.map((ip) => `<h3>${escapeHtml(ip)}</h3>`);
+  return section(
+    'stories',
+    t.title,
+    `<p class="note">${escapeHtml(t.note ?? '')}</p>` +
+      (ips.length === 0
+        ? '<p class="note">none.</p>'
+        : parts.map((p, n) => `${heads[n] ?? ''}${p}`).join('')),
   );
 }
 

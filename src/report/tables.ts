@@ -6,6 +6,7 @@
  * each renderer escapes for its own format.
  */
 import type { Report } from '../analysis/types.js';
+import { crackedTable, storyTable, trafficUserAgentTable } from './story-tables.js';
 
 export type TableCell = string | number | null;
 
@@ -22,6 +23,12 @@ export interface Table {
   readonly note?: string;
   readonly columns: readonly Column[];
   readonly rows: readonly (readonly TableCell[])[];
+  /**
+   * Rows of a record told as text (a source's story): the last column
+   * wraps over lines in the text report instead of being cut, and a
+   * first-column value repeated from the row above is shown once.
+   */
+  readonly wrap?: boolean;
 }
 
 const text = (header: string): Column => ({ header, kind: 'text' });
@@ -34,10 +41,13 @@ const ident = (header: string): Column => ({ header, kind: 'id' });
 export function reportTables(r: Report, top: number): Table[] {
   return [
     ...summaryTables(r.summary),
+    crackedTable(r.credentials),
     ...userAgentTables(r.user_agent_breakdown),
+    trafficUserAgentTable(r.user_agents_all_traffic),
     ...sourceTables(r, top),
     ...destinationTables(r, top),
     ...phaseTables(r.phases),
+    storyTable(r.source_stories),
     ...credentialTables(r.credentials),
     ...networkTables(r.network),
   ];
@@ -225,21 +235,25 @@ function phaseTables(ph: Report['phases']): Table[] {
   return [
     {
       id: 'phases',
-      title: 'Attack phases: funnel',
+      title: 'Attack phases: how many sources reached each',
       note:
+        `"reached": sources that did it, whatever else they did or skipped (many call without scanning first); ` +
+        `"funnel": sources that also went through every phase before it, in order. ` +
         `Thresholds: scanning >= ${ph.thresholds.scan_min_requests} OPTIONS/no-user requests; enumeration >= ${ph.thresholds.enum_min_targets} users; ` +
         `brute force >= ${ph.thresholds.brute_min_attempts} auth attempts on one user (or >= ${ph.thresholds.brute_min_registers} bare REGISTERs); ` +
         `abuse >= ${ph.thresholds.abuse_min_invites} external INVITEs. ${ph.total_sources} sources sent requests.`,
       columns: [
         text('phase'),
-        int('sources (any)'),
-        int('sources (all phases so far)'),
-        share('of previous stage'),
+        int('reached'),
+        share('of all sources'),
+        int('funnel'),
+        share('funnel: of previous'),
         int('of scanners'),
       ],
       rows: ph.funnel.map((st) => [
         st.stage,
         ph.totals[st.stage],
+        ph.total_sources > 0 ? ph.totals[st.stage] / ph.total_sources : 0,
         st.sources,
         st.share_of_previous,
         ph.from_scanners[st.stage],
@@ -295,24 +309,6 @@ function credentialTables(cr: Report['credentials']): Table[] {
       title: 'Recovered password guesses',
       columns: [text('password'), text('recovered from'), int('attempts'), int('users')],
       rows: cr.passwords.map((p) => [p.password, p.source, p.attempts, p.users]),
-    },
-    {
-      id: 'cracked',
-      title: 'Extensions cracked',
-      columns: [
-        text('username'),
-        text('first'),
-        int('sources'),
-        int('attempts'),
-        text('passwords'),
-      ],
-      rows: cr.cracked.map((c) => [
-        c.username,
-        c.first_ts,
-        c.sources,
-        c.attempts,
-        c.passwords.join(' '),
-      ]),
     },
   ];
 }

@@ -11,6 +11,7 @@
  */
 import type { Cell, Queryable, Row } from '../../store/queryable.js';
 import { eventsWhere, SqlParams, type ReportFilter } from '../filter.js';
+import type { TrafficUserAgent } from '../types.js';
 import { PH_NAME, PH_SQL } from './phases.js';
 
 export const SOURCE_SORTS = {
@@ -204,15 +205,7 @@ export async function queryTrafficUserAgents(
   db: Queryable,
   filter: ReportFilter,
   top: number,
-): Promise<
-  {
-    label: string;
-    family: string | null;
-    category: string | null;
-    count: number;
-    sources: number;
-  }[]
-> {
+): Promise<TrafficUserAgent[]> {
   const p = new SqlParams();
   const rows = await db.all(
     `SELECT coalesce(ua_label, 'undefined') AS label, mode(ua_family) AS family,
