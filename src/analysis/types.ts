@@ -8,8 +8,6 @@
  * Counts of calls are counts of unified INVITEs (table `calls`).
  */
 
-import type { SourceStory } from './queries/source-story.js';
-
 export interface Summary {
   register_messages: number;
   invite_messages: number;
@@ -266,6 +264,42 @@ export interface NetworkSection {
     first_ts: string | null;
     last_ts: string | null;
   }[];
+}
+
+/** One source's whole story (/api/sources/{ip}, the report's source_stories). */
+export interface SourceStory {
+  readonly ip: string;
+  readonly cc: string | null;
+  readonly asn: number | null;
+  readonly as_name: string | null;
+  readonly messages: number;
+  readonly first_ts: string | null;
+  readonly last_ts: string | null;
+  readonly methods: readonly { method: string | null; count: number }[];
+  readonly phases: readonly {
+    phase: string;
+    messages: number;
+    first_ts: string;
+    last_ts: string;
+  }[];
+  readonly extensions_tried: readonly { user: string; count: number }[];
+  readonly credentials: readonly {
+    user: string | null;
+    password: string | null;
+    attempts: number;
+    cracked: boolean;
+  }[];
+  readonly cracked: readonly { user: string | null; password: string | null; ts: string }[];
+  readonly numbers: readonly {
+    number: string;
+    country: string | null;
+    type: string | null;
+    invites: number;
+  }[];
+  readonly destination_countries: readonly { cc: string | null; invites: number }[];
+  readonly user_agents: readonly { label: string | null; category: string | null; count: number }[];
+  readonly sensors: readonly { sensor: string; count: number }[];
+  readonly timeline: readonly { hour: string; phase: string; messages: number }[];
 }
 
 /** User agents of all traffic (every request, not only calls): `all_traffic` of /api/user-agents. */

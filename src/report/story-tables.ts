@@ -7,7 +7,7 @@
  */
 import type { SourceStory } from '../analysis/queries/source-story.js';
 import type { Report } from '../analysis/types.js';
-import type { Column, Table } from './tables.js';
+import type { Column, Table } from './table.js';
 
 const text = (header: string): Column => ({ header, kind: 'text' });
 const int = (header: string): Column => ({ header, kind: 'int' });

@@ -7,42 +7,10 @@
  */
 import { num, str, type Queryable, type Row } from '../../store/queryable.js';
 import { eventsWhere, SqlParams, type ReportFilter } from '../filter.js';
+import type { SourceStory } from '../types.js';
 import { PH_NAME, PH_SQL } from './phases.js';
 
-export interface SourceStory {
-  readonly ip: string;
-  readonly cc: string | null;
-  readonly asn: number | null;
-  readonly as_name: string | null;
-  readonly messages: number;
-  readonly first_ts: string | null;
-  readonly last_ts: string | null;
-  readonly methods: readonly { method: string | null; count: number }[];
-  readonly phases: readonly {
-    phase: string;
-    messages: number;
-    first_ts: string;
-    last_ts: string;
-  }[];
-  readonly extensions_tried: readonly { user: string; count: number }[];
-  readonly credentials: readonly {
-    user: string | null;
-    password: string | null;
-    attempts: number;
-    cracked: boolean;
-  }[];
-  readonly cracked: readonly { user: string | null; password: string | null; ts: string }[];
-  readonly numbers: readonly {
-    number: string;
-    country: string | null;
-    type: string | null;
-    invites: number;
-  }[];
-  readonly destination_countries: readonly { cc: string | null; invites: number }[];
-  readonly user_agents: readonly { label: string | null; category: string | null; count: number }[];
-  readonly sensors: readonly { sensor: string; count: number }[];
-  readonly timeline: readonly { hour: string; phase: string; messages: number }[];
-}
+export type { SourceStory } from '../types.js';
 
 const LIST = 100;
 
