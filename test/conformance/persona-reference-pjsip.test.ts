@@ -15,15 +15,11 @@ import assert from 'node:assert/strict';
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
-import { computeDigestResponse, parseDigest } from '../../src/sip/digest.js';
 import { createAsteriskPersona } from '../../src/sensor/persona/index.js';
 import type { InboundContext } from '../../src/sensor/persona/index.js';
-import {
-  REFERENCE_PASSWORDS,
-  referenceConfig,
-  seededRandom,
-} from '../fixtures/sip/persona-config.js';
+import { referenceConfig, seededRandom } from '../fixtures/sip/persona-config.js';
 import { testdata } from '../helpers/shared.js';
+import { paramIn, resign, stepsOf, type Challenge, type Step } from './replay.js';
 
 const RUNS = ['default', 'extras', 'extras_authenticated'];
 
@@ -56,28 +52,6 @@ export function normalisePjsip(text: string, uuids: string[] = []): string {
     );
 }
 
-interface Step {
-  readonly dir: 'sent' | 'recv';
-  readonly bytes: Buffer;
-  /** Seconds since the probe's first message, from the transcript. */
-  readonly t: number;
-}
-
-/** The probe's messages in order, with the transcript's times (`=== [N] SENT t=+0.503s`). */
-function stepsOf(probeDir: string, transcript: string): Step[] {
-  const times = new Map<number, number>();
-  for (const m of transcript.matchAll(/^=== \[(\d+)\] (?:SENT|RECV) t=\+([\d.]+)s/gm))
-    times.set(Number(m[1]), Number(m[2]));
-  return readdirSync(probeDir)
-    .filter((f) => f.endsWith('.bin'))
-    .sort()
-    .map((file) => ({
-      dir: file.includes('_sent') ? ('sent' as const) : ('recv' as const),
-      bytes: readFileSync(join(probeDir, file)),
-      t: times.get(Number(/^(\d+)_/.exec(file)?.[1])) ?? 0,
-    }));
-}
-
 /**
  * When the probe ran, to the second: the time in the first nonce Asterisk
  * sent (`<seconds>/<hash>`), else `fallback` (the previous probe's). The
@@ -90,47 +64,6 @@ function startOf(steps: readonly Step[], fallback: number): number {
     if (s.dir === 'recv' && m?.[1]) return Number(m[1]) * 1000 - s.t * 1000;
   }
   return fallback;
-}
-
-const paramIn = (b: Buffer, name: string): string | null =>
-  new RegExp(`${name}="([^"]+)"`).exec(b.toString('latin1'))?.[1] ?? null;
-
-/** Re-signs an Authorization header with our nonce and opaque, keeping it right or wrong. */
-function resign(sent: Buffer, recorded: Challenge, ours: Challenge): Buffer {
-  const text = sent.toString('latin1');
-  const m = /^Authorization: (.*)\r$/m.exec(text);
-  if (!m || ours.nonce === null) return sent;
-  const auth = parseDigest(m[1] ?? '');
-  if (!auth?.username || !auth.uri || !auth.nonce) return sent;
-  const method = /^(\S+)/.exec(text)?.[1] ?? '';
-  const password = REFERENCE_PASSWORDS[auth.username] ?? 'unknown-user';
-  const base = {
-    username: auth.username,
-    realm: auth.realm ?? '',
-    method,
-    uri: auth.uri,
-    ...(auth.qop ? { qop: auth.qop } : {}),
-    ...(auth.nc ? { nc: auth.nc } : {}),
-    ...(auth.cnonce ? { cnonce: auth.cnonce } : {}),
-  };
-  const wasRight =
-    recorded.nonce !== null &&
-    computeDigestResponse({ ...base, password, nonce: recorded.nonce }) === auth.response;
-  const response = computeDigestResponse({
-    ...base,
-    password: wasRight ? password : `${password}-wrong`,
-    nonce: ours.nonce,
-  });
-  let line = (m[1] ?? '')
-    .replace(/nonce="[^"]*"/, `nonce="${ours.nonce}"`)
-    .replace(/response="[^"]*"/, `response="${response}"`);
-  if (ours.opaque !== null) line = line.replace(/opaque="[^"]*"/, `opaque="${ours.opaque}"`);
-  return Buffer.from(text.replace(m[0], `Authorization: ${line}\r`), 'latin1');
-}
-
-interface Challenge {
-  nonce: string | null;
-  opaque: string | null;
 }
 
 const statusOf = (text: string): string => /^SIP\/2\.0 (\d{3})/.exec(text)?.[1] ?? '?';

@@ -11,15 +11,11 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, it, after } from 'node:test';
 import type { PersonaPreset } from '../../src/config/types.js';
-import { computeDigestResponse, parseDigest } from '../../src/sip/digest.js';
 import { createAsteriskPersona } from '../../src/sensor/persona/index.js';
 import type { InboundContext, OutboundMessage } from '../../src/sensor/persona/index.js';
-import {
-  REFERENCE_PASSWORDS,
-  referenceConfig,
-  seededRandom,
-} from '../fixtures/sip/persona-config.js';
+import { referenceConfig, seededRandom } from '../fixtures/sip/persona-config.js';
 import { testdata } from '../helpers/shared.js';
+import { paramIn, resign, stepsOf } from './replay.js';
 
 const RUNS: { dir: string; preset: PersonaPreset; aar: boolean }[] = [
   { dir: 'alwaysauthreject_no', preset: 'chan_sip_leaky', aar: false },
@@ -37,59 +33,6 @@ export function normalise(text: string): string {
       'Date: DATE\r',
     );
 }
-
-interface Step {
-  readonly file: string;
-  readonly dir: 'sent' | 'recv';
-  readonly bytes: Buffer;
-}
-
-function stepsOf(probeDir: string): Step[] {
-  return readdirSync(probeDir)
-    .filter((f) => f.endsWith('.bin'))
-    .sort()
-    .map((file) => ({
-      file,
-      dir: file.includes('_sent') ? ('sent' as const) : ('recv' as const),
-      bytes: readFileSync(join(probeDir, file)),
-    }));
-}
-
-/** Re-signs an Authorization header with our nonce, keeping it right or wrong as recorded. */
-function resign(sent: Buffer, recordedNonce: string | null, ourNonce: string | null): Buffer {
-  const text = sent.toString('latin1');
-  const m = /^Authorization: (.*)\r$/m.exec(text);
-  if (!m || ourNonce === null) return sent;
-  const auth = parseDigest(m[1] ?? '');
-  if (!auth?.username || !auth.uri || !auth.nonce) return sent;
-  const method = /^(\S+)/.exec(text)?.[1] ?? '';
-  const password = REFERENCE_PASSWORDS[auth.username] ?? 'unknown-user';
-  const wasRight =
-    recordedNonce !== null &&
-    computeDigestResponse({
-      username: auth.username,
-      realm: auth.realm ?? '',
-      password,
-      method,
-      uri: auth.uri,
-      nonce: recordedNonce,
-    }) === auth.response;
-  const response = computeDigestResponse({
-    username: auth.username,
-    realm: auth.realm ?? '',
-    password: wasRight ? password : `${password}-wrong`,
-    method,
-    uri: auth.uri,
-    nonce: ourNonce,
-  });
-  const line = (m[1] ?? '')
-    .replace(/nonce="[^"]*"/, `nonce="${ourNonce}"`)
-    .replace(/response="[^"]*"/, `response="${response}"`);
-  return Buffer.from(text.replace(m[0], `Authorization: ${line}\r`), 'latin1');
-}
-
-const nonceIn = (b: Buffer): string | null =>
-  /nonce="([^"]+)"/.exec(b.toString('latin1'))?.[1] ?? null;
 
 const totals = { compared: 0, matched: 0 };
 after(() => {
@@ -117,7 +60,7 @@ for (const run of RUNS) {
         let ourNonce: string | null = null;
         for (const step of steps) {
           if (step.dir === 'recv') {
-            recordedNonce = nonceIn(step.bytes) ?? recordedNonce;
+            recordedNonce = paramIn(step.bytes, 'nonce') ?? recordedNonce;
             continue;
           }
           const ctx: InboundContext = {
@@ -128,9 +71,16 @@ for (const run of RUNS) {
             dstPort: 25060,
             now: new Date('2026-11-25T02:23:37Z'),
           };
-          const result = persona.handle(resign(step.bytes, recordedNonce, ourNonce), ctx);
+          const result = persona.handle(
+            resign(
+              step.bytes,
+              { nonce: recordedNonce, opaque: null },
+              { nonce: ourNonce, opaque: null },
+            ),
+            ctx,
+          );
           for (const r of result.replies) {
-            ourNonce = nonceIn(r.data) ?? ourNonce;
+            ourNonce = paramIn(r.data, 'nonce') ?? ourNonce;
             ours.push(r);
           }
         }
@@ -191,7 +141,7 @@ describe('a fingerprinting attacker learns nothing static', () => {
       const opt = persona.handle(probe('OPTIONS', i), ctx).replies[0]!.data.toString('latin1');
       const reg = persona.handle(probe('REGISTER', i), ctx).replies[0]!.data.toString('latin1');
       tags.add(/^To: .*;tag=(as[0-9a-f]{8})\r$/m.exec(opt)?.[1] ?? 'missing');
-      nonces.add(nonceIn(Buffer.from(reg, 'latin1')) ?? 'missing');
+      nonces.add(paramIn(Buffer.from(reg, 'latin1'), 'nonce') ?? 'missing');
     }
     assert.equal(tags.size, 30);
     assert.equal(nonces.size, 30);
