@@ -5,11 +5,15 @@
  * compares each probe's answers three ways: the status sequence (with
  * which final answers are retransmitted until the ACK), the
  * header names in order, and the whole text after normalising what differs
- * per run (UUID To tags, nonces, opaques, Date). Digests are re-signed with
- * the preset's nonce and opaque, right or wrong as recorded.
+ * per run (UUID To tags, numbered per probe so a dialog keeps one, nonces,
+ * opaques, Date). Digests are re-signed with the preset's nonce and opaque,
+ * right or wrong as recorded; the clock follows the recording (the time in
+ * its nonces and the transcripts' offsets), so the registrar's countdowns
+ * can be compared.
  *
- * Prints the figures (`node scripts/run-tests.mjs persona-reference-pjsip`)
- * and fails when a probe that matches today stops matching.
+ * Prints the three figures (`node scripts/run-tests.mjs
+ * persona-reference-pjsip`) and fails when any probe not listed in
+ * EXCEPTIONS differs on any of them.
  */
 import assert from 'node:assert/strict';
 import { readdirSync, readFileSync } from 'node:fs';
