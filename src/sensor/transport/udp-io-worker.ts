@@ -10,10 +10,10 @@
  * its buffer is full; a datagram over the size limit crosses over cut to
  * its excerpt, since it is only reported.
  */
-import { createSocket } from 'node:dgram';
+import { createSocket, type Socket } from 'node:dgram';
 import { lookup as dnsLookup, type LookupAddress, type LookupOneOptions } from 'node:dns';
 import { isIP } from 'node:net';
-import { parentPort, workerData } from 'node:worker_threads';
+import { parentPort, workerData, type MessagePort } from 'node:worker_threads';
 import {
   DatagramBatch,
   unpack,
@@ -60,111 +60,153 @@ function literalLookup(
   });
 }
 
-function main(): void {
-  const port = parentPort;
-  if (port === null) return;
-  const init = workerData as UdpIoInit;
-  const post = (m: FromIo, transfer?: ArrayBuffer[]): void => {
-    port.postMessage(m, transfer);
-  };
-  const socket = createSocket({
-    type: init.family === 6 ? 'udp6' : 'udp4',
-    ipv6Only: init.family === 6,
-    reuseAddr: false,
-    lookup: literalLookup,
-  });
-  const batch = new DatagramBatch();
-  let scheduled = false;
-  let inflight = 0;
-  let inflightBytes = 0;
-  let dropped = 0;
-  let closed = false;
-
-  const flush = (): void => {
-    scheduled = false;
-    if (batch.count === 0) return;
-    inflight += batch.count;
-    inflightBytes += batch.bytes;
-    const b = batch.take();
-    post({ t: 'batch', ...b }, [b.data]);
+/** The I/O thread's socket, its batch to the main thread and its drop counts. */
+class UdpIo {
+  private readonly socket: Socket;
+  private readonly batch = new DatagramBatch();
+  private scheduled = false;
+  /** Datagrams (and their bytes) handed to the main thread and not yet answered. */
+  private inflight = 0;
+  private inflightBytes = 0;
+  private dropped = 0;
+  private closed = false;
+  /** The kernel's drop counter of the socket, once bound; the period of a report ends at its post. */
+  private kernelBase: number | null = null;
+  private lastReport = performance.now();
+  private readonly reporter: NodeJS.Timeout;
+  private readonly flushFn = (): void => {
+    this.flush();
   };
 
-  socket.on('message', (bytes, rinfo) => {
+  constructor(
+    private readonly port: MessagePort,
+    private readonly init: UdpIoInit,
+  ) {
+    this.socket = createSocket({
+      type: init.family === 6 ? 'udp6' : 'udp4',
+      ipv6Only: init.family === 6,
+      reuseAddr: false,
+      lookup: literalLookup,
+    });
+    this.socket.on('message', (bytes, rinfo) => {
+      this.onDatagram(bytes, rinfo.address, rinfo.port);
+    });
+    this.reporter = setInterval(() => {
+      this.report();
+    }, DROP_REPORT_MS);
+    this.reporter.unref();
+    port.on('message', (m: ToIo) => {
+      if (m.t === 'send') this.send(m);
+      else this.close();
+    });
+  }
+
+  private post(m: FromIo, transfer?: ArrayBuffer[]): void {
+    this.port.postMessage(m, transfer);
+  }
+
+  /** A datagram in: batched for the main thread, or dropped when too many wait there. */
+  private onDatagram(bytes: Buffer, ip: string, port: number): void {
+    const init = this.init;
+    const batch = this.batch;
     const keep = bytes.length > init.maxMessageBytes ? bytes.subarray(0, init.excerptBytes) : bytes;
     if (
-      inflight + batch.count >= init.maxInflight ||
-      inflightBytes + batch.bytes + keep.length > init.maxInflightBytes
+      this.inflight + batch.count >= init.maxInflight ||
+      this.inflightBytes + batch.bytes + keep.length > init.maxInflightBytes
     ) {
-      dropped++;
+      this.dropped++;
       return;
     }
-    batch.add(rinfo.address, rinfo.port, keep, bytes.length);
-    if (!scheduled) {
-      scheduled = true;
-      setImmediate(flush);
+    batch.add(ip, port, keep, bytes.length);
+    if (!this.scheduled) {
+      this.scheduled = true;
+      setImmediate(this.flushFn);
     }
-  });
+  }
 
-  // The kernel's drop counter of the socket, once bound; the period of a report ends at its post.
-  let kernelBase: number | null = null;
-  let lastReport = performance.now();
-  const report = (): void => {
+  /** The datagrams of this turn of the event loop, moved to the main thread in one buffer. */
+  private flush(): void {
+    this.scheduled = false;
+    if (this.batch.count === 0) return;
+    this.inflight += this.batch.count;
+    this.inflightBytes += this.batch.bytes;
+    const b = this.batch.take();
+    this.post({ t: 'batch', ...b }, [b.data]);
+  }
+
+  /** Replies from the main thread (and the count of datagrams it is done with). */
+  private send(m: Extract<ToIo, { t: 'send' }>): void {
+    this.inflight -= m.done;
+    this.inflightBytes -= m.doneBytes;
+    if (this.closed) return;
+    unpack(m, (data, ip, p) => {
+      try {
+        // No callback: a failed send is dropped, and Node skips the completion round trip.
+        this.socket.send(data, p, ip);
+      } catch {
+        // Socket closing: nothing to answer with.
+      }
+    });
+  }
+
+  /** Drops since the last report, by the I/O thread and by the kernel, posted when any. */
+  private report(): void {
     const now = performance.now();
     let kernel: number | null = null;
-    if (kernelBase !== null) {
-      const total = kernelDrops(init.family, socket.address().address, socket.address().port);
+    if (this.kernelBase !== null) {
+      const a = this.socket.address();
+      const total = kernelDrops(this.init.family, a.address, a.port);
       if (total !== null) {
-        kernel = total - kernelBase;
-        kernelBase = total;
+        kernel = total - this.kernelBase;
+        this.kernelBase = total;
       }
     }
-    if (dropped === 0 && !kernel) return;
-    post({ t: 'dropped', ioThread: dropped, kernel, periodMs: Math.round(now - lastReport) });
-    dropped = 0;
-    lastReport = now;
-  };
-  const reporter = setInterval(report, DROP_REPORT_MS);
-  reporter.unref();
-
-  port.on('message', (m: ToIo) => {
-    if (m.t === 'send') {
-      inflight -= m.done;
-      inflightBytes -= m.doneBytes;
-      if (closed) return;
-      unpack(m, (data, ip, p) => {
-        try {
-          // No callback: a failed send is dropped, and Node skips the completion round trip.
-          socket.send(data, p, ip);
-        } catch {
-          // Socket closing: nothing to answer with.
-        }
-      });
-      return;
-    }
-    closed = true;
-    clearInterval(reporter);
-    report();
-    socket.close(() => {
-      port.close();
+    if (this.dropped === 0 && !kernel) return;
+    this.post({
+      t: 'dropped',
+      ioThread: this.dropped,
+      kernel,
+      periodMs: Math.round(now - this.lastReport),
     });
-  });
+    this.dropped = 0;
+    this.lastReport = now;
+  }
 
-  socket.once('error', (err) => {
-    post({ t: 'error', message: err.message });
-    port.close();
-  });
-  socket.bind(init.port, init.host, () => {
-    socket.removeAllListeners('error');
-    socket.on('error', () => undefined);
-    try {
-      socket.setRecvBufferSize(init.recvBufferBytes);
-    } catch {
-      // The kernel keeps its default; the listener still works.
-    }
-    kernelBase = kernelDrops(init.family, socket.address().address, socket.address().port);
-    lastReport = performance.now();
-    post({ t: 'bound', port: socket.address().port });
-  });
+  private close(): void {
+    this.closed = true;
+    clearInterval(this.reporter);
+    this.report();
+    this.socket.close(() => {
+      this.port.close();
+    });
+  }
+
+  /** Binds the socket and says so (or posts the error and ends). */
+  bind(): void {
+    const socket = this.socket;
+    socket.once('error', (err) => {
+      this.post({ t: 'error', message: err.message });
+      this.port.close();
+    });
+    socket.bind(this.init.port, this.init.host, () => {
+      socket.removeAllListeners('error');
+      socket.on('error', () => undefined);
+      try {
+        socket.setRecvBufferSize(this.init.recvBufferBytes);
+      } catch {
+        // The kernel keeps its default; the listener still works.
+      }
+      const a = socket.address();
+      this.kernelBase = kernelDrops(this.init.family, a.address, a.port);
+      this.lastReport = performance.now();
+      this.post({ t: 'bound', port: a.port });
+    });
+  }
+}
+
+function main(): void {
+  if (parentPort === null) return;
+  new UdpIo(parentPort, workerData as UdpIoInit).bind();
 }
 
 main();
