@@ -7,7 +7,7 @@
  * and give the same truth.
  */
 import type { SourceHost } from './ip-pool.js';
-import type { DestNumber } from './numbers.js';
+import type { DestNumber, DialShape } from './numbers.js';
 
 /** Attack phases of the article (Making Sense of the Data). */
 export const PHASES = ['scanning', 'enumeration', 'bruteforce', 'abuse'] as const;
@@ -78,6 +78,8 @@ export interface SimEvent {
   uaRandom: boolean;
   /** INVITE to an external number: the true number; else null. */
   dest: DestNumber | null;
+  /** The dial shape of `to` beyond Figure 2's prefixes (numbers.ts), else null. */
+  shape: DialShape | null;
   phase: Phase;
   authUser: string | null;
   password: string | null;

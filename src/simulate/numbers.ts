@@ -145,6 +145,62 @@ export function dialString(rng: Rng, number: DestNumber): string {
   return prefix + number.e164.slice(1);
 }
 
+/**
+ * Shapes real toll-fraud strings take beyond the prefixes above, each with
+ * its weight among the bursts that use one (the share of such bursts is
+ * SHAPED_BURST_SHARE): a US carrier-access code before 011 (`1010` + three
+ * digits), two or three junk digits before 810 that change from string to
+ * string, a carrier or service code before 00 (five digits), odd digits
+ * around the exit code (`7` + `00`, `76` + `0000`, `00` + three stray
+ * digits), and the bare national number (only for numbers other sources
+ * dial in full: the evidence is theirs).
+ */
+export const DIAL_SHAPES = [
+  'carrier_access',
+  'junk_810',
+  'service_00',
+  'odd_exit',
+  'bare_national',
+] as const;
+export type DialShape = (typeof DIAL_SHAPES)[number];
+const SHAPE_WEIGHTS = [3, 3, 2, 3, 2];
+
+/** Share of call bursts written in one of DIAL_SHAPES (docs/simulate.md says why). */
+export const SHAPED_BURST_SHARE = 0.12;
+
+/** A shape for a burst, or null for the Figure 2 prefixes. `shared`: other sources dial the number in full. */
+export function pickShape(rng: Rng, shared: boolean): DialShape | null {
+  if (!rng.chance(SHAPED_BURST_SHARE)) return null;
+  const shape = DIAL_SHAPES[rng.weighted(SHAPE_WEIGHTS)] ?? 'carrier_access';
+  return shape === 'bare_national' && !shared ? 'carrier_access' : shape;
+}
+
+/** Service codes seen before 00 (five digits). */
+const SERVICE_CODES = ['11808', '10108', '11880', '10120'];
+
+/** One dialed string of `shape` for the true number. */
+export function shapedString(rng: Rng, number: DestNumber, shape: DialShape): string {
+  const intl = number.e164.slice(1);
+  switch (shape) {
+    case 'carrier_access':
+      return `1010${rng.digits(3)}011${intl}`;
+    case 'junk_810':
+      return `${rng.digits(rng.int(2, 3))}810${intl}`;
+    case 'service_00':
+      return `${rng.pick(SERVICE_CODES)}00${intl}`;
+    case 'odd_exit':
+      return `${rng.pick(['700', '760000', `00${rng.digits(3)}`])}${intl}`;
+    case 'bare_national':
+      return nationalOf(number) ?? `00${intl}`;
+  }
+}
+
+/** The national significant number (no trunk prefix) of a geographic number. */
+export function nationalOf(number: DestNumber): string | undefined {
+  const p = parsePhoneNumberFromString(number.e164);
+  return p?.country === undefined ? undefined : p.nationalNumber;
+}
+
 /** The plain international form (`00` + digits): an unambiguous anchor for a burst. */
 export function anchorString(number: DestNumber): string {
   return `00${number.e164.slice(1)}`;

@@ -12,7 +12,10 @@ import {
   anchorString,
   dialString,
   INTERNAL_EXTENSIONS,
+  pickShape,
+  shapedString,
   type DestNumber,
+  type DialShape,
   type NumberFactory,
   type WantedType,
 } from './numbers.js';
@@ -102,6 +105,7 @@ function base(
     ua,
     uaRandom,
     dest: null,
+    shape: null,
     phase,
     authUser: null,
     password: null,
@@ -197,6 +201,30 @@ function pickDest(actor: Actor, ctx: SessionContext): DestNumber {
   return targets.book[0] ?? (ctx.numbers.make('US', 'MOBILE') as DestNumber);
 }
 
+/**
+ * The dial strings of one burst of `k` INVITEs. Most bursts use Figure 2's
+ * prefixes, often led by the plain international form; some use one of the
+ * shapes of numbers.ts: the junk-before-810 and bare national ones for the
+ * whole burst (no string resolves alone), the others mixed with Figure 2
+ * forms as real bursts mix them.
+ */
+function dialer(
+  rng: Rng,
+  dest: DestNumber,
+  k: number,
+  shared: boolean,
+): (j: number) => [string, DialShape | null] {
+  const shape = pickShape(rng, shared);
+  const plain = (j: number): [string, null] => [
+    j === 0 && (k === 1 || rng.chance(0.6)) ? anchorString(dest) : dialString(rng, dest),
+    null,
+  ];
+  if (shape === null) return plain;
+  if (shape === 'junk_810' || shape === 'bare_national')
+    return () => [shapedString(rng, dest, shape), shape];
+  return (j) => (rng.chance(0.7) ? [shapedString(rng, dest, shape), shape] : plain(j));
+}
+
 /** One burst: the same true number in several dial forms within a few seconds. */
 function burst(
   plan: SessionPlan,
@@ -208,6 +236,7 @@ function burst(
 ): void {
   const { rng } = ctx;
   const k = BURST_SIZES[rng.weighted(BURST_WEIGHTS)] ?? 1;
+  const dialed = dialer(rng, dest, k, ctx.famous.includes(dest));
   const spacing = plan.actor.ua.kind === 'random' ? 2 : rng.chance(0.7) ? 0 : 1;
   for (let j = 0; j < k; j++) {
     const sensor = rng.pick(plan.sensors);
@@ -221,7 +250,7 @@ function burst(
       `${id}-${t0}`,
       j + 1,
     );
-    e.to = j === 0 && (k === 1 || rng.chance(0.6)) ? anchorString(dest) : dialString(rng, dest);
+    [e.to, e.shape] = dialed(j);
     e.from = plan.actor.role === 'rogue' ? rng.pick(['100', '1000', 'asterisk', '2000']) : '100';
     e.dest = dest;
     e.resp = rng.chance(0.8) ? 486 : 401;

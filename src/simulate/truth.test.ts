@@ -44,6 +44,7 @@ function invite(
     ua,
     uaRandom: false,
     dest,
+    shape: null,
     phase: dest ? 'abuse' : 'enumeration',
     authUser: null,
     password: null,

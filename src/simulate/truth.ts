@@ -75,6 +75,8 @@ export class TruthBuilder {
   private readonly pairs = new Map<string, number>();
   private readonly numbers = new Map<string, { country: string; type: string; count: number }>();
   private readonly types = new Map<string, number>();
+  /** INVITEs per dial shape beyond Figure 2 ('figure2' for the others). */
+  private readonly shapes = new Map<string, number>();
   private lastT = -Infinity;
 
   constructor(private readonly gapSec = 3600) {}
@@ -115,6 +117,7 @@ export class TruthBuilder {
       this.invite++;
       day.invite++;
       if (e.dest) {
+        inc(this.shapes, e.shape ?? 'figure2');
         const key = `${host.ip}|${e.dest.e164}`;
         const prev = this.last.get(key);
         this.last.set(key, e.t);
@@ -219,6 +222,7 @@ export class TruthBuilder {
   private extra(callers: readonly SourceStats[]): Record<string, unknown> {
     return {
       options_messages: this.options,
+      dial_shapes: ranked(this.shapes).map(([shape, invites]) => ({ shape, invites })),
       lines: this.lines,
       per_day: [...this.days]
         .sort((a, b) => (a[0] < b[0] ? -1 : 1))
