@@ -6,6 +6,7 @@
  * figures recomputed from the lines themselves. Legacy and JSON-lines runs
  * of one seed give the same truth.
  */
+import { parsePhoneNumberFromString } from 'libphonenumber-js/max';
 import assert from 'node:assert/strict';
 import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -132,18 +133,24 @@ describe('sipsnare simulate', () => {
     assert.deepEqual(new Set(truth.extra.sources.map((x) => x.ip)), new Set(all.map((l) => l.ip)));
   });
 
-  it('counts unified INVITEs like an independent pass over the lines (true number = longest known tail)', () => {
+  it('counts unified INVITEs like an independent pass over the lines (true number = longest known tail, or the bare national number)', () => {
     const truth = JSON.parse(readFileSync(join(dirs.a, 'truth.json'), 'utf8')) as Truth;
     const tails = truth.destinations
       .map((d) => d.number.slice(1))
       .sort((x, y) => y.length - x.length);
+    const national = new Map(
+      truth.destinations.map((d) => [
+        parsePhoneNumberFromString(d.number)?.nationalNumber ?? d.number,
+        d.number.slice(1),
+      ]),
+    );
     const invites = [...readLegacy(dirs.a).values()].flat().filter((l) => l.method === 'INVITE');
     invites.sort((x, y) => x.t - y.t);
     const last = new Map<string, number>();
     const labels = new Map<string, number>();
     let unified = 0;
     for (const l of invites) {
-      const number = tails.find((d) => l.to.endsWith(d));
+      const number = national.get(l.to) ?? tails.find((d) => l.to.endsWith(d));
       if (number === undefined) {
         assert.ok(l.to.length <= 4, `unknown external number ${l.to}`);
         continue;
