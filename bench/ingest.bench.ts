@@ -47,6 +47,10 @@ async function run(format: 'legacy' | 'jsonl' | 'pcap', lines: number): Promise<
       `events ${r.events.toLocaleString('en-US')}, rejected ${r.rejected}, calls ${r.calls}; ` +
       `store ${(size / 2 ** 20).toFixed(0)} MiB; peak RSS ${(process.resourceUsage().maxRSS / 1024).toFixed(0)} MiB`,
   );
+  if (format === 'legacy')
+    console.log(
+      `legacy import: ${Math.round(lines / s).toLocaleString('en-US')} lines/s, target >= 250,000 lines/s (${lines / s >= 250_000 ? 'met' : 'missed'})`,
+    );
   rmSync(file, { force: true });
   rmSync(db, { force: true });
 }
