@@ -8,7 +8,7 @@
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Report } from '../../src/analysis/types.js';
@@ -20,10 +20,11 @@ const LOG = testdata('attack-traffic', 'honeynet-fc4-2010-voip', 'logs_v3.txt');
 describe('report over the Honeynet FC4 SIPVicious attack', () => {
   let dir: string;
   let report: Report;
+  let db: string;
 
   before(async () => {
     dir = mkdtempSync(join(tmpdir(), 'sipsnare-report-honeynet-'));
-    const db = join(dir, 'store.duckdb');
+    db = join(dir, 'store.duckdb');
     const ingest = spawnSync(
       process.execPath,
       ['--import', 'tsx', join(REPO_ROOT, 'src/cli/main.ts'), 'ingest', '--db', db, LOG],
@@ -73,5 +74,21 @@ describe('report over the Honeynet FC4 SIPVicious attack', () => {
     assert.equal(caller.external_invites, 4);
     assert.match(report.user_agents[0]?.label ?? '', /Zoiper/);
     assert.equal(report.top_sources[0]?.ip, '89.42.194.X');
+  });
+
+  it("prints the phase rows of docs/report.md's example, figure for figure", async () => {
+    const doc = readFileSync(join(REPO_ROOT, 'docs', 'report.md'), 'utf8');
+    const example = doc.slice(doc.indexOf('## Example'));
+    const rowsOf = (text: string): string[] =>
+      text
+        .split('\n')
+        .filter((l) => /^(210\.184\.X\.Y|89\.42\.194\.X) +- +\S+>?/.test(l))
+        .map((l) => l.trim().split(/\s+/).join(' '));
+    const documented = rowsOf(example);
+    assert.equal(documented.length, 2, 'the example shows the two sources');
+    const res = await runReport(['--db', db]);
+    assert.equal(res.code, 0, res.stderr);
+    const section = res.stdout.slice(res.stdout.indexOf('Sources by attack phase'));
+    assert.deepEqual(rowsOf(section).slice(0, 2), documented);
   });
 });
