@@ -165,6 +165,8 @@ export function loadConfig(opts: LoadOptions = {}): SensorConfig {
   }
   const wl = flat.get('credentials.wordlist');
   if (typeof wl === 'string') flat.set('credentials.wordlist', readWordlist(wl));
+  if ((flat.get('tls.cert_file') === null) !== (flat.get('tls.key_file') === null))
+    throw configError('tls.cert_file and tls.key_file: set both (your certificate) or neither');
   const http = flat.get('http.listen');
   if (typeof http === 'string' && !isLoopback(http) && flat.get('http.token') === null)
     throw configError(`http.token: required when http.listen (${http}) is not a loopback address`);

@@ -188,6 +188,22 @@ export const CONFIG_KEYS: readonly KeySpec[] = [
     doc: 'Listeners: `udp://`, `tcp://` or `tls://` + literal address + port; IPv6 in brackets. Use 0.0.0.0 / [::] to face the Internet.',
   },
   {
+    key: 'tls.cert_file',
+    type: 'path or null',
+    default: null,
+    env: 'yaml',
+    check: nullableText,
+    doc: 'Certificate (PEM) of the `tls://` listeners; set with `tls.key_file`. null: a self-signed one is made at the first start, `sipsnare-cert.pem` and `sipsnare-key.pem` in `tls/` beside the events directory (`var/tls/` on defaults), and reused.',
+  },
+  {
+    key: 'tls.key_file',
+    type: 'path or null',
+    default: null,
+    env: 'yaml',
+    check: nullableText,
+    doc: 'Private key (PEM) of `tls.cert_file`.',
+  },
+  {
     key: 'events.jsonl',
     type: 'path or null',
     default: 'var/events',

@@ -102,6 +102,8 @@ export interface SensorConfig {
   readonly sensor_id: string;
   /** Listener URLs: udp://HOST:PORT, tcp://HOST:PORT, tls://HOST:PORT (IPv6 hosts in brackets). */
   readonly listen: readonly string[];
+  /** The operator's certificate and key for tls:// listeners; both null: a self-signed pair. */
+  readonly tls: { readonly cert_file: string | null; readonly key_file: string | null };
   readonly events: EventsConfig;
   readonly persona: PersonaConfig;
   readonly extensions: readonly ExtensionConfig[];

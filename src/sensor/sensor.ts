@@ -14,7 +14,7 @@ import { silentLogger, type Logger } from '../log.js';
 import { ConnectionLimiter, ResponseLimiter } from './limits.js';
 import { MessageHandler } from './message-handler.js';
 import type { Persona } from './persona/types.js';
-import { ensureSelfSignedCert } from './tls-cert.js';
+import { tlsMaterial } from './tls-cert.js';
 import { parseListenUrl, reportedLocalAddress, type ListenAddress } from '../config/listen-url.js';
 import { listenTcp } from './transport/tcp.js';
 import type { Listener, TransportHandlers } from './transport/types.js';
@@ -163,7 +163,9 @@ export class Sensor {
       );
     } else {
       const tls =
-        addr.transport === 'tls' ? ensureSelfSignedCert(this.opts.tlsDir ?? 'var/tls') : undefined;
+        addr.transport === 'tls'
+          ? tlsMaterial(this.opts.config.tls, this.opts.tlsDir ?? 'var/tls')
+          : undefined;
       listener = await listenTcp(
         addr,
         {
