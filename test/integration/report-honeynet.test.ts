@@ -82,7 +82,7 @@ describe('report over the Honeynet FC4 SIPVicious attack', () => {
     const rowsOf = (text: string): string[] =>
       text
         .split('\n')
-        .filter((l) => /^(210\.184\.X\.Y|89\.42\.194\.X) +- +\S+>?/.test(l))
+        .filter((l) => /^(210\.184\.X\.Y|89\.42\.194\.X) +- +\S/.test(l))
         .map((l) => l.trim().split(/\s+/).join(' '));
     const documented = rowsOf(example);
     assert.equal(documented.length, 2, 'the example shows the two sources');
