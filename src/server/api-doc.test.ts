@@ -4,11 +4,9 @@
  */
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
-import { after, before, describe, it } from 'node:test';
-import { createFixtureDb, type FixtureDb } from '../../test/fixtures/analysis/fixture-db.js';
+import { describe, it } from 'node:test';
+import { fixtureServer } from '../../test/helpers/fixture-server.js';
 import { REPO_ROOT } from '../../test/helpers/shared.js';
-import { silentLogger } from '../log.js';
-import { startServer, type RunningServer } from './start.js';
 
 const DOC = readFileSync(`${REPO_ROOT}/docs/api.md`, 'utf8');
 const EXAMPLES = [...DOC.matchAll(/^curl -s '?http:\/\/127\.0\.0\.1:8080(\/[^'\s]*)'?$/gm)].map(
@@ -16,24 +14,11 @@ const EXAMPLES = [...DOC.matchAll(/^curl -s '?http:\/\/127\.0\.0\.1:8080(\/[^'\s
 );
 
 describe('docs/api.md examples', () => {
-  let fx: FixtureDb;
-  let server: RunningServer;
-  before(async () => {
-    fx = await createFixtureDb();
+  const running = fixtureServer(async (fx) => {
     await fx.insertEvents([
       { src_ip: '192.0.2.1', method: 'REGISTER', to_user: '100', ts: '2012-01-01 01:00:00' },
       { src_ip: '192.0.2.1', method: 'INVITE', dialed: '0097259123', ts: '2012-01-01 02:00:00' },
     ]);
-    server = await startServer({
-      instance: fx.instance,
-      listen: '127.0.0.1:0',
-      token: null,
-      log: silentLogger(),
-    });
-  });
-  after(async () => {
-    await server.close();
-    fx.close();
   });
 
   it('documents at least ten examples', () => {
@@ -42,7 +27,7 @@ describe('docs/api.md examples', () => {
 
   it('answers every documented example with 200 and JSON', async () => {
     for (const path of EXAMPLES) {
-      const res = await fetch(new URL(path, server.url));
+      const res = await fetch(new URL(path, running.server.url));
       assert.equal(res.status, 200, path);
       assert.match(res.headers.get('content-type') ?? '', /json/, path);
       await res.json();

@@ -1,10 +1,9 @@
 import assert from 'node:assert/strict';
-import { after, before, describe, it } from 'node:test';
-import { createFixtureDb, type FixtureDb } from '../../test/fixtures/analysis/fixture-db.js';
-import { silentLogger } from '../log.js';
+import { describe, it } from 'node:test';
+import { fixtureServer } from '../../test/helpers/fixture-server.js';
 import { FINDING_KINDS } from './findings.js';
 import { LIVE_FIELDS } from './live.js';
-import { checkBind, parseHostPort, startServer, type RunningServer } from './start.js';
+import { checkBind, parseHostPort } from './start.js';
 
 interface SchemaDoc {
   properties: Record<string, SchemaDoc & { enum?: unknown[]; items?: SchemaDoc }>;
@@ -18,30 +17,17 @@ interface LiveDoc {
 }
 
 describe('server skeleton', () => {
-  let fx: FixtureDb;
-  let server: RunningServer;
-  before(async () => {
-    fx = await createFixtureDb();
+  const running = fixtureServer(async (fx) => {
     await fx.insertEvents([
       { src_ip: '192.0.2.1', method: 'REGISTER', src_cc: 'NL', src_asn: 64500 },
       { src_ip: '192.0.2.1', method: 'REGISTER', src_cc: 'NL', src_asn: 64500 },
       { src_ip: '198.51.100.7', method: 'INVITE', src_cc: 'US', ts: '2012-01-02 10:00:00' },
     ]);
     await fx.insertCalls([{ src_ip: '198.51.100.7', dialed_number: '+972599000000' }]);
-    server = await startServer({
-      instance: fx.instance,
-      listen: '127.0.0.1:0',
-      token: null,
-      log: silentLogger(),
-    });
-  });
-  after(async () => {
-    await server.close();
-    fx.close();
   });
 
   it('answers /healthz', async () => {
-    const res = await fetch(new URL('/healthz', server.url));
+    const res = await fetch(new URL('/healthz', running.server.url));
     assert.equal(res.status, 200);
     assert.deepEqual(await res.json(), { status: 'ok' });
     assert.match(res.headers.get('content-security-policy') ?? '', /default-src 'none'/);
@@ -49,7 +35,7 @@ describe('server skeleton', () => {
   });
 
   it('serves the report summary with its field names', async () => {
-    const res = await fetch(new URL('/api/summary', server.url));
+    const res = await fetch(new URL('/api/summary', running.server.url));
     const body = (await res.json()) as Record<string, number>;
     assert.equal(body['register_messages'], 2);
     assert.equal(body['invite_messages'], 1);
@@ -57,7 +43,7 @@ describe('server skeleton', () => {
     assert.equal(body['unique_ips'], 2);
     assert.equal(body['days'], 2);
     const day = (await (
-      await fetch(new URL('/api/summary?from=2012-01-02', server.url))
+      await fetch(new URL('/api/summary?from=2012-01-02', running.server.url))
     ).json()) as Record<string, number>;
     assert.equal(day['register_messages'], 0);
     assert.equal(day['invite_messages'], 1);
@@ -70,13 +56,13 @@ describe('server skeleton', () => {
       "?from=2012-01-01' OR 1=1 --",
       '?sensor=' + 'x'.repeat(65),
     ]) {
-      const res = await fetch(new URL('/api/summary' + q, server.url));
+      const res = await fetch(new URL('/api/summary' + q, running.server.url));
       assert.equal(res.status, 400, q);
     }
   });
 
   it('documents its routes in /api/openapi.json', async () => {
-    const doc = (await (await fetch(new URL('/api/openapi.json', server.url))).json()) as {
+    const doc = (await (await fetch(new URL('/api/openapi.json', running.server.url))).json()) as {
       openapi: string;
       paths: Record<string, unknown>;
     };
@@ -85,7 +71,7 @@ describe('server skeleton', () => {
   });
 
   it('documents the live feed: its filters, media type and every message', async () => {
-    const doc = (await (await fetch(new URL('/api/openapi.json', server.url))).json()) as {
+    const doc = (await (await fetch(new URL('/api/openapi.json', running.server.url))).json()) as {
       paths: Record<string, { get: LiveDoc }>;
     };
     const live = doc.paths['/api/live']?.get;
@@ -117,25 +103,14 @@ describe('bind and token', () => {
 });
 
 describe('token', () => {
-  let fx: FixtureDb;
-  let server: RunningServer;
-  before(async () => {
-    fx = await createFixtureDb();
-    // Bound to every address (not loopback), reached through loopback only.
-    server = await startServer({
-      instance: fx.instance,
-      listen: '0.0.0.0:0',
-      token: 'tok-123',
-      log: silentLogger(),
-    });
-  });
-  after(async () => {
-    await server.close();
-    fx.close();
-  });
+  // Bound to every address (not loopback), reached through loopback only.
+  const running = fixtureServer(
+    () => Promise.resolve(),
+    () => ({ listen: '0.0.0.0:0', token: 'tok-123' }),
+  );
 
   it('answers 401 without the token, 200 with it, and turns ?token= into a cookie', async () => {
-    const port = new URL(server.url).port;
+    const port = new URL(running.server.url).port;
     const base = `http://127.0.0.1:${port}`;
     assert.equal((await fetch(`${base}/api/summary`)).status, 401);
     assert.equal((await fetch(`${base}/metrics`)).status, 401);
