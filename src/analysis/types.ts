@@ -2,7 +2,7 @@
  * @module
  * The shape of a report: one interface per section. `report --format json`
  * writes exactly this object; the text, CSV, HTML and DOT renderers read it.
- * Key names are DESIGN.md's "Report JSON" contract plus extra sections.
+ * Key names are the report JSON contract (docs/report.md) plus extra sections.
  *
  * Shares are fractions in 0..1 of the section's total (not percentages).
  * Counts of calls are counts of unified INVITEs (table `calls`).

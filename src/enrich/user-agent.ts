@@ -1,8 +1,9 @@
 /**
  * @module enrich/user-agent
- * User-Agent header -> label, family and category (DESIGN.md "User-agent
- * label"): `undefined` when absent or empty, `random` for the article's
- * 20-character random strings, else the UA as sent; family and category
+ * User-Agent header -> label, family and category (docs/enrichment.md,
+ * "User-Agent -> label, family, category"): `undefined` when absent or
+ * empty, `random` for the article's 20-character random strings, else the
+ * UA as sent; family and category
  * from the rules in data/user-agents.tsv, after an optional user file.
  * Classification never throws on attacker input; only loading a rules
  * file can fail (SnareError SNARE_ERR_CONFIG / SNARE_ERR_IO).

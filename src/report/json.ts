@@ -1,6 +1,6 @@
 /**
  * @module
- * `--format json`: the Report object as built (DESIGN.md "Report JSON" keys
+ * `--format json`: the Report object as built (the report JSON keys of docs/report.md
  * plus the extra sections). Infinite robust z-scores become null, since JSON
  * has no infinity.
  */

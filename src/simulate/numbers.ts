@@ -115,7 +115,7 @@ export class NumberFactory {
 }
 
 /**
- * Prefixes seen in the wild (Figure 2 and DESIGN.md): international access
+ * Prefixes seen in the wild (Figure 2 and public attack logs): international access
  * codes (00, 011, 810), outside-line digits (0, 9) and Brazilian carrier
  * selection codes (00+NN). The weight is how often a burst uses each.
  */

@@ -29,7 +29,7 @@ export interface SessionContext {
   nextSeq: number;
 }
 
-/** Extensions the emulated PBX has (DESIGN.md's sample config and common defaults). */
+/** Extensions the emulated PBX has (a sample configuration and common defaults). */
 const KNOWN_EXTENSIONS = new Set(['100', '101', '102', '200', '201', '1000', '1001', '2000']);
 const WEAK = { ext: '100', password: '100' } as const;
 const WORDS = [

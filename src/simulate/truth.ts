@@ -1,7 +1,7 @@
 /**
  * @module
  * The ground truth of a run, computed from the generated stream itself, in
- * the report JSON layout of DESIGN.md plus extra detail. Events must arrive
+ * the report JSON layout (docs/report.md) plus extra detail. Events must arrive
  * in global time order (the engine guarantees it), so unified INVITEs are
  * found exactly: per (source IP, true number) the last INVITE time is kept
  * and an INVITE more than `gapSec` after it opens a new unified call. Only

@@ -1,6 +1,6 @@
 /**
  * @module
- * Rebuilds the `calls` table (unified INVITEs, DESIGN.md) from `events` with
+ * Rebuilds the `calls` table (unified INVITEs, docs/store.md) from `events` with
  * window functions: INVITEs from one source address to one normalised
  * number form one call while consecutive ones are at most `gap` minutes
  * apart. A full rebuild keeps it simple and exact; on the article's year

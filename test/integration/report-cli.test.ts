@@ -37,7 +37,7 @@ describe('sipsnare report command', () => {
     rmSync(dir, { recursive: true, force: true });
   });
 
-  it('json carries the DESIGN.md report keys with shares as fractions', async () => {
+  it('json carries the documented report keys with shares as fractions', async () => {
     const res = await runReport(['--db', db, '--format', 'json']);
     assert.equal(res.code, 0, res.stderr);
     const r = JSON.parse(res.stdout) as Record<string, unknown> & {

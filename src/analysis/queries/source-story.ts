@@ -18,6 +18,32 @@ function list<T>(rows: Row[], f: (r: Row) => T): T[] {
   return rows.map(f);
 }
 
+/** The SQL of each list of a story, over `e` (the source's events in scope). */
+const STORY_SQL = {
+  methods: `SELECT method, count(*) AS n FROM e GROUP BY method ORDER BY n DESC LIMIT ${LIST}`,
+  phases: `SELECT ${PH_NAME} AS phase, count(*) AS n, min(ts) AS first_ts, max(ts) AS last_ts
+     FROM (SELECT ${PH_SQL} AS ph, ts FROM e WHERE event = 'sip.request') GROUP BY ph ORDER BY first_ts`,
+  ext: `SELECT coalesce(nullif(to_user, ''), ruri_user) AS u, count(*) AS n FROM e
+     WHERE method IN ('REGISTER', 'INVITE', 'SUBSCRIBE', 'MESSAGE') AND coalesce(nullif(to_user, ''), ruri_user) IS NOT NULL
+     GROUP BY u ORDER BY n DESC, u LIMIT ${LIST}`,
+  creds: `SELECT auth_user AS u, password_guess AS pw, count(*) AS n,
+            bool_or(guess_source = 'configured' OR auth_ok) AS ok FROM e
+     WHERE auth_user IS NOT NULL OR password_guess IS NOT NULL
+     GROUP BY ALL ORDER BY ok DESC, n DESC, u, pw LIMIT ${LIST}`,
+  cracked: `SELECT coalesce(auth_user, from_user) AS u, password_guess AS pw, min(ts) AS ts FROM e
+     WHERE guess_source = 'configured' OR auth_ok GROUP BY ALL ORDER BY ts LIMIT ${LIST}`,
+  numbers: `SELECT dialed_number AS num, mode(dst_cc) AS cc, mode(number_type) AS t, count(*) AS n FROM e
+     WHERE method = 'INVITE' AND dialed_number IS NOT NULL GROUP BY dialed_number ORDER BY n DESC, num LIMIT ${LIST}`,
+  dcc: `SELECT dst_cc AS cc, count(*) AS n FROM e WHERE method = 'INVITE' AND dialed_number IS NOT NULL
+     GROUP BY dst_cc ORDER BY n DESC, cc LIMIT ${LIST}`,
+  uas: `SELECT ua_label AS l, mode(ua_category) AS c, count(*) AS n FROM e GROUP BY ua_label ORDER BY n DESC LIMIT ${LIST}`,
+  sensors: `SELECT sensor, count(*) AS n FROM e GROUP BY sensor ORDER BY n DESC, sensor LIMIT ${LIST}`,
+  timeline: `SELECT strftime(date_trunc('hour', ts), '%Y-%m-%dT%H:00:00Z') AS hour, ${PH_NAME} AS phase, count(*) AS n
+     FROM (SELECT ${PH_SQL} AS ph, ts FROM e WHERE event = 'sip.request') GROUP BY ALL ORDER BY hour LIMIT 5000`,
+} as const;
+
+type StoryRows = Record<keyof typeof STORY_SQL, Row[]>;
+
 /** The story of `ip` within `filter`; null when the scope holds no event from it. */
 export async function querySourceStory(
   db: Queryable,
@@ -33,46 +59,16 @@ export async function querySourceStory(
             mode(src_asn) AS asn, mode(src_as_name) AS as_name FROM e`,
   );
   if (head === undefined || num(head, 'n') === 0) return null;
-  const methods = await q(
-    `SELECT method, count(*) AS n FROM e GROUP BY method ORDER BY n DESC LIMIT ${LIST}`,
-  );
-  const phases = await q(
-    `SELECT ${PH_NAME} AS phase, count(*) AS n, min(ts) AS first_ts, max(ts) AS last_ts
-     FROM (SELECT ${PH_SQL} AS ph, ts FROM e WHERE event = 'sip.request') GROUP BY ph ORDER BY first_ts`,
-  );
-  const ext = await q(
-    `SELECT coalesce(nullif(to_user, ''), ruri_user) AS u, count(*) AS n FROM e
-     WHERE method IN ('REGISTER', 'INVITE', 'SUBSCRIBE', 'MESSAGE') AND coalesce(nullif(to_user, ''), ruri_user) IS NOT NULL
-     GROUP BY u ORDER BY n DESC, u LIMIT ${LIST}`,
-  );
-  const creds = await q(
-    `SELECT auth_user AS u, password_guess AS pw, count(*) AS n,
-            bool_or(guess_source = 'configured' OR auth_ok) AS ok FROM e
-     WHERE auth_user IS NOT NULL OR password_guess IS NOT NULL
-     GROUP BY ALL ORDER BY ok DESC, n DESC, u, pw LIMIT ${LIST}`,
-  );
-  const cracked = await q(
-    `SELECT coalesce(auth_user, from_user) AS u, password_guess AS pw, min(ts) AS ts FROM e
-     WHERE guess_source = 'configured' OR auth_ok GROUP BY ALL ORDER BY ts LIMIT ${LIST}`,
-  );
-  const numbers = await q(
-    `SELECT dialed_number AS num, mode(dst_cc) AS cc, mode(number_type) AS t, count(*) AS n FROM e
-     WHERE method = 'INVITE' AND dialed_number IS NOT NULL GROUP BY dialed_number ORDER BY n DESC, num LIMIT ${LIST}`,
-  );
-  const dcc = await q(
-    `SELECT dst_cc AS cc, count(*) AS n FROM e WHERE method = 'INVITE' AND dialed_number IS NOT NULL
-     GROUP BY dst_cc ORDER BY n DESC, cc LIMIT ${LIST}`,
-  );
-  const uas = await q(
-    `SELECT ua_label AS l, mode(ua_category) AS c, count(*) AS n FROM e GROUP BY ua_label ORDER BY n DESC LIMIT ${LIST}`,
-  );
-  const sensors = await q(
-    `SELECT sensor, count(*) AS n FROM e GROUP BY sensor ORDER BY n DESC, sensor LIMIT ${LIST}`,
-  );
-  const timeline = await q(
-    `SELECT strftime(date_trunc('hour', ts), '%Y-%m-%dT%H:00:00Z') AS hour, ${PH_NAME} AS phase, count(*) AS n
-     FROM (SELECT ${PH_SQL} AS ph, ts FROM e WHERE event = 'sip.request') GROUP BY ALL ORDER BY hour LIMIT 5000`,
-  );
+  const rows: Partial<StoryRows> = {};
+  // One after the other, as before: the pool bounds concurrent queries per request.
+  for (const key of Object.keys(STORY_SQL) as (keyof typeof STORY_SQL)[]) {
+    rows[key] = await q(STORY_SQL[key]);
+  }
+  return storyOf(ip, head, rows as StoryRows);
+}
+
+/** A story from its rows: the API's (and the report's) field names. */
+function storyOf(ip: string, head: Row, rows: StoryRows): SourceStory {
   const asn = head['asn'];
   return {
     ip,
@@ -82,39 +78,39 @@ export async function querySourceStory(
     messages: num(head, 'n'),
     first_ts: str(head, 'first_ts'),
     last_ts: str(head, 'last_ts'),
-    methods: list(methods, (r) => ({ method: str(r, 'method'), count: num(r, 'n') })),
-    phases: list(phases, (r) => ({
+    methods: list(rows.methods, (r) => ({ method: str(r, 'method'), count: num(r, 'n') })),
+    phases: list(rows.phases, (r) => ({
       phase: str(r, 'phase') ?? '',
       messages: num(r, 'n'),
       first_ts: str(r, 'first_ts') ?? '',
       last_ts: str(r, 'last_ts') ?? '',
     })),
-    extensions_tried: list(ext, (r) => ({ user: str(r, 'u') ?? '', count: num(r, 'n') })),
-    credentials: list(creds, (r) => ({
+    extensions_tried: list(rows.ext, (r) => ({ user: str(r, 'u') ?? '', count: num(r, 'n') })),
+    credentials: list(rows.creds, (r) => ({
       user: str(r, 'u'),
       password: str(r, 'pw'),
       attempts: num(r, 'n'),
       cracked: r['ok'] === true,
     })),
-    cracked: list(cracked, (r) => ({
+    cracked: list(rows.cracked, (r) => ({
       user: str(r, 'u'),
       password: str(r, 'pw'),
       ts: str(r, 'ts') ?? '',
     })),
-    numbers: list(numbers, (r) => ({
+    numbers: list(rows.numbers, (r) => ({
       number: str(r, 'num') ?? '',
       country: str(r, 'cc'),
       type: str(r, 't'),
       invites: num(r, 'n'),
     })),
-    destination_countries: list(dcc, (r) => ({ cc: str(r, 'cc'), invites: num(r, 'n') })),
-    user_agents: list(uas, (r) => ({
+    destination_countries: list(rows.dcc, (r) => ({ cc: str(r, 'cc'), invites: num(r, 'n') })),
+    user_agents: list(rows.uas, (r) => ({
       label: str(r, 'l'),
       category: str(r, 'c'),
       count: num(r, 'n'),
     })),
-    sensors: list(sensors, (r) => ({ sensor: str(r, 'sensor') ?? '', count: num(r, 'n') })),
-    timeline: list(timeline, (r) => ({
+    sensors: list(rows.sensors, (r) => ({ sensor: str(r, 'sensor') ?? '', count: num(r, 'n') })),
+    timeline: list(rows.timeline, (r) => ({
       hour: str(r, 'hour') ?? '',
       phase: str(r, 'phase') ?? '',
       messages: num(r, 'n'),

@@ -47,7 +47,7 @@ CREATE TABLE events (
   number_kind    VARCHAR                  -- external | extension | invalid (INVITEs only)
 );
 
--- Unified INVITEs (DESIGN.md): one source IP, one destination number,
+-- Unified INVITEs (docs/store.md): one source IP, one destination number,
 -- consecutive INVITEs at most --gap apart. Rebuilt from events after import.
 CREATE TABLE calls (
   src_ip         VARCHAR NOT NULL,
