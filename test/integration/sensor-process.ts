@@ -174,3 +174,36 @@ export function runTool(
   });
   return { status: res.status, out: `${res.stdout}${res.stderr}` };
 }
+
+/**
+ * Runs `sipsnare ARGS` (stderr piped) until stderr holds `until` or it
+ * exits (20 s at most), then stops it with SIGTERM (SIGKILL after 10 s);
+ * returns all it wrote on stderr and its exit code.
+ */
+export async function runUntilLogged(
+  args: readonly string[],
+  opts: { until: string; env: NodeJS.ProcessEnv; cwd?: string },
+): Promise<{ stderr: string; code: number | null }> {
+  const child = spawn(process.execPath, [join(REPO_ROOT, 'bin', 'sipsnare'), ...args], {
+    stdio: ['ignore', 'ignore', 'pipe'],
+    env: opts.env,
+    ...(opts.cwd === undefined ? {} : { cwd: opts.cwd }),
+  });
+  let stderr = '';
+  child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+  // 'close', not 'exit': the last stderr lines are read before it fires.
+  const exited = new Promise<number | null>((resolve) => child.once('close', resolve));
+  const started = Date.now();
+  while (!stderr.includes(opts.until) && child.exitCode === null) {
+    if (Date.now() - started > 20_000) break;
+    await new Promise((r) => setTimeout(r, 25));
+  }
+  if (child.exitCode === null) child.kill('SIGTERM');
+  const killer = setTimeout(() => child.kill('SIGKILL'), 10_000);
+  try {
+    const code = await exited; // first: stderr grows until the child has closed it
+    return { stderr, code };
+  } finally {
+    clearTimeout(killer);
+  }
+}

@@ -5,13 +5,11 @@
  * directory); `sipsnare run` writes one by default.
  */
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { REPO_ROOT } from '../helpers/shared.js';
-import { freePort } from './sensor-process.js';
+import { freePort, runUntilLogged } from './sensor-process.js';
 
 /** Runs `sipsnare ARGS` in `cwd` until it has started, stops it with SIGTERM; returns stderr and the exit code. */
 async function startAndStop(
@@ -21,27 +19,7 @@ async function startAndStop(
 ): Promise<{ stderr: string; code: number | null }> {
   const environment: NodeJS.ProcessEnv = { ...process.env, SIPSNARE_LOG_LEVEL: 'info', ...env };
   if (!('SIPSNARE_STORE_DB' in env)) delete environment['SIPSNARE_STORE_DB'];
-  const child = spawn(process.execPath, [join(REPO_ROOT, 'bin', 'sipsnare'), ...args], {
-    cwd,
-    stdio: ['ignore', 'ignore', 'pipe'],
-    env: environment,
-  });
-  let stderr = '';
-  child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
-  const exited = new Promise<number | null>((resolve) => child.once('exit', resolve));
-  const started = Date.now();
-  while (!stderr.includes('sensor started') && child.exitCode === null) {
-    if (Date.now() - started > 20_000) break;
-    await new Promise((r) => setTimeout(r, 25));
-  }
-  if (child.exitCode === null) child.kill('SIGTERM');
-  const killer = setTimeout(() => child.kill('SIGKILL'), 10_000);
-  try {
-    const code = await exited;
-    return { stderr, code };
-  } finally {
-    clearTimeout(killer);
-  }
+  return runUntilLogged(args, { until: 'sensor started', env: environment, cwd });
 }
 
 describe('the embedded store by command', () => {

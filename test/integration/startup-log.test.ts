@@ -5,13 +5,11 @@
  * at stop what was written and lost.
  */
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { REPO_ROOT } from '../helpers/shared.js';
-import { freePort } from './sensor-process.js';
+import { freePort, runUntilLogged } from './sensor-process.js';
 
 /** Starts `sipsnare sensor`, waits for its start-up lines, stops it; returns stderr and the exit code. */
 async function startAndStop(
@@ -22,34 +20,13 @@ async function startAndStop(
   const environment: NodeJS.ProcessEnv = { ...process.env, SIPSNARE_LOG_LEVEL: 'info', ...env };
   delete environment['SIPSNARE_STORE_DB'];
   if (!('SIPSNARE_LOG_FORMAT' in env)) delete environment['SIPSNARE_LOG_FORMAT'];
-  const child = spawn(
-    process.execPath,
-    [
-      join(REPO_ROOT, 'bin', 'sipsnare'),
-      'sensor',
-      '--listen',
-      `udp://127.0.0.1:${String(port)}`,
-      '--events',
-      events,
-    ],
-    { stdio: ['ignore', 'ignore', 'pipe'], env: environment },
+  return runUntilLogged(
+    ['sensor', '--listen', `udp://127.0.0.1:${String(port)}`, '--events', events],
+    {
+      until: 'stop with Ctrl-C',
+      env: environment,
+    },
   );
-  let stderr = '';
-  child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
-  const exited = new Promise<number | null>((resolve) => child.once('close', resolve));
-  const started = Date.now();
-  while (!stderr.includes('stop with Ctrl-C') && child.exitCode === null) {
-    if (Date.now() - started > 20_000) break;
-    await new Promise((r) => setTimeout(r, 25));
-  }
-  if (child.exitCode === null) child.kill('SIGTERM');
-  const killer = setTimeout(() => child.kill('SIGKILL'), 10_000);
-  try {
-    const code = await exited;
-    return { stderr, code };
-  } finally {
-    clearTimeout(killer);
-  }
 }
 
 describe('the sensor log', { timeout: 60_000 }, () => {
