@@ -212,7 +212,12 @@ describe('the sensor runtime', () => {
     });
     try {
       runtime.sink.write(eventOf('sip.request'));
-      runtime.sink.write({ ...eventOf('sip.request'), src_ip: '192.0.2.10' });
+      runtime.sink.write({
+        ...eventOf('sip.request'),
+        src_ip: '192.0.2.10',
+        method: 'INVITE',
+        auth_ok: true,
+      });
       runtime.sink.write({ ...eventOf('sensor.dropped'), dropped: 7 });
       await until(() => lines.some((l) => l.msg.startsWith('traffic')), 3000);
       await new Promise((r) => setTimeout(r, 500));
@@ -223,7 +228,7 @@ describe('the sensor runtime', () => {
     assert.equal(traffic.length, 1, 'idle intervals log nothing');
     assert.equal(
       traffic[0]?.msg,
-      'traffic, last 0.2 s: 2 messages from 2 sources, 3 events, 7 dropped, 0 unanswered',
+      'traffic, last 0.2 s: 2 messages from 2 sources, 1 calls, 1 accepted credentials, 3 events, 7 dropped, 0 unanswered',
     );
   });
 

@@ -3,7 +3,8 @@
  * What a running sensor tells its operator: the start-up lines (where the
  * events, the store and the logs go, how to stop) and, while traffic
  * flows, one line a minute with the counts of that minute (messages,
- * events, distinct sources, drops). A minute with no event logs nothing.
+ * distinct sources, calls, cracks, events, drops). A minute with no event
+ * logs nothing.
  */
 import type { SensorConfig } from '../config/types.js';
 import type { SnareEvent } from '../events/catalog.js';
@@ -23,6 +24,10 @@ export interface TrafficCounts {
   readonly events: number;
   /** Distinct source addresses (at most MAX_SOURCES_COUNTED). */
   readonly sources: number;
+  /** INVITE requests (call attempts). */
+  readonly calls: number;
+  /** Requests whose credentials the persona accepted (a cracked extension in use). */
+  readonly cracks: number;
   /** Datagrams and lines reported lost (sensor.dropped) and messages left unanswered (sensor.rate_limited). */
   readonly dropped: number;
   readonly unanswered: number;
@@ -35,6 +40,8 @@ export class TrafficCounter implements EventSink {
   private events = 0;
   private dropped = 0;
   private unanswered = 0;
+  private calls = 0;
+  private cracks = 0;
   private sources = new Set<string>();
 
   write(event: SnareEvent): void {
@@ -42,6 +49,10 @@ export class TrafficCounter implements EventSink {
     if (event.event.startsWith('sip.')) {
       this.messages++;
       if (this.sources.size < MAX_SOURCES_COUNTED) this.sources.add(event.src_ip);
+      if (event.event === 'sip.request') {
+        if (event.method === 'INVITE') this.calls++;
+        if (event.auth_ok === true) this.cracks++;
+      }
     } else if (event.event === 'sensor.dropped') this.dropped += event.dropped ?? 0;
     else if (event.event === 'sensor.rate_limited') this.unanswered += event.dropped ?? 0;
   }
@@ -52,10 +63,13 @@ export class TrafficCounter implements EventSink {
       messages: this.messages,
       events: this.events,
       sources: this.sources.size,
+      calls: this.calls,
+      cracks: this.cracks,
       dropped: this.dropped,
       unanswered: this.unanswered,
     };
     this.messages = this.events = this.dropped = this.unanswered = 0;
+    this.calls = this.cracks = 0;
     this.sources = new Set();
     return counts;
   }
@@ -83,9 +97,9 @@ export function logTrafficEvery(
       { ...c, interval_ms: intervalMs },
       `traffic, ${per}: ${String(c.messages)} messages from ${String(c.sources)}${
         c.sources >= MAX_SOURCES_COUNTED ? '+' : ''
-      } sources, ${String(c.events)} events, ${String(c.dropped)} dropped, ${String(
-        c.unanswered,
-      )} unanswered`,
+      } sources, ${String(c.calls)} calls, ${String(c.cracks)} accepted credentials, ${String(
+        c.events,
+      )} events, ${String(c.dropped)} dropped, ${String(c.unanswered)} unanswered`,
     );
   }, intervalMs);
   timer.unref();
