@@ -73,6 +73,37 @@ async function timed<T>(
   }
 }
 
+/** Destination countries, top numbers (with the operator's labels), number types and methods. */
+async function queryDestinationSections(
+  db: Queryable,
+  filter: ReportFilter,
+  top: number,
+  labels: ReportOptions['labels'],
+) {
+  const destinations = await queryTopDestinations(db, filter, top);
+  if (labels) for (const d of destinations) d.label = labels.get(d.number) ?? null;
+  return [
+    await queryDestinationCountries(db, filter),
+    destinations,
+    await queryNumberTypes(db, filter),
+    await queryNumberMethods(db, filter),
+  ] as const;
+}
+
+/** The stories of `ips`, in that order (a source with no event in scope has none). */
+async function queryStories(
+  db: Queryable,
+  filter: ReportFilter,
+  ips: readonly string[],
+): Promise<SourceStory[]> {
+  const out: SourceStory[] = [];
+  for (const ip of ips) {
+    const story = await querySourceStory(db, filter, ip);
+    if (story !== null) out.push(story);
+  }
+  return out;
+}
+
 /** Runs every section. Sections run one after another: DuckDB parallelises each query itself. */
 export async function buildReport(db: Queryable, opts: ReportOptions): Promise<Report> {
   const { filter, top } = opts;
@@ -99,16 +130,8 @@ export async function buildReport(db: Queryable, opts: ReportOptions): Promise<R
   const [destCountries, destinations, numberTypes, numberMethods] = await timed(
     t,
     'destinations',
-    async () =>
-      [
-        await queryDestinationCountries(db, filter),
-        await queryTopDestinations(db, filter, top),
-        await queryNumberTypes(db, filter),
-        await queryNumberMethods(db, filter),
-      ] as const,
+    () => queryDestinationSections(db, filter, top, opts.labels),
   );
-  const labels = opts.labels;
-  if (labels) for (const d of destinations) d.label = labels.get(d.number) ?? null;
   const pairs = await timed(t, 'country_pairs', () => queryCountryPairs(db, filter));
   const graphIps = opts.graphIps ?? topSources.slice(0, opts.graphTop ?? 3).map((s) => s.ip);
   const graph = await timed(t, 'graph', () => querySourceGraphs(db, filter, graphIps));
@@ -118,14 +141,7 @@ export async function buildReport(db: Queryable, opts: ReportOptions): Promise<R
     return analysePhases(activity, daily, thresholds, top);
   });
   const storyIps = phases.sources.slice(0, opts.stories ?? Math.min(top, 5)).map((x) => x.ip);
-  const stories = await timed(t, 'source_stories', async () => {
-    const out: SourceStory[] = [];
-    for (const ip of storyIps) {
-      const story = await querySourceStory(db, filter, ip);
-      if (story !== null) out.push(story);
-    }
-    return out;
-  });
+  const stories = await timed(t, 'source_stories', () => queryStories(db, filter, storyIps));
   const credentials = await timed(t, 'credentials', () => queryCredentials(db, filter, top));
   const network = await timed(t, 'network', () => queryNetwork(db, filter, top));
   return {
