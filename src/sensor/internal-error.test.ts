@@ -9,23 +9,11 @@ import assert from 'node:assert/strict';
 import { createSocket } from 'node:dgram';
 import { Writable } from 'node:stream';
 import { describe, it } from 'node:test';
+import { startTestSensor } from '../../test/helpers/test-sensor.js';
 import { loadConfig } from '../config/load.js';
-import type { SnareEvent } from '../events/catalog.js';
-import type { EventSink } from '../events/sink.js';
 import { createLogger } from '../log.js';
 import { until } from '../testing/until.js';
 import { createAsteriskPersona } from './persona/index.js';
-import { Sensor } from './sensor.js';
-
-class Capture implements EventSink {
-  readonly name = 'capture';
-  readonly events: SnareEvent[] = [];
-  write(e: SnareEvent): void {
-    this.events.push(e);
-  }
-  flush = () => Promise.resolve();
-  close = () => Promise.resolve();
-}
 
 const options = (i: number) =>
   Buffer.from(
@@ -56,7 +44,6 @@ describe('internal errors', () => {
   });
 
   it('are recorded as internal_error, unanswered, and logged once per interval', async () => {
-    const sink = new Capture();
     const lines: string[] = [];
     const logStream = new Writable({
       write(chunk: Buffer, _enc, done) {
@@ -64,10 +51,7 @@ describe('internal errors', () => {
         done();
       },
     });
-    const sensor = await Sensor.start({
-      config,
-      persona: broken(),
-      sink,
+    const { sensor, sink } = await startTestSensor(broken(), {
       log: createLogger('info', logStream),
     });
     const client = createSocket('udp4');

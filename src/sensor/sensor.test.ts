@@ -6,11 +6,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { connect as tlsConnect } from 'node:tls';
 import { after, before, describe, it } from 'node:test';
-import { loadConfig } from '../config/load.js';
-import type { SnareEvent } from '../events/catalog.js';
-import type { EventSink } from '../events/sink.js';
+import { startTestSensor } from '../../test/helpers/test-sensor.js';
 import type { Persona, PersonaResult } from './persona/types.js';
-import { Sensor } from './sensor.js';
 import { until } from '../testing/until.js';
 
 /** A tiny stand-in persona: answers by method, with no SIP parsing beyond the first line. */
@@ -64,40 +61,17 @@ const testPersona: Persona = {
   },
 };
 
-class Capture implements EventSink {
-  readonly name = 'capture';
-  readonly events: SnareEvent[] = [];
-  write(e: SnareEvent): void {
-    this.events.push(e);
-  }
-  flush = () => Promise.resolve();
-  close = () => Promise.resolve();
-  of(type: string): SnareEvent[] {
-    return this.events.filter((e) => e.event === type);
-  }
-}
-
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 const req = (method: string, callId = 'c1', pad = 300) =>
   Buffer.from(
     `${method} sip:100@h SIP/2.0\r\nCall-ID: ${callId}\r\nX-Pad: ${'p'.repeat(pad)}\r\nContent-Length: 0\r\n\r\n`,
   );
 
-async function startSensor(
+/** A sensor with the stand-in persona; `limits` are `limits.*` keys. */
+const startSensor = (
   limits: Record<string, number> = {},
   listen = ['udp://127.0.0.1:0', 'tcp://127.0.0.1:0', 'udp://[::1]:0'],
-) {
-  const sink = new Capture();
-  const flags: Record<string, unknown> = { listen, 'store.db': null };
-  for (const [k, v] of Object.entries(limits)) flags[`limits.${k}`] = v;
-  const sensor = await Sensor.start({
-    config: loadConfig({ flags }),
-    persona: testPersona,
-    sink,
-    reportIntervalMs: 50,
-  });
-  return { sensor, sink };
-}
+) => startTestSensor(testPersona, { limits, listen, reportIntervalMs: 50 });
 
 function udpClient(family: 4 | 6 = 4): { sock: Socket; got: Buffer[] } {
   const sock = createSocket(family === 6 ? 'udp6' : 'udp4');
@@ -346,9 +320,10 @@ describe('Sensor limits', () => {
 describe('Sensor over TLS', () => {
   it('makes a self-signed certificate at first start and answers over TLS', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'snare-tls-'));
-    const sink = new Capture();
-    const config = loadConfig({ flags: { listen: ['tls://127.0.0.1:0'], 'store.db': null } });
-    const sensor = await Sensor.start({ config, persona: testPersona, sink, tlsDir: dir });
+    const { sensor, sink } = await startTestSensor(testPersona, {
+      listen: ['tls://127.0.0.1:0'],
+      tlsDir: dir,
+    });
     try {
       const reply = await new Promise<string>((resolve, reject) => {
         const sock = tlsConnect(

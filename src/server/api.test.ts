@@ -1,18 +1,9 @@
 import assert from 'node:assert/strict';
-import { after, before, describe, it } from 'node:test';
-import { createFixtureDb, type FixtureDb } from '../../test/fixtures/analysis/fixture-db.js';
-import { silentLogger } from '../log.js';
-import { startServer, type RunningServer } from './start.js';
+import { describe, it } from 'node:test';
+import { fixtureServer } from '../../test/helpers/fixture-server.js';
 
 describe('API endpoints', () => {
-  let fx: FixtureDb;
-  let server: RunningServer;
-  const get = async (path: string): Promise<{ status: number; body: Record<string, unknown> }> => {
-    const res = await fetch(new URL(path, server.url));
-    return { status: res.status, body: (await res.json()) as Record<string, unknown> };
-  };
-  before(async () => {
-    fx = await createFixtureDb();
+  const running = fixtureServer(async (fx) => {
     const rows = [];
     for (let i = 0; i < 5; i++) {
       rows.push({
@@ -48,18 +39,11 @@ describe('API endpoints', () => {
     await fx.insertCalls([
       { src_ip: '192.0.2.1', dialed_number: '+97259123', dst_cc: 'IL', src_cc: 'NL' },
     ]);
-    server = await startServer({
-      instance: fx.instance,
-      listen: '127.0.0.1:0',
-      token: null,
-      log: silentLogger(),
-    });
   });
-  after(async () => {
-    await server.close();
-    fx.close();
-  });
-
+  const get = async (path: string): Promise<{ status: number; body: Record<string, unknown> }> => {
+    const res = await fetch(new URL(path, running.server.url));
+    return { status: res.status, body: (await res.json()) as Record<string, unknown> };
+  };
   it('pages sources with a cursor, without repeating or skipping', async () => {
     const seen: string[] = [];
     let cursor: string | null = null;

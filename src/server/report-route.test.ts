@@ -1,21 +1,36 @@
 import assert from 'node:assert/strict';
-import { after, before, describe, it } from 'node:test';
-import { createFixtureDb, type FixtureDb } from '../../test/fixtures/analysis/fixture-db.js';
+import { describe, it } from 'node:test';
+import { fixtureServer } from '../../test/helpers/fixture-server.js';
 import { buildReport } from '../analysis/build.js';
 import { decodeReport, encodeOptions, MAX_REQUEST_BYTES } from '../analysis/remote.js';
-import { silentLogger } from '../log.js';
 import { statusRoutes } from './report-route.js';
-import { startServer, type RunningServer } from './start.js';
 
 const TOKEN = 'report-route-token';
 
 describe('POST /api/report and GET /api/status', () => {
-  let fx: FixtureDb;
-  let server: RunningServer;
   let generation = 0;
   let builds = 0;
+  const running = fixtureServer(
+    async (fx) => {
+      await fx.insertEvents([
+        { src_ip: '192.0.2.1', method: 'REGISTER', src_cc: 'NL', src_asn: 64500 },
+        { src_ip: '198.51.100.7', method: 'INVITE', src_cc: 'US', ts: '2012-01-02 10:00:00' },
+      ]);
+    },
+    (fx) => ({
+      token: TOKEN,
+      routes: [statusRoutes(() => ({ stored: 2, failing: false }))],
+      report: {
+        generation: () => generation,
+        build: (opts) => {
+          builds++;
+          return buildReport(fx.db, opts);
+        },
+      },
+    }),
+  );
   const ask = (body: string, token: string | null = TOKEN): Promise<Response> =>
-    fetch(new URL('/api/report', server.url), {
+    fetch(new URL('/api/report', running.server.url), {
       method: 'POST',
       headers: {
         'content-type': 'application/json',
@@ -25,38 +40,12 @@ describe('POST /api/report and GET /api/status', () => {
     });
   const options = encodeOptions({ filter: {}, top: 5 });
 
-  before(async () => {
-    fx = await createFixtureDb();
-    await fx.insertEvents([
-      { src_ip: '192.0.2.1', method: 'REGISTER', src_cc: 'NL', src_asn: 64500 },
-      { src_ip: '198.51.100.7', method: 'INVITE', src_cc: 'US', ts: '2012-01-02 10:00:00' },
-    ]);
-    server = await startServer({
-      instance: fx.instance,
-      listen: '127.0.0.1:0',
-      token: TOKEN,
-      log: silentLogger(),
-      routes: [statusRoutes(() => ({ stored: 2, failing: false }))],
-      report: {
-        generation: () => generation,
-        build: (opts) => {
-          builds++;
-          return buildReport(fx.db, opts);
-        },
-      },
-    });
-  });
-  after(async () => {
-    await server.close();
-    fx.close();
-  });
-
   it('answers the report a local build gives, once per store generation', async () => {
     const res = await ask(options);
     assert.equal(res.status, 200);
     assert.equal(res.headers.get('cache-control'), 'no-store');
     const report = decodeReport(await res.text());
-    const local = await buildReport(fx.db, { filter: {}, top: 5 });
+    const local = await buildReport(running.fx.db, { filter: {}, top: 5 });
     assert.deepEqual(report.summary, JSON.parse(JSON.stringify(local.summary)));
     assert.equal(report.summary.register_messages, 1);
     assert.equal(builds, 1);
@@ -67,7 +56,7 @@ describe('POST /api/report and GET /api/status', () => {
     assert.equal((await ask(encodeOptions({ filter: { sensor: 'x' }, top: 5 }))).status, 200);
     assert.equal(builds, 2);
     // New rows committed: the next report sees them.
-    await fx.insertEvents([{ src_ip: '192.0.2.9', method: 'REGISTER' }]);
+    await running.fx.insertEvents([{ src_ip: '192.0.2.9', method: 'REGISTER' }]);
     generation++;
     const again = decodeReport(await (await ask(options)).text());
     assert.equal(again.summary.register_messages, 2);
@@ -82,21 +71,21 @@ describe('POST /api/report and GET /api/status', () => {
     assert.equal((await ask(' '.repeat(MAX_REQUEST_BYTES + 10))).status, 413);
     assert.equal((await ask(options, null)).status, 401);
     assert.equal((await ask(options, 'wrong')).status, 401);
-    const get = await fetch(new URL('/api/report', server.url), {
+    const get = await fetch(new URL('/api/report', running.server.url), {
       headers: { authorization: `Bearer ${TOKEN}` },
     });
     assert.equal(get.status, 404);
   });
 
   it('gives the writer counts on /api/status', async () => {
-    const res = await fetch(new URL('/api/status', server.url), {
+    const res = await fetch(new URL('/api/status', running.server.url), {
       headers: { authorization: `Bearer ${TOKEN}` },
     });
     assert.deepEqual(await res.json(), { stored: 2, failing: false });
   });
 
   it('documents both in the OpenAPI document', async () => {
-    const res = await fetch(new URL('/api/openapi.json', server.url), {
+    const res = await fetch(new URL('/api/openapi.json', running.server.url), {
       headers: { authorization: `Bearer ${TOKEN}` },
     });
     const doc = (await res.json()) as { paths: Record<string, Record<string, unknown>> };

@@ -9,6 +9,7 @@ import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { after, before } from 'node:test';
 import { freePort } from './sensor-process.js';
 
 /** Why the NATS tests skip, or null when nats-server is there. */
@@ -101,4 +102,49 @@ ${opts.extra ?? ''}
       if (opts.dir === undefined) rmSync(dir, { recursive: true, force: true });
     },
   };
+}
+
+export interface NatsSuite {
+  /** The suite's temporary directory (made before its tests, removed after). */
+  readonly dir: string;
+  /** Starts a nats-server with `extra` configuration, in a directory of the suite; ended after it. */
+  serve(extra?: string): Promise<NatsServer>;
+  /** Runs `close` after the suite, before what was deferred earlier (last in, first out). */
+  defer(close: () => Promise<unknown>): void;
+}
+
+/**
+ * Inside a `describe`: a temporary directory for the suite and the
+ * nats-servers its tests start; after the suite, everything deferred runs
+ * in reverse order (clients before the servers they use), then the
+ * directory goes.
+ */
+export function natsSuite(prefix: string): NatsSuite {
+  let dir: string | null = null;
+  const closers: (() => Promise<unknown>)[] = [];
+  before(() => {
+    dir = mkdtempSync(join(tmpdir(), prefix));
+  });
+  after(async () => {
+    for (const close of closers.reverse()) await close();
+    if (dir !== null) rmSync(dir, { recursive: true, force: true });
+  });
+  const suite: NatsSuite = {
+    get dir(): string {
+      if (dir === null) throw new Error('the NATS suite directory is made before the suite');
+      return dir;
+    },
+    async serve(extra) {
+      const s = await startNatsServer({
+        dir: mkdtempSync(join(suite.dir, 'nats-')),
+        ...(extra === undefined ? {} : { extra }),
+      });
+      closers.push(() => s.cleanup());
+      return s;
+    },
+    defer(close) {
+      closers.push(close);
+    },
+  };
+  return suite;
 }

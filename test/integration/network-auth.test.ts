@@ -10,10 +10,9 @@
  */
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { after, before, describe, it } from 'node:test';
+import { describe, it } from 'node:test';
 import { encodeAccount, encodeOperator, encodeUser, fmtCreds } from '@nats-io/jwt';
 import { createAccount, createOperator, createUser } from '@nats-io/nkeys';
 import { connect } from '@nats-io/transport-node';
@@ -25,7 +24,7 @@ import { eventOf } from '../../src/events/catalog.js';
 import { silentLogger } from '../../src/log.js';
 import { natsOptions } from '../../src/nats/connect.js';
 import { Shipper } from '../../src/ship/shipper.js';
-import { natsMissing, startNatsServer, type NatsServer } from './nats-server.js';
+import { natsMissing, natsSuite } from './nats-server.js';
 import { waitFor } from './network-helpers.js';
 
 const opensslMissing =
@@ -121,31 +120,17 @@ describe(
   'NATS authentication of the shipper and the collector',
   { skip: natsMissing() ?? opensslMissing ?? false },
   () => {
-    let dir = '';
-    const servers: NatsServer[] = [];
-    const serve = async (extra: string): Promise<NatsServer> => {
-      const s = await startNatsServer({ extra, dir: mkdtempSync(join(dir, 'nats-')) });
-      servers.push(s);
-      return s;
-    };
+    const suite = natsSuite('snare-auth-');
     const secret = (name: string, text: string | Uint8Array): string => {
-      const path = join(dir, name);
+      const path = join(suite.dir, name);
       writeFileSync(path, text, { mode: 0o600 });
       return path;
     };
 
-    before(() => {
-      dir = mkdtempSync(join(tmpdir(), 'snare-auth-'));
-    });
-    after(async () => {
-      for (const s of servers) await s.cleanup();
-      rmSync(dir, { recursive: true, force: true });
-    });
-
     it('a token', { timeout: 90000 }, async () => {
-      const nats = await serve('authorization { token: "tok-3f9a1c" }');
+      const nats = await suite.serve('authorization { token: "tok-3f9a1c" }');
       assert.equal(
-        await roundTrip(dir, 'tk01', shipConfig(nats.url, { token: 'tok-3f9a1c' })),
+        await roundTrip(suite.dir, 'tk01', shipConfig(nats.url, { token: 'tok-3f9a1c' })),
         EVENTS,
       );
       assert.match(await attempt(shipConfig(nats.url, { token: 'wrong' })), /authorization/i);
@@ -155,10 +140,12 @@ describe(
     it('an NKey seed file', { timeout: 90000 }, async () => {
       const user = createUser();
       const stranger = createUser();
-      const nats = await serve(`authorization { users: [ { nkey: ${user.getPublicKey()} } ] }`);
+      const nats = await suite.serve(
+        `authorization { users: [ { nkey: ${user.getPublicKey()} } ] }`,
+      );
       const seed = secret('user.nk', new TextDecoder().decode(user.getSeed()) + '\n');
       assert.equal(
-        await roundTrip(dir, 'nk01', shipConfig(nats.url, { nkey_seed_file: seed })),
+        await roundTrip(suite.dir, 'nk01', shipConfig(nats.url, { nkey_seed_file: seed })),
         EVENTS,
       );
       const other = secret('stranger.nk', stranger.getSeed());
@@ -204,7 +191,7 @@ describe(
         );
         const sysJwt = await encodeAccount('SYS', system, {}, { signer: operator });
         const userJwt = await encodeUser('sensor', user, account);
-        const nats = await serve(`operator: ${opJwt}
+        const nats = await suite.serve(`operator: ${opJwt}
 system_account: ${system.getPublicKey()}
 resolver: MEMORY
 resolver_preload: {
@@ -213,7 +200,7 @@ resolver_preload: {
 }`);
         const creds = secret('sensor.creds', fmtCreds(userJwt, user));
         assert.equal(
-          await roundTrip(dir, 'cr01', shipConfig(nats.url, { creds_file: creds })),
+          await roundTrip(suite.dir, 'cr01', shipConfig(nats.url, { creds_file: creds })),
           EVENTS,
         );
         // A user signed by an account the server does not know.
@@ -229,7 +216,7 @@ resolver_preload: {
       'TLS with a CA, and a client certificate the server verifies',
       { timeout: 90000 },
       async () => {
-        const pki = join(dir, 'pki');
+        const pki = join(suite.dir, 'pki');
         mkdirSync(pki);
         const ssl = (...args: string[]): void => {
           const r = spawnSync('openssl', args, { cwd: pki, encoding: 'utf8' });
@@ -285,7 +272,7 @@ resolver_preload: {
         leaf('server', 'subjectAltName=IP:127.0.0.1,DNS:localhost\nextendedKeyUsage=serverAuth\n');
         leaf('client', 'extendedKeyUsage=clientAuth\n');
         const p = (f: string): string => join(pki, f);
-        const nats = await serve(`tls {
+        const nats = await suite.serve(`tls {
   cert_file: "${p('server.crt')}"
   key_file: "${p('server.key')}"
   ca_file: "${p('ca.crt')}"
@@ -293,7 +280,7 @@ resolver_preload: {
 }`);
         const url = nats.url.replace('nats://', 'tls://');
         const tls = { ca_file: p('ca.crt'), cert_file: p('client.crt'), key_file: p('client.key') };
-        assert.equal(await roundTrip(dir, 'tl01', shipConfig(url, { tls })), EVENTS);
+        assert.equal(await roundTrip(suite.dir, 'tl01', shipConfig(url, { tls })), EVENTS);
         // Without the CA the client does not trust the server; without a certificate the server refuses the client.
         assert.notEqual(
           await attempt(shipConfig(url, { tls: { ...tls, ca_file: null } })),

@@ -7,14 +7,13 @@
  * kept aside, and not stored.
  */
 import assert from 'node:assert/strict';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { after, before, describe, it } from 'node:test';
+import { before, describe, it } from 'node:test';
 import { jetstream } from '@nats-io/jetstream';
 import { connect, type NatsConnection } from '@nats-io/transport-node';
 import { eventOf, type SnareEvent } from '../../src/events/catalog.js';
-import { natsMissing, startNatsServer, type NatsServer } from './nats-server.js';
+import { natsMissing, natsSuite } from './nats-server.js';
 import { startCollector, waitFor, type CollectorProcess } from './network-helpers.js';
 
 const AUTH = `authorization {
@@ -46,26 +45,22 @@ function event(sensor: string, n: number): SnareEvent {
 }
 
 describe('per-sensor credentials and event checks', { skip: natsMissing() ?? false }, () => {
-  let dir = '';
-  let nats: NatsServer;
+  const suite = natsSuite('snare-sec-');
   let collector: CollectorProcess;
   let hp01: NatsConnection;
 
   before(async () => {
-    dir = mkdtempSync(join(tmpdir(), 'snare-sec-'));
-    nats = await startNatsServer({ extra: AUTH });
+    const nats = await suite.serve(AUTH);
     // The collector's account creates the stream and its consumer.
-    collector = await startCollector(dir, join(dir, 'central.duckdb'), [nats.url], {
+    const c = await startCollector(suite.dir, join(suite.dir, 'central.duckdb'), [nats.url], {
       ship: { user: 'collector', password: 'pw-collector' },
       collect: { batch_ms: 100 },
     });
-    hp01 = await connect({ servers: nats.url, user: 'hp01', pass: 'pw-hp01' });
-  });
-  after(async () => {
-    await hp01.close();
-    await collector.stop();
-    await nats.cleanup();
-    rmSync(dir, { recursive: true, force: true });
+    collector = c;
+    suite.defer(() => c.stop());
+    const conn = await connect({ servers: nats.url, user: 'hp01', pass: 'pw-hp01' });
+    hp01 = conn;
+    suite.defer(() => conn.close());
   });
 
   it('a sensor publishes its own subject and cannot publish as another', async () => {
@@ -109,7 +104,7 @@ describe('per-sensor credentials and event checks', { skip: natsMissing() ?? fal
       'hp01 not UTF-8 JSON',
       'hp01 unknown field "shell"',
     ]);
-    const kept = readFileSync(join(dir, 'central.duckdb.rejected.jsonl'), 'utf8')
+    const kept = readFileSync(join(suite.dir, 'central.duckdb.rejected.jsonl'), 'utf8')
       .trim()
       .split('\n')
       .map((l) => JSON.parse(l) as { sensor: string; reason: string; payload: string });
