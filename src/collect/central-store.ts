@@ -11,6 +11,11 @@
  * opens it again: nothing of the failed batch is kept, the caller must
  * offer it again (the collector does not acknowledge it, so JetStream
  * delivers it again).
+ *
+ * Batches are written with one DuckDB thread: a batch of 10,000 rows gains
+ * nothing from a second thread on a small machine, and the second thread
+ * cost the collector about a third more CPU per event (docs/benchmarks.md,
+ * "Network"). While report queries read, DuckDB gets all its threads back.
  */
 import { queryable, type Queryable } from '../store/queryable.js';
 import type { SnareEvent } from '../events/catalog.js';
@@ -21,6 +26,8 @@ import { StoreWriter, type FlushResult } from '../store/writer.js';
 
 /** DuckDB's memory bound in the collector. */
 export const COLLECT_MEMORY_LIMIT = '1GB';
+/** DuckDB threads while only batches are written (reads get DuckDB's default). */
+export const WRITE_THREADS = 1;
 
 export interface CentralStoreOptions {
   readonly path: string;
@@ -35,6 +42,10 @@ export class CentralStore {
   private chain: Promise<unknown> = Promise.resolve();
   private callsDirty = false;
   private commits = 0;
+  /** DuckDB's own thread count (the machine's cores), given back to reads. */
+  private readThreads = WRITE_THREADS;
+  /** Reads running now: while any runs, DuckDB has `readThreads` threads. */
+  private readers = 0;
 
   constructor(private readonly opts: CentralStoreOptions) {}
 
@@ -109,8 +120,12 @@ export class CentralStore {
   async read<T>(fn: (db: Queryable) => Promise<T>): Promise<T> {
     const conn = await this.exclusive((store) => store.instance.connect());
     try {
+      // `threads` is global to the instance: the first reader raises it, the last lowers it.
+      if (this.readers++ === 0) await conn.run(`SET threads = ${this.readThreads}`);
       return await fn(queryable(conn));
     } finally {
+      if (--this.readers === 0)
+        await conn.run(`SET threads = ${WRITE_THREADS}`).catch(() => undefined);
       conn.closeSync();
     }
   }
@@ -131,6 +146,8 @@ export class CentralStore {
       memoryLimit: this.opts.memoryLimit ?? COLLECT_MEMORY_LIMIT,
     });
     try {
+      this.readThreads = await threadsOf(store);
+      await store.conn.run(`SET threads = ${this.readers > 0 ? this.readThreads : WRITE_THREADS}`);
       this.writer = await StoreWriter.create(store, {
         enricher: this.opts.enricher,
         gapMinutes: this.opts.gapMinutes,
@@ -158,4 +175,11 @@ export class CentralStore {
       // already broken
     }
   }
+}
+
+/** DuckDB's thread count as the instance was opened (at least WRITE_THREADS). */
+async function threadsOf(store: Store): Promise<number> {
+  const r = await store.conn.runAndReadAll(`SELECT current_setting('threads') AS t`);
+  const t = Number(r.getRowObjectsJS()[0]?.['t'] ?? WRITE_THREADS);
+  return Number.isInteger(t) && t > WRITE_THREADS ? t : WRITE_THREADS;
 }
