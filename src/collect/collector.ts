@@ -5,7 +5,9 @@
  * keeps the rejected ones aside (collect/rejects.ts), writes the rest into
  * the central store in batches (collect/central-store.ts) and acknowledges a
  * message only after its batch is committed: at-least-once delivery,
- * exactly-once rows by event_id.
+ * exactly-once rows by event_id. Acknowledgements are cumulative, one per
+ * batch (collect/consumer.ts says when that is safe, and resets the consumer
+ * when it is not).
  *
  * A commit that fails (a full disk...) is retried every RETRY_MS with the
  * same batch, unacknowledged, while no more messages are taken; it is
@@ -16,20 +18,14 @@
  * Must never let one message stop the collector, and never hold more than
  * the consumer's max_ack_pending messages.
  */
-import {
-  AckPolicy,
-  DeliverPolicy,
-  jetstream,
-  jetstreamManager,
-  type ConsumerMessages,
-  type JsMsg,
-} from '@nats-io/jetstream';
+import { jetstream, jetstreamManager, type ConsumerMessages, type JsMsg } from '@nats-io/jetstream';
 import type { NatsConnection } from '@nats-io/transport-node';
 import type { CollectConfig, ShipConfig } from '../config/types.js';
 import type { SnareEvent } from '../events/catalog.js';
 import type { Logger } from '../log.js';
-import { connectNats, ensureStream, streamSubjects } from '../nats/connect.js';
+import { connectNats, ensureStream } from '../nats/connect.js';
 import type { CentralStore } from './central-store.js';
+import { AckTracker, bindConsumer, MAX_ACK_PENDING } from './consumer.js';
 import { RejectLog, type Rejected } from './rejects.js';
 import { checkMessage, sensorOfSubject } from './validate.js';
 
@@ -43,10 +39,7 @@ export const CALLS_EVERY_MS = 10_000;
  * the store meanwhile). A report rebuilds them first in any case.
  */
 export const CALLS_TIME_SHARE = 0.1;
-/** Messages delivered and not yet acknowledged, at most (per collector). */
-export const MAX_ACK_PENDING = 50_000;
-/** How long JetStream waits for an ack before delivering again. */
-export const ACK_WAIT_MS = 30_000;
+export { ACK_WAIT_MS, MAX_ACK_PENDING } from './consumer.js';
 
 export interface CollectorOptions {
   readonly servers: readonly string[];
@@ -67,6 +60,8 @@ export interface CollectorStats {
   readonly batches: number;
   /** True while commits fail (nothing is acknowledged meanwhile). */
   readonly failing: boolean;
+  /** Times the consumer was recreated from its acknowledged floor (collect/consumer.ts). */
+  readonly resets: number;
 }
 
 const sleep = (ms: number): Promise<void> =>
@@ -78,6 +73,9 @@ export class Collector {
   private nc: NatsConnection | null = null;
   private messages: ConsumerMessages | null = null;
   private held: JsMsg[] = [];
+  private tracker = new AckTracker<JsMsg>(1);
+  /** Consumer resets (start included): the collector's status and the tests read it. */
+  private resets = 0;
   private firstHeldAt = 0;
   private stopping = false;
   private failing = false;
@@ -102,6 +100,7 @@ export class Collector {
       rejected_by: Object.fromEntries(this.rejects.counts),
       batches: this.batches,
       failing: this.failing,
+      resets: this.resets,
     };
   }
 
@@ -113,20 +112,7 @@ export class Collector {
     this.nc = nc;
     if (!(await ensureStream(nc, ship)))
       log.warn({ stream: ship.stream }, 'cannot look the events stream up or create it');
-    const jsm = await jetstreamManager(nc);
-    try {
-      await jsm.consumers.info(ship.stream, collect.durable);
-    } catch {
-      await jsm.consumers.add(ship.stream, {
-        durable_name: collect.durable,
-        ack_policy: AckPolicy.Explicit,
-        deliver_policy: DeliverPolicy.All,
-        filter_subject: streamSubjects(ship),
-        max_ack_pending: MAX_ACK_PENDING,
-        ack_wait: ACK_WAIT_MS * 1_000_000,
-      });
-    }
-    await this.consume();
+    await this.consume(false);
     log.info(
       { servers: this.opts.servers, stream: ship.stream, durable: collect.durable },
       'collector consuming',
@@ -145,18 +131,39 @@ export class Collector {
     if (this.nc !== null) await this.nc.drain().catch(() => undefined);
   }
 
-  private async consume(): Promise<void> {
-    const { ship, collect } = this.opts;
-    const js = jetstream(this.nc as NatsConnection);
-    const consumer = await js.consumers.get(ship.stream, collect.durable);
+  /**
+   * Binds the durable consumer (recreating it when a cumulative ack could
+   * cover a delivery this collector never had) and starts pulling; what was
+   * received and not committed is dropped (the consumer delivers it again).
+   */
+  private async consume(forceReset: boolean): Promise<void> {
+    const { ship, collect, log } = this.opts;
+    const nc = this.nc as NatsConnection;
+    this.messages?.stop();
+    this.held = [];
+    const bound = await bindConsumer(await jetstreamManager(nc), ship, collect, forceReset);
+    if (bound.reset !== null) {
+      this.resets++;
+      log.info(
+        { durable: collect.durable, reason: bound.reset, from_stream_seq: bound.floor + 1 },
+        'consumer recreated from its acknowledged position: what follows is delivered again (stored once)',
+      );
+    }
+    const tracker = new AckTracker<JsMsg>(bound.nextDelivery);
+    this.tracker = tracker;
+    const held: JsMsg[] = this.held;
+    const consumer = await jetstream(nc).consumers.get(ship.stream, collect.durable);
     this.messages = await consumer.consume({
       max_messages: Math.min(MAX_ACK_PENDING, Math.max(1000, collect.batch_events * 2)),
       // Short pulls: after a crash, what the server still sends to the dead pulls comes back sooner.
       expires: 5000,
       callback: (m) => {
-        if (this.held.length === 0) this.firstHeldAt = Date.now();
-        this.held.push(m);
-        if (this.held.length >= collect.batch_events) this.wake?.();
+        // A session replaced by a reset: its messages come again through the new one.
+        if (this.tracker !== tracker) return;
+        tracker.delivered(m);
+        if (held.length === 0) this.firstHeldAt = Date.now();
+        held.push(m);
+        if (held.length >= collect.batch_events) this.wake?.();
       },
     });
   }
@@ -167,6 +174,14 @@ export class Collector {
       const due =
         this.held.length >= collect.batch_events ||
         (this.held.length > 0 && Date.now() - this.firstHeldAt >= collect.batch_ms);
+      if (this.tracker.broken && !this.stopping && !this.failing) {
+        this.opts.log.warn(
+          { durable: collect.durable },
+          'a delivery never arrived (reconnection?): recreating the consumer',
+        );
+        await this.consume(true);
+        continue;
+      }
       if (due || (this.stopping && this.held.length > 0)) {
         const batch = this.held.splice(0, collect.batch_events);
         this.firstHeldAt = Date.now();
@@ -208,7 +223,7 @@ export class Collector {
         const r = events.length > 0 ? await this.opts.store.commit(events) : null;
         await this.rejects.keep(rejected);
         const at = Date.now();
-        for (const m of batch) m.ack();
+        this.tracker.target(batch, this.held)?.ack();
         this.batches++;
         if (r) {
           this.stored += r.added;
@@ -218,7 +233,8 @@ export class Collector {
         if (this.failing) {
           this.failing = false;
           this.opts.log.info({ attempts: attempt + 1 }, 'store commits again: acknowledging');
-          if (!this.stopping) await this.consume();
+          // Pulls were stopped while failing: what they still sent is lost to this session.
+          if (!this.stopping) await this.consume(true);
         }
         return;
       } catch (err) {
