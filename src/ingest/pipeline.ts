@@ -11,6 +11,7 @@
 import { statSync } from 'node:fs';
 import { basename } from 'node:path';
 import { rebuildCalls } from '../store/calls.js';
+import { catchUpSourceRollup } from '../store/source-rollup.js';
 import type { Enricher } from '../store/enricher.js';
 import type { Store } from '../store/store.js';
 import { StoreWriter, type FlushResult } from '../store/writer.js';
@@ -362,6 +363,7 @@ export async function ingestPaths(
   const writer = await StoreWriter.create(store, {
     enricher: opts.enricher,
     gapMinutes: opts.gapMinutes,
+    sourceRollup: 'defer',
   });
   const reports: FileReport[] = [];
   try {
@@ -390,6 +392,7 @@ export async function ingestPaths(
     await writer.close();
   }
   const calls = await rebuildCalls(store.conn, opts.gapMinutes);
+  await catchUpSourceRollup(store.conn);
   if (opts.enricher.dataDate) await store.setMeta('geo_data_date', opts.enricher.dataDate);
   await store.setMeta('calls_gap_minutes', String(opts.gapMinutes));
   return {

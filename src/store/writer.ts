@@ -15,6 +15,7 @@ import type { DuckDBAppender } from '@duckdb/node-api';
 import { FIELDS, FIELD_NAMES, type SnareEvent } from '../events/catalog.js';
 import type { Enricher } from './enricher.js';
 import { enrichStaged, type StageSource } from './enrich-staged.js';
+import { catchUpSourceRollup, rollBatch, type RollupMode } from './source-rollup.js';
 import type { Store } from './store.js';
 
 /** Where a stored event came from (the `origin` column). */
@@ -182,6 +183,12 @@ export interface WriterOptions {
   readonly enricher: Enricher;
   /** Unification gap in minutes: INVITE bursts for number resolution. */
   readonly gapMinutes: number;
+  /**
+   * How `source_rollup` follows the batches: 'merge' (default) folds each
+   * batch in within its transaction; 'defer' marks the table stale and
+   * leaves it to `rebuildSourceRollup` at the end (an import).
+   */
+  readonly sourceRollup?: RollupMode;
 }
 
 /**
@@ -204,12 +211,18 @@ export class StoreWriter {
 
   static async create(store: Store, opts: WriterOptions): Promise<StoreWriter> {
     for (const ddl of STAGE_DDL) await store.conn.run(ddl);
+    // An import cut short left the per-source counts behind: catch up before adding to them.
+    if (opts.sourceRollup !== 'defer') await catchUpSourceRollup(store.conn);
     return new StoreWriter(
       store,
       opts,
       await store.conn.createAppender('stage_events'),
       await store.conn.createAppender('stage_legacy'),
     );
+  }
+
+  private get rollupMode(): RollupMode {
+    return this.opts.sourceRollup ?? 'merge';
   }
 
   /** Rows staged since the last flush. */
@@ -303,13 +316,17 @@ export class StoreWriter {
     const { lo, hi } = await this.stagedRange(source.table);
     await conn.run(STORED_IDS, [lo, hi, ctx.sensor]);
     const none = (await this.count('stored_ids')) === 0;
-    const res = await conn.run(none ? LEGACY_TO_EVENTS_FRESH : LEGACY_TO_EVENTS_KNOWN, [
-      ctx.prefix,
-      ctx.sensor,
-    ]);
+    const added = await rollBatch(conn, this.rollupMode, {
+      insert: () =>
+        conn.run(none ? LEGACY_TO_EVENTS_FRESH : LEGACY_TO_EVENTS_KNOWN, [ctx.prefix, ctx.sensor]),
+      where: `sensor = $3 AND ts BETWEEN epoch_ms($1::BIGINT) AND epoch_ms($2::BIGINT)
+        AND event_id IN (SELECT $4 || line::VARCHAR FROM stage_legacy)
+        ${none ? '' : 'AND event_id NOT IN (SELECT event_id FROM stored_ids)'}`,
+      params: [lo, hi, ctx.sensor, ctx.prefix],
+    });
     await conn.run('DROP TABLE stored_ids');
     await this.clearStaged(source.table);
-    return { staged, added: res.rowsChanged };
+    return { staged, added };
   }
 
   /** Staged events into events, once per id, skipping ids already stored. */
@@ -327,9 +344,14 @@ export class StoreWriter {
     await conn.run(STORED_STAGED, [lo, hi]);
     if ((await this.count('stored_ids')) > 0) await conn.run(DROP_STORED_STAGED);
     await conn.run('DROP TABLE stored_ids');
-    const res = await conn.run(STAGE_TO_EVENTS);
+    const added = await rollBatch(conn, this.rollupMode, {
+      insert: () => conn.run(STAGE_TO_EVENTS),
+      where: `ts BETWEEN epoch_ms($1::BIGINT) AND epoch_ms($2::BIGINT)
+        AND event_id IN (SELECT event_id FROM stage_events)`,
+      params: [lo, hi],
+    });
     await this.clearStaged('stage_events');
-    return { staged, added: res.rowsChanged };
+    return { staged, added };
   }
 
   /** True when an event id is staged more than once (counting is cheaper than the delete). */

@@ -1,7 +1,7 @@
 /**
  * @module
- * Browsing queries of the dashboard and API: the source table (filter, sort,
- * keyset cursor), the event list (filters, keyset cursor, newest first) and
+ * Browsing queries of the dashboard and API: the keyset cursors (also of the
+ * source table, queries/source-list.ts), the event list (filters, keyset cursor, newest first) and
  * messages per hour by phase. A cursor is the last row's sort key, encoded
  * opaque (base64url JSON); the next page starts strictly after it, so pages
  * never skip or repeat a row while data is appended.
@@ -13,29 +13,6 @@ import type { Cell, Queryable, Row } from '../../store/queryable.js';
 import { eventsWhere, SqlParams, type ReportFilter } from '../filter.js';
 import type { TrafficUserAgent } from '../types.js';
 import { PH_NAME, PH_SQL } from './phases.js';
-
-export const SOURCE_SORTS = {
-  messages: 'messages',
-  first_ts: 'first_ts',
-  last_ts: 'last_ts',
-  invites: 'invites',
-  auth_attempts: 'auth_attempts',
-  ip: 'src_ip',
-} as const;
-export type SourceSort = keyof typeof SOURCE_SORTS;
-
-export interface SourceQuery {
-  readonly sort: SourceSort;
-  readonly order: 'asc' | 'desc';
-  readonly limit: number;
-  readonly cursor?: string;
-  readonly cc?: string;
-  readonly asn?: number;
-  /** Address prefix (text). */
-  readonly ip?: string;
-  readonly user_agent?: string;
-  readonly min_messages?: number;
-}
 
 export interface Page {
   readonly items: Row[];
@@ -76,59 +53,6 @@ export function decodeCursor(cursor: string, kinds: readonly CursorKind[]): Cell
   } catch {
     return null;
   }
-}
-
-/** Sources with their counts, one page. Throws RangeError for a bad cursor. */
-export async function querySourceList(
-  db: Queryable,
-  filter: ReportFilter,
-  q: SourceQuery,
-): Promise<Page> {
-  const p = new SqlParams();
-  const where = [eventsWhere(filter, p)];
-  if (q.cc !== undefined) where.push(`src_cc = ${p.add(q.cc)}`);
-  if (q.asn !== undefined) where.push(`src_asn = ${p.add(q.asn)}`);
-  if (q.ip !== undefined) where.push(`starts_with(src_ip, ${p.add(q.ip)})`);
-  if (q.user_agent !== undefined) {
-    where.push(`contains(lower(ua_label), lower(${p.add(q.user_agent)}))`);
-  }
-  const col = SOURCE_SORTS[q.sort];
-  const cmp = q.order === 'asc' ? '>' : '<';
-  const dir = q.order === 'asc' ? 'ASC' : 'DESC';
-  const having: string[] = [];
-  if (q.min_messages !== undefined) having.push(`messages >= ${p.add(q.min_messages)}`);
-  if (q.cursor !== undefined) {
-    const kind: CursorKind = col === 'src_ip' ? 'str' : col.endsWith('_ts') ? 'ts' : 'int';
-    const c = decodeCursor(q.cursor, [kind, 'str']);
-    if (c === null) throw new RangeError('cursor: not a cursor of this list');
-    having.push(
-      col === 'src_ip'
-        ? `src_ip ${cmp} ${p.add(c[1] ?? null)}`
-        : `(${col}, src_ip) ${cmp} (CAST(${p.add(c[0] ?? null)} AS ${col.endsWith('_ts') ? 'TIMESTAMP' : 'BIGINT'}), ${p.add(c[1] ?? null)})`,
-    );
-  }
-  const limit = p.add(q.limit + 1);
-  const rows = await db.all(
-    `SELECT * FROM (
-       SELECT src_ip, count(*) AS messages, min(ts) AS first_ts, max(ts) AS last_ts,
-              count(*) FILTER (WHERE method = 'REGISTER') AS registers,
-              count(*) FILTER (WHERE method = 'INVITE') AS invites,
-              count(*) FILTER (WHERE auth_user IS NOT NULL) AS auth_attempts,
-              bool_or(guess_source = 'configured' OR auth_ok) AS cracked,
-              mode(src_cc) AS cc, mode(src_asn) AS asn, mode(src_as_name) AS as_name,
-              mode(ua_label) AS user_agent, count(DISTINCT sensor) AS sensors
-       FROM events WHERE ${where.join(' AND ')} GROUP BY src_ip)
-     ${having.length > 0 ? 'WHERE ' + having.join(' AND ') : ''}
-     ORDER BY ${col} ${dir}${col === 'src_ip' ? '' : `, src_ip ${dir}`} LIMIT ${limit}`,
-    p.values,
-  );
-  const more = rows.length > q.limit;
-  const items = more ? rows.slice(0, q.limit) : rows;
-  const last = items[items.length - 1];
-  return {
-    items,
-    next_cursor: more && last ? encodeCursor([last[col] ?? null, last['src_ip'] ?? null]) : null,
-  };
 }
 
 export interface EventQuery {

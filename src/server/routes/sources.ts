@@ -8,7 +8,7 @@ import {
   SOURCE_SORTS,
   type SourceQuery,
   type SourceSort,
-} from '../../analysis/queries/browse.js';
+} from '../../analysis/queries/source-list.js';
 import { querySourceStory } from '../../analysis/queries/source-story.js';
 import { HttpError, type RouteModule } from '../context.js';
 import { SCOPE_QUERY, scopeOf } from './params.js';
@@ -50,7 +50,8 @@ export const sourcesRoutes: RouteModule = (ctx) => [
         ...opt('min_messages', query['min_messages'] as number | undefined),
       };
       try {
-        return await querySourceList(ctx.db, scopeOf(query), q);
+        const { items, next_cursor } = await querySourceList(ctx.db, scopeOf(query), q);
+        return { items, next_cursor };
       } catch (err) {
         if (err instanceof RangeError) throw new HttpError(400, err.message);
         throw err;
