@@ -36,7 +36,11 @@ const root = mkdtempSync(join(tmpdir(), 'sipsnare-rollup-'));
 const sim = join(root, 'sim');
 
 function sink(): Writable {
-  return new Writable({ write: (_c, _e, cb) => { cb(); } });
+  return new Writable({
+    write: (_c, _e, cb) => {
+      cb();
+    },
+  });
 }
 
 /** The simulated events of every sensor file, as the sensor would hand them over. */
@@ -134,7 +138,9 @@ describe('source_rollup on simulated traffic', () => {
     enricher = await loadEnricher();
     events = simulatedEvents();
   });
-  after(() => { rmSync(root, { recursive: true, force: true }); });
+  after(() => {
+    rmSync(root, { recursive: true, force: true });
+  });
 
   it('after an import equals the events it sums, and so do the lists', async () => {
     const store = await openStore(join(root, 'import.duckdb'));
