@@ -2,9 +2,11 @@
  * @module
  * Processes for the network tests: `sipsnare collect` as a child process
  * (stop with SIGTERM, or kill with SIGKILL, and start again on the same
- * store), the collector's counts over its HTTP endpoint, and INVITEs sent
- * to a sensor the way toll-fraud scanners send them. Every process started
- * here is ended by its PID.
+ * store), the collector's counts over its HTTP endpoint, a nats-server with
+ * shipping sensors and a collector started together, UDP load and INVITEs
+ * sent to a sensor the way toll-fraud scanners send them, and waits that
+ * follow progress rather than the clock. Every process started here is
+ * ended by its PID.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { createSocket } from 'node:dgram';
@@ -12,7 +14,12 @@ import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { stringify } from 'yaml';
 import { REPO_ROOT } from '../helpers/shared.js';
-import { freePort } from './sensor-process.js';
+import { startNatsServer, type NatsServer } from './nats-server.js';
+import { freePort, startSensorProcess, type SensorProcess } from './sensor-process.js';
+
+/** How long a collector may take to start, and to stop after SIGTERM (then SIGKILL): only a hang takes this long. */
+const COLLECTOR_START_MS = 120_000;
+const COLLECTOR_STOP_MS = 90_000;
 
 export interface CollectorProcess {
   readonly url: string;
@@ -68,8 +75,9 @@ export async function startCollector(
       }),
     );
     const t0 = Date.now();
+    // Bounded only against a hang: a loaded machine may take a while to start it.
     while (!err.includes('answering reports')) {
-      if (c.exitCode !== null || Date.now() - t0 > 30000) {
+      if (c.exitCode !== null || Date.now() - t0 > COLLECTOR_START_MS) {
         c.kill('SIGKILL');
         throw new Error(`collector did not start: ${err}`);
       }
@@ -80,7 +88,7 @@ export async function startCollector(
     const c = child;
     if (c === null || c.exitCode !== null || c.signalCode !== null) return c?.exitCode ?? null;
     c.kill(signal);
-    const killer = setTimeout(() => c.kill('SIGKILL'), 20000);
+    const killer = setTimeout(() => c.kill('SIGKILL'), COLLECTOR_STOP_MS);
     const code = await exited;
     clearTimeout(killer);
     return code;
@@ -117,6 +125,42 @@ export async function waitFor(
       // not ready yet
     }
     if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, everyMs));
+  }
+}
+
+/**
+ * Polls `count` until it reaches `target`, for as long as it keeps moving:
+ * fails when it passes `target`, or when it has not changed for `stallMs`
+ * (a stall, not a slow machine), or after `maxMs` in all.
+ */
+export async function waitForCount(
+  count: () => Promise<number>,
+  target: number | (() => number),
+  what: string,
+  { stallMs = 60_000, maxMs = 600_000, everyMs = 250 } = {},
+): Promise<void> {
+  const start = Date.now();
+  let last = -1;
+  let movedAt = start;
+  for (;;) {
+    let now = last;
+    try {
+      now = await count();
+    } catch {
+      // not answering yet
+    }
+    const want = typeof target === 'number' ? target : target();
+    if (now === want) return;
+    if (now > want) throw new Error(`${what}: ${now}, more than ${want}`);
+    const t = Date.now();
+    if (now !== last) {
+      last = now;
+      movedAt = t;
+    }
+    if (t - movedAt > stallMs)
+      throw new Error(`${what}: stuck at ${now} of ${want} for ${stallMs} ms`);
+    if (t - start > maxMs) throw new Error(`${what}: ${now} of ${want} after ${maxMs} ms`);
     await new Promise((r) => setTimeout(r, everyMs));
   }
 }
@@ -188,7 +232,14 @@ export async function udpLoad(
     }
     await new Promise((r) => setTimeout(r, 10));
   }
-  await new Promise((r) => setTimeout(r, 500));
+  // Answers still on their way (a loaded machine may be seconds behind): wait
+  // while they keep coming, until every message is answered or none came for 3 s.
+  let seen = -1;
+  for (let quiet = 0; answered < sent && quiet < 3000;) {
+    quiet = answered === seen ? quiet + 100 : 0;
+    seen = answered;
+    await new Promise((r) => setTimeout(r, 100));
+  }
   await new Promise<void>((r) => {
     sock.close(() => {
       r();
@@ -215,7 +266,7 @@ export async function runSensorAgain(
       resolve();
     }),
   );
-  await waitFor(() => err.includes('sensor started'), 15000, 'the sensor to start again');
+  await waitFor(() => err.includes('sensor started'), 120_000, 'the sensor to start again');
   const end = async (sig: NodeJS.Signals): Promise<void> => {
     if (c.exitCode !== null || c.signalCode !== null) return;
     c.kill(sig);
@@ -235,4 +286,56 @@ export function eventLines(dir: string): string[] {
         .split('\n')
         .filter((l) => l !== ''),
     );
+}
+
+export interface ShippingNetwork {
+  /** The nats-server started for it, or null when it was given `servers`. */
+  readonly nats: NatsServer | null;
+  readonly servers: readonly string[];
+  /** One per sensor id, each shipping its JSON lines to `servers`. */
+  readonly sensors: readonly SensorProcess[];
+  /** `sipsnare collect` from `servers` into the store. */
+  readonly collector: CollectorProcess;
+  /** Stops the collector, then the sensors, then the nats-server started here, each by its PID. */
+  cleanup(): Promise<void>;
+}
+
+/**
+ * A small network on loopback: a nats-server (unless `servers` names a
+ * running one or a cluster), sensors that ship to it, and a collector into
+ * `db`. `sensor` is configuration for every sensor; `ship` adds to its ship
+ * settings. What started is ended again if a later start fails.
+ */
+export async function startShippingNetwork(opts: {
+  readonly dir: string;
+  readonly db: string;
+  readonly sensorIds: readonly string[];
+  readonly sensor?: Record<string, unknown>;
+  readonly ship?: Record<string, unknown>;
+  readonly servers?: readonly string[];
+}): Promise<ShippingNetwork> {
+  const nats = opts.servers === undefined ? await startNatsServer() : null;
+  const servers = opts.servers ?? (nats === null ? [] : [nats.url]);
+  const sensors: SensorProcess[] = [];
+  let collector: CollectorProcess | null = null;
+  const cleanup = async (): Promise<void> => {
+    await collector?.stop();
+    for (const s of sensors) await s.cleanup();
+    await nats?.cleanup();
+  };
+  try {
+    for (const id of opts.sensorIds)
+      sensors.push(
+        await startSensorProcess({
+          sensor_id: id,
+          ...opts.sensor,
+          ship: { servers: [...servers], ...opts.ship },
+        }),
+      );
+    collector = await startCollector(opts.dir, opts.db, [...servers]);
+  } catch (err) {
+    await cleanup();
+    throw err;
+  }
+  return { nats, servers, sensors, collector, cleanup };
 }

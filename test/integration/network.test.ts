@@ -14,9 +14,15 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { REPO_ROOT, testdata } from '../helpers/shared.js';
-import { natsMissing, startNatsServer, type NatsServer } from './nats-server.js';
-import { sendInvites, startCollector, waitFor, type CollectorProcess } from './network-helpers.js';
-import { freePort, runTool, startSensorProcess, type SensorProcess } from './sensor-process.js';
+import { natsMissing } from './nats-server.js';
+import {
+  sendInvites,
+  startShippingNetwork,
+  waitFor,
+  type CollectorProcess,
+  type ShippingNetwork,
+} from './network-helpers.js';
+import { freePort, runTool, type SensorProcess } from './sensor-process.js';
 
 const BIN = join(REPO_ROOT, 'bin', 'sipsnare');
 const svMissing =
@@ -52,28 +58,23 @@ const reportOf = (text: string): Rep => JSON.parse(text) as Rep;
 
 describe('a network of three sensors and one collector', { skip }, () => {
   let dir = '';
-  let nats: NatsServer;
-  const sensors: SensorProcess[] = [];
+  let net: ShippingNetwork | null = null;
+  let sensors: readonly SensorProcess[] = [];
   let collector: CollectorProcess;
   const db = (): string => join(dir, 'central.duckdb');
 
   before(async () => {
     dir = mkdtempSync(join(tmpdir(), 'snare-net-'));
-    nats = await startNatsServer();
-    for (const id of ['hp01', 'hp02', 'hp03'])
-      sensors.push(
-        await startSensorProcess({
-          sensor_id: id,
-          ship: { servers: [nats.url] },
-          extensions: [{ number: '100', password: '100' }],
-        }),
-      );
-    collector = await startCollector(dir, db(), [nats.url]);
+    net = await startShippingNetwork({
+      dir,
+      db: db(),
+      sensorIds: ['hp01', 'hp02', 'hp03'],
+      sensor: { extensions: [{ number: '100', password: '100' }] },
+    });
+    ({ sensors, collector } = net);
   });
   after(async () => {
-    await collector.stop();
-    for (const s of sensors) await s.cleanup();
-    await nats.cleanup();
+    await net?.cleanup();
     rmSync(dir, { recursive: true, force: true });
   });
 

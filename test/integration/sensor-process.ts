@@ -3,7 +3,7 @@
  * Runs `bin/sipsnare sensor` as a child process on a free loopback port with
  * a temporary configuration, for the integration tests that point real
  * tools (sipvicious, sipp, nmap) at it. Cleans up after itself: the child is
- * stopped with SIGTERM (SIGKILL after 5 s) and the temporary directory removed.
+ * stopped with SIGTERM (SIGKILL after 30 s, against a hang only) and the temporary directory removed.
  */
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { createSocket } from 'node:dgram';
@@ -93,7 +93,7 @@ export async function startSensorProcess(
   );
   const started = Date.now();
   while (!err.includes('sensor started')) {
-    if (child.exitCode !== null || Date.now() - started > 15000) {
+    if (child.exitCode !== null || Date.now() - started > 60000) {
       child.kill('SIGKILL');
       rmSync(dir, { recursive: true, force: true });
       throw new Error(`sensor did not start: ${err}`);
@@ -127,7 +127,7 @@ export async function startSensorProcess(
       if (stopped) return stopped;
       if (child.exitCode !== null) return Promise.resolve(child.exitCode);
       child.kill('SIGTERM');
-      const killer = setTimeout(() => child.kill('SIGKILL'), 5000);
+      const killer = setTimeout(() => child.kill('SIGKILL'), 30000);
       stopped = exited.finally(() => {
         clearTimeout(killer);
       });
