@@ -208,7 +208,9 @@ export async function udpLoad(
   perSecond: number,
   ms: number,
 ): Promise<{ sent: number; answered: number }> {
-  const sock = createSocket('udp4');
+  // A large receive buffer, so that answers are not lost here while a loaded
+  // machine keeps this process from reading them (the default holds ~400).
+  const sock = createSocket({ type: 'udp4', recvBufferSize: 4 * 1024 * 1024 });
   let answered = 0;
   sock.on('message', () => {
     answered++;
