@@ -101,7 +101,7 @@ export interface LegacyLogSinkOptions {
 }
 
 /** Bytes kept waiting for a slow or refusing disk; beyond it new lines are dropped. */
-const MAX_PENDING_BYTES = 8 * 1024 * 1024;
+export const MAX_PENDING_BYTES = 8 * 1024 * 1024;
 
 /** Appends Figure 1 lines to one file, batched and asynchronous like the JSON lines. */
 export class LegacyLogSink implements EventSink {

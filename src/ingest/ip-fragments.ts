@@ -32,7 +32,7 @@ export interface DroppedDatagram {
 }
 
 /** Fragments kept per datagram; more (a flood of tiny ones) are ignored. */
-const MAX_FRAGMENTS = 256;
+export const MAX_FRAGMENTS = 256;
 
 interface Fragment {
   readonly offset: number;

@@ -11,13 +11,16 @@ export interface ProgressOut {
   isTTY?: boolean;
 }
 
+/** Off a terminal, a progress line at most this often. */
+export const PLAIN_PROGRESS_MS = 5000;
+
 /** Returns the progress callback and a `done` that clears the bar. */
 export function progressReporter(
   out: ProgressOut,
   now: () => number = Date.now,
 ): { onProgress: (p: ProgressInfo) => void; done: () => void } {
   const tty = out.isTTY === true;
-  const every = tty ? 200 : 5000;
+  const every = tty ? 200 : PLAIN_PROGRESS_MS;
   const started = now();
   let last = 0;
   let drawn = false;

@@ -10,7 +10,7 @@ import { escapeHtml } from './escape.js';
 import { thousands } from './format.js';
 
 /** Nodes per ring before a new, wider ring starts. */
-const RING_CAPACITY = [24, 40, 60, 80] as const;
+export const RING_CAPACITY = [24, 40, 60, 80] as const;
 
 export interface PlacedNode {
   readonly label: string;

@@ -221,10 +221,17 @@ function destinationsSection(r: Report, top: number, tb: TableById): string {
   );
 }
 
+/** The country-pair heat-map: the top source countries by the top destination countries. */
+export const HEATMAP_ROWS = 12;
+export const HEATMAP_COLUMNS = 16;
+
 function countryPairsSection(r: Report, tb: TableById): string {
   const pairs = r.country_pairs;
-  const rowsCc = [...new Set(pairs.map((p) => p.source ?? '??'))].slice(0, 12);
-  const colsCc = [...new Set(r.destination_countries.map((d) => d.cc ?? '??'))].slice(0, 16);
+  const rowsCc = [...new Set(pairs.map((p) => p.source ?? '??'))].slice(0, HEATMAP_ROWS);
+  const colsCc = [...new Set(r.destination_countries.map((d) => d.cc ?? '??'))].slice(
+    0,
+    HEATMAP_COLUMNS,
+  );
   const heat = heatmap(
     pairs.map((p) => ({ row: p.source ?? '??', col: p.destination ?? '??', value: p.count })),
     rowsCc,

@@ -13,7 +13,7 @@ const text = (header: string): Column => ({ header, kind: 'text' });
 const int = (header: string): Column => ({ header, kind: 'int' });
 
 /** Items listed per aspect of a story before "and N more". */
-const STORY_ITEMS = 12;
+export const STORY_ITEMS = 12;
 
 /** What "cracked" means, said where the table is. */
 export const CRACKED_CAPTION =

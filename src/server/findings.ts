@@ -48,7 +48,7 @@ export interface Finding {
   readonly user_agent: string | null;
 }
 
-const MAX_SOURCES = 100_000;
+export const MAX_SOURCES = 100_000;
 /** Destination countries kept per source: far above any threshold worth setting. */
 const MAX_COUNTRIES = 64;
 

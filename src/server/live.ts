@@ -60,6 +60,11 @@ function pick(ev: SnareEvent): LiveEvent {
   return out as LiveEvent;
 }
 
+/** One `events` message per interval, of at most this many events; the findings kept for a new page. */
+export const LIVE_INTERVAL_MS = 250;
+export const LIVE_MAX_EVENTS = 200;
+export const RECENT_FINDINGS = 100;
+
 export class LiveFeed implements EventSink {
   readonly name = 'live';
   private readonly detector = new FindingDetector();
@@ -75,8 +80,8 @@ export class LiveFeed implements EventSink {
   private readonly maxFindings: number;
 
   constructor(private readonly opts: LiveFeedOptions = {}) {
-    this.intervalMs = opts.intervalMs ?? 250;
-    this.maxBatch = opts.maxBatch ?? 200;
+    this.intervalMs = opts.intervalMs ?? LIVE_INTERVAL_MS;
+    this.maxBatch = opts.maxBatch ?? LIVE_MAX_EVENTS;
     this.maxFindings = opts.maxFindings ?? 200;
   }
 
@@ -86,7 +91,7 @@ export class LiveFeed implements EventSink {
       for (const f of this.detector.inspect(ev)) {
         if (this.findings.length < this.maxFindings) this.findings.push(f);
         this.recent.push(f);
-        if (this.recent.length > 100) this.recent.shift();
+        if (this.recent.length > RECENT_FINDINGS) this.recent.shift();
       }
     } catch {
       // A finding is a convenience; the event itself is recorded by the other sinks.

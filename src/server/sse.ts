@@ -14,9 +14,9 @@ import type { ServerContext } from './context.js';
 import type { LiveBatch, LiveEvent } from './live.js';
 import { LIVE_QUERY } from './live-doc.js';
 
-const MAX_CLIENTS = 32;
+export const MAX_CLIENTS = 32;
 const MAX_BUFFERED = 1 << 20;
-const KEEPALIVE_MS = 15_000;
+export const KEEPALIVE_MS = 15_000;
 
 interface LiveFilter {
   readonly method?: string;

@@ -19,6 +19,8 @@ import {
 } from './writers.js';
 
 export const HOUR = 3600;
+/** Progress is reported every this many lines. */
+export const PROGRESS_EVERY_LINES = 2_000_000;
 
 /** What the output needs to know of the run. */
 export interface OutputOptions {
@@ -94,7 +96,7 @@ export class TimeOrderedOutput {
 
   private report(hour: number): void {
     if (!this.opts.onProgress || this.lines < this.nextReport) return;
-    this.nextReport = this.lines + 2_000_000;
+    this.nextReport = this.lines + PROGRESS_EVERY_LINES;
     const day = Math.floor((hour * HOUR - this.opts.startSec) / 86400);
     this.opts.onProgress(this.lines, day, this.opts.days);
   }

@@ -24,7 +24,7 @@ export interface DigestCredentials {
 }
 
 /** Most parameters read from one header: the rest is ignored. */
-const MAX_PARAMS = 32;
+export const MAX_PARAMS = 32;
 
 /**
  * The `name=value` parameters after the scheme. A quoted value ends at its

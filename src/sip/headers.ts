@@ -94,7 +94,7 @@ const KNOWN_NAMES: ReadonlyMap<string, string> = new Map(
 
 /** Canonical names already computed, by name as sent (bounded: attacker names are many). */
 const CANONICAL_CACHE = new Map<string, string>();
-const CANONICAL_CACHE_MAX = 1024;
+export const CANONICAL_CACHE_MAX = 1024;
 
 /**
  * The canonical name of a header as sent: compact forms expand, known names

@@ -36,6 +36,9 @@ export const SINK_MAX_QUEUED = 50_000;
 
 /** Default spacing of call rebuilds after INVITEs were committed. */
 export const CALLS_EVERY_MS = 5_000;
+/** A batch is committed at this many events, or after this long, whichever comes first. */
+export const SINK_BATCH_EVENTS = 5000;
+export const SINK_BATCH_MS = 1000;
 /** A rebuild waits at least this many times the previous rebuild's duration. */
 export const CALLS_COST_FACTOR = 10;
 /**
@@ -214,8 +217,8 @@ export async function openStoreSink(
     const writer = await StoreWriter.create(store, { enricher, gapMinutes });
     if (enricher.dataDate) await store.setMeta('geo_data_date', enricher.dataDate);
     return new Sink(store, writer, {
-      batchSize: opts.batchSize ?? 5000,
-      intervalMs: opts.intervalMs ?? 1000,
+      batchSize: opts.batchSize ?? SINK_BATCH_EVENTS,
+      intervalMs: opts.intervalMs ?? SINK_BATCH_MS,
       maxQueued: opts.maxQueued ?? SINK_MAX_QUEUED,
       callsEveryMs: opts.callsEveryMs ?? CALLS_EVERY_MS,
       gapMinutes,

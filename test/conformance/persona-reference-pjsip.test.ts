@@ -22,7 +22,7 @@ import { after, describe, it } from 'node:test';
 import { createAsteriskPersona } from '../../src/sensor/persona/index.js';
 import type { InboundContext } from '../../src/sensor/persona/index.js';
 import { referenceConfig, seededRandom } from '../fixtures/sip/persona-config.js';
-import { testdata } from '../helpers/shared.js';
+import { REPO_ROOT, testdata } from '../helpers/shared.js';
 import { paramIn, resign, stepsOf, type Challenge, type Step } from './replay.js';
 
 const RUNS = ['default', 'extras', 'extras_authenticated'];
@@ -197,3 +197,14 @@ for (const run of RUNS) {
     }
   });
 }
+
+describe("docs/persona.md's pjsip figure", () => {
+  it('is the count of probes replayed above, each matching on all three', () => {
+    const doc = readFileSync(join(REPO_ROOT, 'docs', 'persona.md'), 'utf8');
+    const m = /\*\*(\d+) of (\d+) probes match on all\s+three\*\*/.exec(doc);
+    assert.ok(m, 'docs/persona.md states "N of N probes match on all three"');
+    assert.equal(figures.probes, Number(m[2]));
+    for (const k of ['status', 'headers', 'text'] as const)
+      assert.equal(figures[k].length, Number(m[1]), k);
+  });
+});

@@ -14,7 +14,7 @@ import type { PersonaPreset } from '../../src/config/types.js';
 import { createAsteriskPersona } from '../../src/sensor/persona/index.js';
 import type { InboundContext, OutboundMessage } from '../../src/sensor/persona/index.js';
 import { referenceConfig, seededRandom } from '../fixtures/sip/persona-config.js';
-import { testdata } from '../helpers/shared.js';
+import { REPO_ROOT, testdata } from '../helpers/shared.js';
 import { paramIn, resign, stepsOf } from './replay.js';
 
 const RUNS: { dir: string; preset: PersonaPreset; aar: boolean }[] = [
@@ -111,6 +111,16 @@ for (const run of RUNS) {
     }
   });
 }
+
+describe("docs/persona.md's figure", () => {
+  it('is the count of answers compared and matched above', () => {
+    const doc = readFileSync(join(REPO_ROOT, 'docs', 'persona.md'), 'utf8');
+    const m = /\*\*(\d+) of (\d+) answers\s+match \(100 %\)\*\*/.exec(doc);
+    assert.ok(m, 'docs/persona.md states "N of N answers match (100 %)"');
+    assert.equal(totals.compared, Number(m[2]));
+    assert.equal(totals.matched, Number(m[1]));
+  });
+});
 
 describe('a fingerprinting attacker learns nothing static', () => {
   const persona = createAsteriskPersona(referenceConfig('chan_sip', true), {

@@ -25,6 +25,9 @@ import { parseLabels } from '../../report/labels.js';
 import { renderText } from '../../report/text.js';
 import type { Command } from '../command.js';
 
+/** Rows per ranked list without `--top`. */
+export const DEFAULT_TOP = 10;
+
 const FORMATS = ['text', 'json', 'csv', 'html', 'dot'] as const;
 type Format = (typeof FORMATS)[number];
 
@@ -40,7 +43,7 @@ const usage = `usage: sipsnare report (--db FILE | --db DIR | --url URL) [option
                           ending in .csv is a directory with one file per section
   --from DATE, --to DATE  UTC dates (YYYY-MM-DD), both inclusive
   --sensor ID             only this sensor's events and calls
-  --top N                 rows per ranked list (default 10)
+  --top N                 rows per ranked list (default ${DEFAULT_TOP})
   --graph IP              draw the link graph of this source (repeatable);
                           default: the top 3 sources
   --labels FILE           CSV of number,label naming called numbers
@@ -231,7 +234,7 @@ export const command: Command = {
     const format = v.format as Format;
     if (!FORMATS.includes(format)) throw new UsageError(`unknown --format "${v.format}"`);
     const filter = filterOption(v);
-    const top = intOption('top', v.top, 10, 1);
+    const top = intOption('top', v.top, DEFAULT_TOP, 1);
     const phases = phaseOptions(v);
     const rogue = rogueOptions(v);
     const labels = readLabels(v.labels);

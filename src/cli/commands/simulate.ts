@@ -11,6 +11,20 @@ import { simulate, type SimulateOptions, type SimulateResult } from '../../simul
 import { FORMATS, type SimFormat } from '../../simulate/writers.js';
 import type { Command, CommandIo } from '../command.js';
 
+/** The flags' defaults, and the article's year (`--year`): its days, outage days and sensors. */
+export const SIMULATE_DEFAULTS = {
+  days: 1,
+  start: '2011-09-01',
+  format: 'legacy',
+  seed: 'sipsnare',
+  scale: 1,
+  sensors: 1,
+  yearDays: 366,
+  yearOutageDays: 8,
+  yearSensors: 50,
+} as const;
+const D = SIMULATE_DEFAULTS;
+
 const USAGE = `usage: sipsnare simulate --out DIR [--force] [--days N | --year] [--start YYYY-MM-DD]
          [--format legacy|jsonl] [--sensors N] [--seed S] [--scale F] [--json]
 
@@ -20,14 +34,14 @@ DIR/number-labels.csv. The same seed gives the same bytes.
 
   --out DIR        output directory: created, or an empty directory
   --force          empty DIR first when it holds files (an earlier run)
-  --days N         simulate N days (default 1)
-  --year           simulate the article's year: 366 days, 8 of them with the
-                   network down (358 days with events), 50 sensors
-  --start DATE     first day, UTC (default 2011-09-01)
+  --days N         simulate N days (default ${D.days})
+  --year           simulate the article's year: ${D.yearDays} days, ${D.yearOutageDays} of them with the
+                   network down (${D.yearDays - D.yearOutageDays} days with events), ${D.yearSensors} sensors
+  --start DATE     first day, UTC (default ${D.start})
   --format F       legacy (the article's Figure 1 lines, default) or jsonl
-  --sensors N      sensors (default 50 with --year, else 1)
-  --seed S         seed (default "sipsnare")
-  --scale F        volume factor (default 1; --year --scale 0.01 is a quick year)
+  --sensors N      sensors (default ${D.yearSensors} with --year, else ${D.sensors})
+  --seed S         seed (default "${D.seed}")
+  --scale F        volume factor (default ${D.scale}; --year --scale 0.01 is a quick year)
   --json           print the run's result as JSON on stdout
 `;
 
@@ -107,7 +121,7 @@ function parseFlags(argv: readonly string[]) {
 
 /** A calendar date: JavaScript would roll 2011-02-30 over to March. */
 function startDate(text: string | undefined): string {
-  const start = text ?? '2011-09-01';
+  const start = text ?? D.start;
   const parsed = new Date(`${start}T00:00:00Z`);
   if (
     !/^\d{4}-\d{2}-\d{2}$/.test(start) ||
@@ -127,15 +141,15 @@ function parseSimulateArgs(argv: readonly string[]): SimulateArgs {
   if (values.year === true && values.days !== undefined)
     throw new UsageError('--days and --year exclude each other');
   const start = startDate(values.start);
-  const format = values.format ?? 'legacy';
+  const format = values.format ?? D.format;
   if (!(FORMATS as readonly string[]).includes(format))
     throw new UsageError('--format must be legacy or jsonl');
-  const scale = values.scale === undefined ? 1 : Number(values.scale);
+  const scale = values.scale === undefined ? D.scale : Number(values.scale);
   if (!Number.isFinite(scale) || scale <= 0 || scale > 10)
     throw new UsageError('--scale must be a number above 0 and at most 10');
   const year = values.year === true;
-  const days = year ? 366 : positiveInt(values.days, 'days', 1, 3660);
-  const sensors = positiveInt(values.sensors, 'sensors', year ? 50 : 1, 500);
+  const days = year ? D.yearDays : positiveInt(values.days, 'days', D.days, 3660);
+  const sensors = positiveInt(values.sensors, 'sensors', year ? D.yearSensors : D.sensors, 500);
   return {
     out,
     force: values.force === true,
@@ -143,12 +157,12 @@ function parseSimulateArgs(argv: readonly string[]): SimulateArgs {
     run: {
       out,
       format: format as SimFormat,
-      seed: values.seed ?? 'sipsnare',
+      seed: values.seed ?? D.seed,
       start,
       days,
       sensors,
       scale,
-      outageDays: days >= 46 ? Math.round((days * 8) / 366) : 0,
+      outageDays: days >= 46 ? Math.round((days * D.yearOutageDays) / D.yearDays) : 0,
     },
   };
 }
