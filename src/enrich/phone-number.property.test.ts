@@ -1,7 +1,10 @@
 import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { getCountries, getExampleNumber, parsePhoneNumberFromString } from 'libphonenumber-js/max';
 import examples from 'libphonenumber-js/examples.mobile.json';
+import { REPO_ROOT } from '../../test/helpers/shared.js';
 import { NumberResolver } from './phone-number.js';
 
 /** Prefixes attackers put in front of a number (with and without outside-line digits). */
@@ -97,5 +100,19 @@ describe('number unification on generated numbers', () => {
     );
     assert.ok(burst >= 0.99, `burst accuracy ${String(burst)}`);
     assert.ok(alone >= 0.9, `alone accuracy ${String(alone)}`);
+    // The figures docs/enrichment.md gives for this seeded run.
+    const doc = readFileSync(join(REPO_ROOT, 'docs', 'enrichment.md'), 'utf8').replace(/\s+/g, ' ');
+    const documented = [
+      /\((\d[\d,]*) numbers\)/.exec(doc)?.[1],
+      /\*\*burst: ([\d.]+)%\*\* of ([\d,]+) strings/.exec(doc)?.slice(1),
+      /\*\*alone: ([\d.]+)%\*\*/.exec(doc)?.[1],
+    ].flat();
+    const n = (x: number): string => x.toLocaleString('en-US');
+    assert.deepEqual(documented, [
+      n(numbers.length),
+      (burst * 100).toFixed(2),
+      n(burstTotal),
+      (alone * 100).toFixed(2),
+    ]);
   });
 });
