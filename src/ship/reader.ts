@@ -26,17 +26,29 @@ export interface WalLine {
   readonly next: Position;
 }
 
-const ID_KEY = '"event_id":"';
+const ID_KEY = Buffer.from('"event_id":"', 'latin1');
+const QUOTE = 0x22;
+const BACKSLASH = 0x5c;
+/** Longest event id taken from a line; a longer one is sent without a message id. */
+const MAX_ID_BYTES = 200;
 
-/** The event id of a JSON line (our sensors write it second, unescaped), without parsing the line. */
-export function eventIdOf(text: string, start: number, end: number): string | null {
-  const k = text.indexOf(ID_KEY, start);
-  if (k < 0 || k >= end) return null;
-  const s = k + ID_KEY.length;
-  const e = text.indexOf('"', s);
-  if (e < 0 || e > end || e - s > 200) return null;
-  const id = text.slice(s, e);
-  return id.includes('\\') ? null : id;
+/**
+ * The event id of a JSON line `buf[start, end)` (our sensors write it
+ * second, unescaped), found in the bytes without decoding or parsing the
+ * line; null when the line has none, or one that is escaped or too long.
+ */
+export function eventIdOf(buf: Buffer, start: number, end: number): string | null {
+  const k = buf.subarray(start, end).indexOf(ID_KEY);
+  if (k < 0) return null;
+  const s = start + k + ID_KEY.length;
+  const stop = Math.min(end, s + MAX_ID_BYTES + 1);
+  let e = s;
+  while (e < stop && buf[e] !== QUOTE) {
+    if (buf[e] === BACKSLASH) return null;
+    e++;
+  }
+  if (e >= stop) return null;
+  return buf.toString('latin1', s, e);
 }
 
 export class EventFileReader {
@@ -125,15 +137,14 @@ export class EventFileReader {
         // A line longer than a chunk: no sensor writes one; skip it to its end.
         return await this.skipLongLine(fh, pos);
       }
-      const text = buf.toString('latin1', 0, last + 1);
       const out: WalLine[] = [];
       let s = 0;
       while (s <= last) {
-        const e = text.indexOf('\n', s);
+        const e = buf.indexOf(10, s);
         if (e > s) {
           out.push({
             payload: buf.subarray(s, e),
-            eventId: eventIdOf(text, s, e),
+            eventId: eventIdOf(buf, s, e),
             next: { file: pos.file, offset: pos.offset + e + 1 },
           });
         }
