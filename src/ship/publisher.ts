@@ -62,6 +62,8 @@ export class StreamPublisher {
   private readonly pending = new Map<number, { readonly settle: Settle; readonly at: number }>();
   private readonly sub: Subscription;
   private readonly timer: NodeJS.Timeout;
+  /** One header set for every publish: the connection encodes it at once, in `publish`. */
+  private readonly msgId = headers();
 
   constructor(
     private readonly nc: NatsConnection,
@@ -95,9 +97,8 @@ export class StreamPublisher {
       const reply = `${this.inbox}.${n}`;
       if (msgId === null) this.nc.publish(subject, payload, { reply });
       else {
-        const h = headers();
-        h.set('Nats-Msg-Id', msgId);
-        this.nc.publish(subject, payload, { reply, headers: h });
+        this.msgId.set('Nats-Msg-Id', msgId);
+        this.nc.publish(subject, payload, { reply, headers: this.msgId });
       }
     } catch (err) {
       this.settle(n, failed(err instanceof Error ? err.message : String(err)));

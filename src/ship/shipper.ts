@@ -51,7 +51,16 @@ interface InFlight {
   readonly line: WalLine;
   done: boolean;
   failed: unknown;
-  readonly p: Promise<void>;
+  /** Set while the shipper waits for this publish to settle (see `settled`). */
+  wake: (() => void) | null;
+}
+
+/** Resolves once `f` is settled: a promise only when the shipper has to wait, not one per line. */
+function settled(f: InFlight): Promise<void> {
+  if (f.done) return Promise.resolve();
+  return new Promise((resolve) => {
+    f.wake = resolve;
+  });
 }
 
 const sleep = (ms: number): Promise<void> =>
@@ -180,7 +189,8 @@ export class Shipper {
         if (window.length >= max) {
           // Full: wait for half of it, then refill in one go.
           while (window.length > max / 2 && failed === null) {
-            await window[0]?.p;
+            const head = window[0];
+            if (head !== undefined) await settled(head);
             failed = this.advance(window) ?? failed;
           }
         }
@@ -190,7 +200,7 @@ export class Shipper {
       await this.save(false);
     }
     // Settle what is still in flight: acked lines count, the rest is shipped again.
-    await Promise.all(window.map((f) => f.p));
+    for (const f of window) await settled(f);
     failed = this.advance(window) ?? failed;
     await this.save(true);
     if (failed !== null) {
@@ -212,20 +222,14 @@ export class Shipper {
 
   /** Publishes one line; its InFlight settles when the stream acknowledges it (or not). */
   private publish(publisher: StreamPublisher, line: WalLine): InFlight {
-    let settled!: () => void;
-    const f: InFlight = {
-      line,
-      done: false,
-      failed: null,
-      p: new Promise<void>((resolve) => {
-        settled = resolve;
-      }),
-    };
+    const f: InFlight = { line, done: false, failed: null, wake: null };
     publisher.publish(this.subject, line.payload, line.eventId, (o) => {
       f.done = true;
       if (!o.ok) f.failed = new Error(o.error ?? 'publish failed');
       else if (o.duplicate) this.duplicates++;
-      settled();
+      const wake = f.wake;
+      f.wake = null;
+      wake?.();
     });
     return f;
   }
