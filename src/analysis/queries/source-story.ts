@@ -18,31 +18,91 @@ function list<T>(rows: Row[], f: (r: Row) => T): T[] {
   return rows.map(f);
 }
 
-/** The SQL of each list of a story, over `e` (the source's events in scope). */
-const STORY_SQL = {
-  methods: `SELECT method, count(*) AS n FROM e GROUP BY method ORDER BY n DESC LIMIT ${LIST}`,
-  phases: `SELECT ${PH_NAME} AS phase, count(*) AS n, min(ts) AS first_ts, max(ts) AS last_ts
-     FROM (SELECT ${PH_SQL} AS ph, ts FROM e WHERE event = 'sip.request') GROUP BY ph ORDER BY first_ts`,
-  ext: `SELECT coalesce(nullif(to_user, ''), ruri_user) AS u, count(*) AS n FROM e
-     WHERE method IN ('REGISTER', 'INVITE', 'SUBSCRIBE', 'MESSAGE') AND coalesce(nullif(to_user, ''), ruri_user) IS NOT NULL
-     GROUP BY u ORDER BY n DESC, u LIMIT ${LIST}`,
-  creds: `SELECT auth_user AS u, password_guess AS pw, count(*) AS n,
-            bool_or(guess_source = 'configured' OR auth_ok) AS ok FROM e
-     WHERE auth_user IS NOT NULL OR password_guess IS NOT NULL
-     GROUP BY ALL ORDER BY ok DESC, n DESC, u, pw LIMIT ${LIST}`,
-  cracked: `SELECT coalesce(auth_user, from_user) AS u, password_guess AS pw, min(ts) AS ts FROM e
-     WHERE guess_source = 'configured' OR auth_ok GROUP BY ALL ORDER BY ts LIMIT ${LIST}`,
-  numbers: `SELECT dialed_number AS num, mode(dst_cc) AS cc, mode(number_type) AS t, count(*) AS n FROM e
-     WHERE method = 'INVITE' AND dialed_number IS NOT NULL GROUP BY dialed_number ORDER BY n DESC, num LIMIT ${LIST}`,
-  dcc: `SELECT dst_cc AS cc, count(*) AS n FROM e WHERE method = 'INVITE' AND dialed_number IS NOT NULL
-     GROUP BY dst_cc ORDER BY n DESC, cc LIMIT ${LIST}`,
-  uas: `SELECT ua_label AS l, mode(ua_category) AS c, count(*) AS n FROM e GROUP BY ua_label ORDER BY n DESC LIMIT ${LIST}`,
-  sensors: `SELECT sensor, count(*) AS n FROM e GROUP BY sensor ORDER BY n DESC, sensor LIMIT ${LIST}`,
-  timeline: `SELECT strftime(date_trunc('hour', ts), '%Y-%m-%dT%H:00:00Z') AS hour, ${PH_NAME} AS phase, count(*) AS n
-     FROM (SELECT ${PH_SQL} AS ph, ts FROM e WHERE event = 'sip.request') GROUP BY ALL ORDER BY hour LIMIT 5000`,
-} as const;
+/** A list of a story: rows of `e` (the source's events in scope), their order, at most `limit`. */
+interface StoryList {
+  readonly rows: string;
+  readonly order: string;
+  readonly limit?: number;
+}
 
-type StoryRows = Record<keyof typeof STORY_SQL, Row[]>;
+/** Each list of a story. */
+const STORY_SQL = {
+  methods: { rows: `SELECT method, count(*) AS n FROM e GROUP BY method`, order: 'n DESC, method' },
+  phases: {
+    rows: `SELECT ${PH_NAME} AS phase, count(*) AS n, min(ts) AS first_ts, max(ts) AS last_ts
+     FROM (SELECT ${PH_SQL} AS ph, ts FROM e WHERE event = 'sip.request') GROUP BY ph`,
+    order: 'first_ts, phase',
+  },
+  ext: {
+    rows: `SELECT coalesce(nullif(to_user, ''), ruri_user) AS u, count(*) AS n FROM e
+     WHERE method IN ('REGISTER', 'INVITE', 'SUBSCRIBE', 'MESSAGE') AND coalesce(nullif(to_user, ''), ruri_user) IS NOT NULL
+     GROUP BY u`,
+    order: 'n DESC, u',
+  },
+  creds: {
+    rows: `SELECT auth_user AS u, password_guess AS pw, count(*) AS n,
+            bool_or(guess_source = 'configured' OR auth_ok) AS ok FROM e
+     WHERE auth_user IS NOT NULL OR password_guess IS NOT NULL GROUP BY ALL`,
+    order: 'ok DESC, n DESC, u, pw',
+  },
+  cracked: {
+    rows: `SELECT coalesce(auth_user, from_user) AS u, password_guess AS pw, min(ts) AS ts FROM e
+     WHERE guess_source = 'configured' OR auth_ok GROUP BY ALL`,
+    order: 'ts, u, pw',
+  },
+  numbers: {
+    rows: `SELECT dialed_number AS num, mode(dst_cc) AS cc, mode(number_type) AS t, count(*) AS n FROM e
+     WHERE method = 'INVITE' AND dialed_number IS NOT NULL GROUP BY dialed_number`,
+    order: 'n DESC, num',
+  },
+  dcc: {
+    rows: `SELECT dst_cc AS cc, count(*) AS n FROM e WHERE method = 'INVITE' AND dialed_number IS NOT NULL
+     GROUP BY dst_cc`,
+    order: 'n DESC, cc',
+  },
+  uas: {
+    rows: `SELECT ua_label AS l, mode(ua_category) AS c, count(*) AS n FROM e GROUP BY ua_label`,
+    order: 'n DESC, l',
+  },
+  sensors: { rows: `SELECT sensor, count(*) AS n FROM e GROUP BY sensor`, order: 'n DESC, sensor' },
+  timeline: {
+    rows: `SELECT strftime(date_trunc('hour', ts), '%Y-%m-%dT%H:00:00Z') AS hour, ${PH_NAME} AS phase, count(*) AS n
+     FROM (SELECT ${PH_SQL} AS ph, ts FROM e WHERE event = 'sip.request') GROUP BY ALL`,
+    order: 'hour, phase',
+    limit: 5000,
+  },
+} as const satisfies Record<string, StoryList>;
+
+type StoryKey = keyof typeof STORY_SQL;
+type StoryRows = Record<StoryKey, Row[]>;
+
+/** The columns of `events` a story reads: the one pass over the events copies only these. */
+const STORY_COLUMNS = `event, ts, method, number_kind, dialed_number, auth_user, to_user, ruri_user,
+  from_user, password_guess, guess_source, auth_ok, dst_cc, number_type, ua_label, ua_category,
+  sensor, src_cc, src_asn, src_as_name`;
+
+/** A list as one value: its rows as structs, in order, at most its limit (a JSON text once read). */
+function listColumn(key: StoryKey): string {
+  const l: StoryList = STORY_SQL[key];
+  const order = l.order.replace(/(\w+)( DESC)?/g, 'x.$1$2');
+  return `(SELECT list(x ORDER BY ${order})[1:${l.limit ?? LIST}] FROM (${l.rows}) x) AS ${key}`;
+}
+
+/** One statement: the events of the source are read once, every list is computed from that copy. */
+function storySql(where: string): string {
+  return `WITH e AS MATERIALIZED (SELECT ${STORY_COLUMNS} FROM events WHERE ${where})
+  SELECT count(*) AS n, min(ts) AS first_ts, max(ts) AS last_ts, mode(src_cc) AS cc,
+    mode(src_asn) AS asn, mode(src_as_name) AS as_name,
+    ${(Object.keys(STORY_SQL) as StoryKey[]).map(listColumn).join(',\n    ')}
+  FROM e`;
+}
+
+/** A list cell (its rows as JSON, see queryable.ts) back to rows. */
+function rowsOf(cell: Row[string]): Row[] {
+  if (typeof cell !== 'string') return [];
+  const v: unknown = JSON.parse(cell);
+  return Array.isArray(v) ? (v as Row[]) : [];
+}
 
 /** The story of `ip` within `filter`; null when the scope holds no event from it. */
 export async function querySourceStory(
@@ -52,18 +112,10 @@ export async function querySourceStory(
 ): Promise<SourceStory | null> {
   const p = new SqlParams();
   const where = `${eventsWhere(filter, p)} AND src_ip = ${p.add(ip)}`;
-  const q = (sql: string): Promise<Row[]> =>
-    db.all(`WITH e AS (SELECT * FROM events WHERE ${where}) ${sql}`, p.values);
-  const [head] = await q(
-    `SELECT count(*) AS n, min(ts) AS first_ts, max(ts) AS last_ts, mode(src_cc) AS cc,
-            mode(src_asn) AS asn, mode(src_as_name) AS as_name FROM e`,
-  );
+  const [head] = await db.all(storySql(where), p.values);
   if (head === undefined || num(head, 'n') === 0) return null;
   const rows: Partial<StoryRows> = {};
-  // One after the other, as before: the pool bounds concurrent queries per request.
-  for (const key of Object.keys(STORY_SQL) as (keyof typeof STORY_SQL)[]) {
-    rows[key] = await q(STORY_SQL[key]);
-  }
+  for (const key of Object.keys(STORY_SQL) as StoryKey[]) rows[key] = rowsOf(head[key] ?? null);
   return storyOf(ip, head, rows as StoryRows);
 }
 
