@@ -59,6 +59,11 @@ function peerFields(
   };
 }
 
+/** Where a message's replies go, without the message (and the buffer its bytes are a view of). */
+function replyTarget(msg: InboundMessage): ReplyTarget {
+  return { transport: msg.transport, srcIp: msg.srcIp, srcPort: msg.srcPort, reply: msg.reply };
+}
+
 /** The retransmission keys of one source are scoped by its transport and address. */
 function retransmitScope(to: ReplyTarget): string {
   return `${to.transport}|${to.srcIp}|${to.srcPort}|`;
@@ -117,8 +122,10 @@ export class MessageHandler {
     if (result.replies.length > 0) {
       const withheld = this.budget(msg, result);
       if (withheld === null) {
-        // Sent once the event below is written (reply-gate.ts).
-        this.gate.after({ to: msg, replies: result.replies });
+        // Sent once the event below is written (reply-gate.ts). Held with where it goes, not
+        // the message: its bytes are a view of the whole batch of datagrams it came in, which a
+        // held reply (or a retransmission) would otherwise keep alive.
+        this.gate.after({ to: replyTarget(msg), replies: result.replies });
         response = result.fields.response ?? lastStatus(result);
         if (result.later) this.scheduleLater(msg, result.later);
       } else {
@@ -178,12 +185,7 @@ export class MessageHandler {
   /** A later answer (a ringing INVITE's final response), run by a timer. */
   private scheduleLater(msg: InboundMessage, later: NonNullable<PersonaResult['later']>): void {
     // The timer keeps where to answer, not the message.
-    const to: ReplyTarget = {
-      transport: msg.transport,
-      srcIp: msg.srcIp,
-      srcPort: msg.srcPort,
-      reply: msg.reply,
-    };
+    const to = replyTarget(msg);
     this.deferred.add(later.afterMs, () => {
       let replies: readonly OutboundMessage[];
       try {

@@ -12,7 +12,7 @@
  */
 
 /** Replies waiting for their lines, at most (a few UDP batches' worth). */
-export const MAX_WAITING_REPLIES = 32768;
+export const MAX_WAITING_REPLIES = 8192;
 
 export class ReplyGate<T> {
   private waiting: T[] = [];
