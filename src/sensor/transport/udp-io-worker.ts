@@ -129,6 +129,7 @@ class UdpIo {
     this.scheduled = false;
     if (this.batch.count === 0) return;
     this.inflight += this.batch.count;
+    // Handed over in a buffer of exactly these bytes (DatagramBatch.take).
     this.inflightBytes += this.batch.bytes;
     const b = this.batch.take();
     this.post({ t: 'batch', ...b }, [b.data]);

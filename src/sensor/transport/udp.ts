@@ -36,7 +36,11 @@ export const UDP_RECV_BUFFER_BYTES = 8 * 1024 * 1024;
  * the kernel does when its buffer is full.
  */
 export const UDP_MAX_INFLIGHT = 8192;
-/** The same bound in bytes, whatever the datagrams' size: the kernel buffer asked for. */
+/**
+ * The same bound in bytes, whatever the datagrams' size: the kernel buffer
+ * asked for. Each batch crosses over in a buffer of exactly its bytes, so
+ * this is the memory held.
+ */
 export const UDP_MAX_INFLIGHT_BYTES = UDP_RECV_BUFFER_BYTES;
 /** How long a closing I/O thread may take before it is stopped. */
 const CLOSE_TIMEOUT_MS = 2000;
@@ -190,7 +194,7 @@ class IoThreadLink {
     } finally {
       this.#inBatch = false;
       this.#processed += m.ips.length;
-      this.#processedBytes += m.ends[m.ends.length - 1] ?? 0;
+      this.#processedBytes += m.data.byteLength;
       if (!this.#closing) this.#flush();
     }
   }
