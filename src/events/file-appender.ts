@@ -8,8 +8,9 @@
  * wait at most `flushIntervalMs`, or until `batchBytes` are pending.
  *
  * Memory is bounded whatever the disk does: at most `maxPendingBytes` wait
- * behind the batch being written (itself at most that size); beyond, new
- * lines are dropped and counted, and `onError` hears of it once per
+ * for the disk, the batch being written included, and no buffer grows past
+ * that bound (a large one is let go once written); beyond, new lines are
+ * dropped and counted, and `onError` hears of it once per
  * stretch of drops. A failed write keeps what it did not write and resumes
  * there, before any newer line, at the next flush or after RETRY_MS: no
  * line is split across files, written twice or reordered. A file that does
@@ -27,7 +28,7 @@ export interface FileAppenderOptions {
   readonly flushIntervalMs: number;
   /** Pending bytes that start a write at once. */
   readonly batchBytes: number;
-  /** Pending bytes beyond which new lines are dropped. */
+  /** Bytes not yet written (pending and being written) beyond which new lines are dropped. */
   readonly maxPendingBytes: number;
   /** Hears of a failed write or of lines dropped; the appender keeps going. */
   readonly onError?: (err: unknown) => void;
@@ -122,6 +123,9 @@ function closeQuietly(fd: number): Promise<void> {
   });
 }
 
+/** A written batch's buffer is kept for the next one up to this size. */
+const SPARE_MAX_BYTES = 1024 * 1024;
+
 export class FileAppender {
   private pending: Batch = emptyBatch(64 * 1024);
   /** The batch being written, or one whose write failed (resumed first). */
@@ -164,7 +168,9 @@ export class FileAppender {
     // UTF-8 takes at most 3 bytes per UTF-16 code unit; the exact size only near the bound.
     const room = line.length * 3;
     const max = this.opts.maxPendingBytes;
-    if (p.used + room > max && p.used + Buffer.byteLength(line) > max) {
+    // The bound holds for everything not yet written: the batch being written and the pending one.
+    const backlog = this.backlog;
+    if (backlog + room > max && backlog + Buffer.byteLength(line) > max) {
       this.dropped++;
       if (!this.dropping) {
         this.dropping = true;
@@ -177,7 +183,8 @@ export class FileAppender {
       return false;
     }
     if (p.used + room > p.buf.length) {
-      const next = Buffer.allocUnsafe(Math.max(p.buf.length * 2, p.used + room));
+      // Doubling, but never past the bound (a line near it gets just its room).
+      const next = Buffer.allocUnsafe(Math.max(Math.min(p.buf.length * 2, max), p.used + room));
       p.buf.copy(next, 0, 0, p.used);
       p.buf = next;
     }
@@ -282,7 +289,8 @@ export class FileAppender {
         batch.used = 0;
         batch.runs = [];
         batch.done = 0;
-        this.spare = batch;
+        // Reused unless a backlog made it large: memory is given back once the disk caught up.
+        this.spare = batch.buf.length <= SPARE_MAX_BYTES ? batch : null;
         this.writing = null;
         this.inflight = null;
         this.failing = false;
