@@ -6,7 +6,7 @@ import { describe, it } from 'node:test';
 import { DuckDBInstance } from '@duckdb/node-api';
 import { emptyEvent, type SnareEvent } from '../events/catalog.js';
 import { EventIdGenerator } from '../events/event-id.js';
-import { openStoreSink } from './sink.js';
+import { eventBytes, openStoreSink } from './sink.js';
 
 const ids = new EventIdGenerator();
 
@@ -85,11 +85,36 @@ describe('openStoreSink', () => {
       for (let i = 0; i < 8; i++) sink.write(live(i));
       assert.equal(sink.dropped, 3);
       assert.equal(errors.length, 1);
-      assert.match(String(errors[0]), /store queue full \(5 events\)/);
+      assert.match(String(errors[0]), /store queue full \(5 events or \d+ bytes\)/);
       await sink.flush();
       for (let i = 8; i < 14; i++) sink.write(live(i));
       assert.equal(sink.dropped, 4);
       assert.equal(errors.length, 2, 'a new stretch of drops is reported again');
+      await sink.close();
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('bounds its queue in bytes too: a few events with long fields fill it', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'snare-sink-'));
+    try {
+      const long = (i: number): SnareEvent => ({ ...live(i), user_agent: 'x'.repeat(60_000) });
+      assert.ok(eventBytes(long(0)) > 60_000);
+      assert.ok(eventBytes(live(0)) < 2_000);
+      const sink = await openStoreSink(join(dir, 'x.duckdb'), {
+        batchSize: 1000,
+        maxQueued: 1000,
+        maxQueuedBytes: 200_000,
+        intervalMs: 10_000,
+        enricher: { dataDate: null },
+      });
+      for (let i = 0; i < 10; i++) sink.write(long(i));
+      assert.equal(sink.queued, 3, 'three events of 60,000 characters fit in 200,000 bytes');
+      assert.equal(sink.dropped, 7);
+      await sink.flush();
+      for (let i = 10; i < 20; i++) sink.write(live(i));
+      assert.equal(sink.queued, 10, 'the bound is free again once the queue is written');
       await sink.close();
     } finally {
       rmSync(dir, { recursive: true, force: true });

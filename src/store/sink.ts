@@ -11,7 +11,8 @@
  * most a tenth of the time); and at close. `CALLS_LAG_MS` is the lag.
  *
  * Must never throw from `write`, and never grow without bound: beyond
- * `maxQueued` events are dropped and counted.
+ * `maxQueued` events (or `maxQueuedBytes` of them) new events are dropped
+ * and counted. DuckDB runs on one thread under a small memory bound.
  */
 import type { SnareEvent } from '../events/catalog.js';
 import type { EventSink } from '../events/sink.js';
@@ -23,16 +24,36 @@ import { StoreWriter } from './writer.js';
 /**
  * DuckDB's memory bound inside a sensor: the honeypot is a long-running
  * process on a small host, and DuckDB would otherwise take up to 80 % of
- * the machine for its cache.
+ * the machine for its cache. A batch of events and its enrichment joins
+ * need a few megabytes; beyond the bound DuckDB spills to disk (a call
+ * rebuild on a large store is slower, never larger).
  */
-export const SINK_MEMORY_LIMIT = '256MB';
+export const SINK_MEMORY_LIMIT = '64MB';
 
 /**
- * Events waiting for the store at most (about 5 s of a 10,000 msgs/s
- * flood, some 50 MB of JavaScript objects); beyond, events skip the store
- * and stay in the JSON lines.
+ * DuckDB threads inside a sensor: one. The sensor's own two threads (SIP,
+ * UDP I/O) take the cores under a flood, each DuckDB thread keeps buffers
+ * of its own, and a batch of a few thousand rows gains nothing from more.
  */
-export const SINK_MAX_QUEUED = 50_000;
+export const SINK_THREADS = 1;
+
+/** DuckDB's allocator hands memory back after any task that peaked above this. */
+export const SINK_ALLOCATOR_FLUSH = '16MB';
+
+/**
+ * Events waiting for the store at most (a second of a 10,000 msgs/s
+ * flood); beyond, events skip the store, stay in the JSON lines and are
+ * counted. The batch being written waits beside them, so at most twice
+ * this many events are held.
+ */
+export const SINK_MAX_QUEUED = 10_000;
+
+/**
+ * The same bound in bytes (the events' text, estimated by eventBytes):
+ * events can carry long fields (up to MAX_FIELD_CHARS each), so a count
+ * alone does not bound memory.
+ */
+export const SINK_MAX_QUEUED_BYTES = 16 * 1024 * 1024;
 
 /** Default spacing of call rebuilds after INVITEs were committed. */
 export const CALLS_EVERY_MS = 5_000;
@@ -54,6 +75,8 @@ export interface StoreSinkOptions {
   readonly batchSize?: number;
   readonly intervalMs?: number;
   readonly maxQueued?: number;
+  /** Bytes of queued events (eventBytes) beyond which new events are dropped (default SINK_MAX_QUEUED_BYTES). */
+  readonly maxQueuedBytes?: number;
   readonly callsEveryMs?: number;
   readonly gapMinutes?: number;
   /** Default: the enrichment modules (loadEnricher). */
@@ -71,10 +94,23 @@ export interface StoreSink extends EventSink {
   readonly store: Store;
 }
 
+/**
+ * What an event holds in memory, roughly: its text (one byte a character,
+ * as V8 keeps Latin-1 strings; two for others would only make the bound
+ * tighter) and a fixed cost per field. For the queue's byte bound.
+ */
+export function eventBytes(event: SnareEvent): number {
+  let n = 64;
+  for (const v of Object.values(event)) n += typeof v === 'string' ? 16 + v.length : 8;
+  return n;
+}
+
 class Sink implements StoreSink {
   readonly name = 'store';
   dropped = 0;
   private queue: SnareEvent[] = [];
+  /** eventBytes of the queued events. */
+  private queuedBytes = 0;
   private chain: Promise<void> = Promise.resolve();
   private timer: NodeJS.Timeout | null = null;
   private invitesSinceCalls = 0;
@@ -108,19 +144,24 @@ class Sink implements StoreSink {
 
   write(event: SnareEvent): void {
     if (this.closed) return;
-    if (this.queue.length >= this.opts.maxQueued) {
+    const bytes = eventBytes(event);
+    if (
+      this.queue.length >= this.opts.maxQueued ||
+      this.queuedBytes + bytes > this.opts.maxQueuedBytes
+    ) {
       this.dropped++;
       if (!this.dropping) {
         this.dropping = true;
         this.opts.onError?.(
           new Error(
-            `store queue full (${this.opts.maxQueued} events): events skip the store until it catches up (the JSON lines keep them)`,
+            `store queue full (${this.opts.maxQueued} events or ${this.opts.maxQueuedBytes} bytes): events skip the store until it catches up (the JSON lines keep them)`,
           ),
         );
       }
       return;
     }
     this.queue.push(event);
+    this.queuedBytes += bytes;
     if (this.queue.length >= this.opts.batchSize) void this.flush();
     else if (this.timer === null) {
       this.timer = setTimeout(() => {
@@ -145,6 +186,7 @@ class Sink implements StoreSink {
   private async drain(): Promise<void> {
     const batch = this.queue;
     this.queue = [];
+    this.queuedBytes = 0;
     this.dropping = false;
     if (batch.length === 0) return;
     for (const ev of batch) {
@@ -210,7 +252,11 @@ export async function openStoreSink(
   dbPath: string,
   opts: StoreSinkOptions = {},
 ): Promise<StoreSink> {
-  const store = await openStore(dbPath, { memoryLimit: opts.memoryLimit ?? SINK_MEMORY_LIMIT });
+  const store = await openStore(dbPath, {
+    memoryLimit: opts.memoryLimit ?? SINK_MEMORY_LIMIT,
+    threads: SINK_THREADS,
+    allocatorFlushThreshold: SINK_ALLOCATOR_FLUSH,
+  });
   try {
     const enricher = opts.enricher ?? (await loadEnricher());
     const gapMinutes = opts.gapMinutes ?? DEFAULT_GAP_MINUTES;
@@ -220,6 +266,7 @@ export async function openStoreSink(
       batchSize: opts.batchSize ?? SINK_BATCH_EVENTS,
       intervalMs: opts.intervalMs ?? SINK_BATCH_MS,
       maxQueued: opts.maxQueued ?? SINK_MAX_QUEUED,
+      maxQueuedBytes: opts.maxQueuedBytes ?? SINK_MAX_QUEUED_BYTES,
       callsEveryMs: opts.callsEveryMs ?? CALLS_EVERY_MS,
       gapMinutes,
       ...(opts.onError ? { onError: opts.onError } : {}),

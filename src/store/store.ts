@@ -93,6 +93,13 @@ export interface StoreOptions {
    * long-running sensor.
    */
   readonly memoryLimit?: string;
+  /** DuckDB's worker threads (default: one per core); each keeps buffers of its own. */
+  readonly threads?: number;
+  /**
+   * DuckDB's allocator gives its cached memory back to the system after a
+   * task whose peak passed this (e.g. '16MB'; DuckDB's default is 128 MiB).
+   */
+  readonly allocatorFlushThreshold?: string;
 }
 
 /**
@@ -107,6 +114,10 @@ export async function openStore(path: string, opts: StoreOptions = {}): Promise<
     instance = await DuckDBInstance.create(path, {
       storage_compatibility_version: STORAGE_VERSION,
       ...(opts.memoryLimit === undefined ? {} : { memory_limit: opts.memoryLimit }),
+      ...(opts.threads === undefined ? {} : { threads: String(opts.threads) }),
+      ...(opts.allocatorFlushThreshold === undefined
+        ? {}
+        : { allocator_flush_threshold: opts.allocatorFlushThreshold }),
     });
   } catch (err) {
     throw storeOpenError(path, err);

@@ -39,13 +39,20 @@ const STAGE_COLUMNS = FIELD_NAMES.map((name) => {
   return { name, sql: `${name} VARCHAR`, kind };
 });
 
-const STAGE_DDL = [
-  `CREATE OR REPLACE TEMP TABLE stage_events (${STAGE_COLUMNS.map((c) => c.sql).join(', ')}, origin VARCHAR)`,
-  `CREATE OR REPLACE TEMP TABLE stage_legacy (line BIGINT, ts_ms DOUBLE, src_ip VARCHAR, method VARCHAR,
+/**
+ * The staging tables. They are made anew after every flush rather than
+ * emptied: DuckDB keeps the memory of rows deleted from a temporary table
+ * (measured: 60 batches of 5,000 rows deleted one after the other left
+ * 117 MB in use, against 11 MB when each batch got a fresh table), so a
+ * long-running sensor's store grew with every batch it wrote.
+ */
+const STAGE_DDL = {
+  stage_events: `CREATE OR REPLACE TEMP TABLE stage_events (${STAGE_COLUMNS.map((c) => c.sql).join(', ')}, origin VARCHAR)`,
+  stage_legacy: `CREATE OR REPLACE TEMP TABLE stage_legacy (line BIGINT, ts_ms DOUBLE, src_ip VARCHAR, method VARCHAR,
      from_user VARCHAR, to_user VARCHAR, response DOUBLE, user_agent VARCHAR)`,
-  `CREATE OR REPLACE TEMP TABLE stage_numbers (event_id VARCHAR, dialed_number VARCHAR, dst_cc VARCHAR,
+  stage_numbers: `CREATE OR REPLACE TEMP TABLE stage_numbers (event_id VARCHAR, dialed_number VARCHAR, dst_cc VARCHAR,
      number_type VARCHAR, number_kind VARCHAR, number_method VARCHAR)`,
-];
+} as const;
 
 /** A column of `events` and the SQL expression that fills it, side by side. */
 type Filled = readonly [column: string, expression: string];
@@ -210,7 +217,7 @@ export class StoreWriter {
   ) {}
 
   static async create(store: Store, opts: WriterOptions): Promise<StoreWriter> {
-    for (const ddl of STAGE_DDL) await store.conn.run(ddl);
+    for (const ddl of Object.values(STAGE_DDL)) await store.conn.run(ddl);
     // An import cut short left the per-source counts behind: catch up before adding to them.
     if (opts.sourceRollup !== 'defer') await catchUpSourceRollup(store.conn);
     return new StoreWriter(
@@ -377,9 +384,15 @@ export class StoreWriter {
     return { lo: (r['lo'] ?? 0n) as bigint, hi: (r['hi'] ?? 0n) as bigint };
   }
 
+  /** Empties a staging table (and the staged numbers) by making them anew (see STAGE_DDL). */
   private async clearStaged(table: StageSource['table']): Promise<void> {
-    await this.store.conn.run(`DELETE FROM ${table}`);
-    await this.store.conn.run('DELETE FROM stage_numbers');
+    const conn = this.store.conn;
+    if (table === 'stage_events') this.events.closeSync();
+    else this.legacy.closeSync();
+    await conn.run(STAGE_DDL[table]);
+    await conn.run(STAGE_DDL.stage_numbers);
+    if (table === 'stage_events') this.events = await conn.createAppender('stage_events');
+    else this.legacy = await conn.createAppender('stage_legacy');
   }
 
   /** Flushes and closes the appenders; the writer is unusable afterwards. */
