@@ -14,7 +14,7 @@
  *
  * Batches are written with one DuckDB thread: a batch of 10,000 rows gains
  * nothing from a second thread on a small machine, and the second thread
- * cost the collector about a third more CPU per event (docs/benchmarks.md,
+ * cost the store writer about 40 % more CPU (docs/benchmarks.md,
  * "Network"). While report queries read, DuckDB gets all its threads back.
  */
 import { queryable, type Queryable } from '../store/queryable.js';
