@@ -11,6 +11,7 @@ import { Rng } from './rng.js';
 import { NumberFactory } from './numbers.js';
 import { buildScenario, type Scenario, type ScenarioOptions } from './scenario.js';
 import { generateSession, type SessionContext } from './sessions.js';
+import { DialledInFull } from './shared-numbers.js';
 import { HOUR, TimeOrderedOutput } from './output.js';
 import type { SimEvent } from './model.js';
 import type { SimFormat } from './writers.js';
@@ -49,6 +50,7 @@ export async function simulate(opts: SimulateOptions): Promise<SimulateResult> {
     rng: Rng.fork(opts.seed, 'sessions'),
     numbers,
     famous: scenario.famous,
+    dialledInFull: new DialledInFull(),
     nextSeq: 0,
   };
   const output = new TimeOrderedOutput({

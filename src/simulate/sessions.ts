@@ -20,12 +20,15 @@ import {
   type WantedType,
 } from './numbers.js';
 import type { Rng } from './rng.js';
+import type { DialledInFull } from './shared-numbers.js';
 
 /** What session generators share: randomness, numbers, the famous numbers and a sequence counter. */
 export interface SessionContext {
   readonly rng: Rng;
   readonly numbers: NumberFactory;
   readonly famous: readonly DestNumber[];
+  /** Numbers sources dialled in full so far: the bare national shape dials one of another source's. */
+  readonly dialledInFull: DialledInFull;
   nextSeq: number;
 }
 
@@ -202,19 +205,18 @@ function pickDest(actor: Actor, ctx: SessionContext): DestNumber {
 }
 
 /**
- * The dial strings of one burst of `k` INVITEs. Most bursts use Figure 2's
- * prefixes, often led by the plain international form; some use one of the
- * shapes of numbers.ts: the junk-before-810 and bare national ones for the
- * whole burst (no string resolves alone), the others mixed with Figure 2
- * forms as real bursts mix them.
+ * The dial strings of one burst of `k` INVITEs of `shape`. Most bursts use
+ * Figure 2's prefixes (shape null), often led by the plain international
+ * form; some use one of the shapes of numbers.ts: the junk-before-810 and
+ * bare national ones for the whole burst (no string resolves alone), the
+ * others mixed with Figure 2 forms as real bursts mix them.
  */
 function dialer(
   rng: Rng,
   dest: DestNumber,
   k: number,
-  shared: boolean,
+  shape: DialShape | null,
 ): (j: number) => [string, DialShape | null] {
-  const shape = pickShape(rng, shared);
   const plain = (j: number): [string, null] => [
     j === 0 && (k === 1 || rng.chance(0.6)) ? anchorString(dest) : dialString(rng, dest),
     null,
@@ -225,18 +227,38 @@ function dialer(
   return (j) => (rng.chance(0.7) ? [shapedString(rng, dest, shape), shape] : plain(j));
 }
 
+/**
+ * The shape and number of a burst that was to dial `dest`. The bare
+ * national shape needs a number other sources dial in full: a famous
+ * number keeps it; any other burst that draws it dials a number another
+ * source dialled in full, or takes the carrier-access shape when there is
+ * none yet.
+ */
+function shapeAndNumber(
+  ctx: SessionContext,
+  actor: Actor,
+  dest: DestNumber,
+): [DialShape | null, DestNumber] {
+  const shape = pickShape(ctx.rng, true);
+  if (shape !== 'bare_national' || ctx.famous.includes(dest)) return [shape, dest];
+  const other = ctx.dialledInFull.pickOther(ctx.rng, actor.host.ip);
+  return other === undefined ? ['carrier_access', dest] : [shape, other];
+}
+
 /** One burst: the same true number in several dial forms within a few seconds. */
 function burst(
   plan: SessionPlan,
   ctx: SessionContext,
   emit: Emit,
   t0: number,
-  dest: DestNumber,
+  wanted: DestNumber,
   id: string,
 ): void {
   const { rng } = ctx;
   const k = BURST_SIZES[rng.weighted(BURST_WEIGHTS)] ?? 1;
-  const dialed = dialer(rng, dest, k, ctx.famous.includes(dest));
+  const [shape, dest] = shapeAndNumber(ctx, plan.actor, wanted);
+  const dialed = dialer(rng, dest, k, shape);
+  let full = false;
   const spacing = plan.actor.ua.kind === 'random' ? 2 : rng.chance(0.7) ? 0 : 1;
   for (let j = 0; j < k; j++) {
     const sensor = rng.pick(plan.sensors);
@@ -251,11 +273,13 @@ function burst(
       j + 1,
     );
     [e.to, e.shape] = dialed(j);
+    full ||= e.shape === null && e.to !== dest.e164.slice(1);
     e.from = plan.actor.role === 'rogue' ? rng.pick(['100', '1000', 'asterisk', '2000']) : '100';
     e.dest = dest;
     e.resp = rng.chance(0.8) ? 486 : 401;
     emit(e);
   }
+  if (full) ctx.dialledInFull.add(dest, plan.actor.host.ip);
 }
 
 /**

@@ -15,8 +15,10 @@ import { Writable } from 'node:stream';
 import { after, before, describe, it } from 'node:test';
 import type { Command, CommandIo } from '../../src/cli/command.js';
 import { command as ingest } from '../../src/cli/commands/ingest.js';
+import { command as number } from '../../src/cli/commands/number.js';
 import { command as report } from '../../src/cli/commands/report.js';
 import { command as simulate } from '../../src/cli/commands/simulate.js';
+import { openStoreReadOnly } from '../../src/store/open-read-only.js';
 
 interface Counted {
   count: number;
@@ -28,6 +30,8 @@ interface Doc {
   top_sources: (Counted & { ip: string })[];
   user_agents: (Counted & { label: string })[];
   destinations: (Counted & { number: string; label?: string | null })[];
+  number_methods: (Counted & { method: string | null })[];
+  extra: { dial_shapes: { shape: string; invites: number }[] };
 }
 
 function capture(): CommandIo & { out: () => string; err: () => string } {
@@ -160,6 +164,37 @@ for (const format of ['legacy', 'jsonl'] as const) {
       assert.ok(labelled.length > 0, 'no famous number was called');
       const byNumber = new Map(got.destinations.map((d) => [d.number, d.label]));
       for (const d of labelled) assert.equal(byNumber.get(d.number), d.label, d.number);
+    });
+
+    it('resolves bare national numbers by store-wide evidence, counts them and explains them', async () => {
+      const bare = truth.extra.dial_shapes.find((d) => d.shape === 'bare_national');
+      assert.ok((bare?.invites ?? 0) > 0, 'the simulator wrote no bare national number');
+      const store = got.number_methods.find((m) => m.method === 'store');
+      assert.ok(
+        (store?.count ?? 0) > 0,
+        `no call counted as store: ${JSON.stringify(got.number_methods)}`,
+      );
+      const opened = await openStoreReadOnly(db);
+      let rows;
+      try {
+        rows = await opened.db.all(
+          `SELECT dialed, dialed_number FROM events WHERE number_method = 'store' ORDER BY dialed LIMIT 1`,
+        );
+      } finally {
+        opened.close();
+      }
+      const dialed = String(rows[0]?.['dialed']);
+      const e164 = String(rows[0]?.['dialed_number']);
+      const out = await run(number, ['--db', db, dialed]);
+      assert.match(out, /with the evidence of other sources in /);
+      assert.ok(
+        out.includes(`-> ${e164}`) && out.includes('found store'),
+        `number --db does not give ${dialed} the store's ${e164}:\n${out}`,
+      );
+      assert.match(
+        out,
+        /store: ".*" is the national part of \+\d+, which \d+ source\(s\) in the store dialled in full/,
+      );
     });
 
     it('ranks the same top sources as the truth', () => {
