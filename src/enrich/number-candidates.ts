@@ -53,11 +53,15 @@ function hasCallingCode(rest: string): boolean {
 export type { Candidate, NumberFacts, TriedReading } from './resolution.js';
 
 /** Substitutes tried for masked digits: any valid one proves the shape. */
-const MASK_SUBSTITUTES = ['5', '0', '1', '2', '7', '9'];
+export const MASK_SUBSTITUTES = ['5', '0', '1', '2', '7', '9'];
+/** Validated readings one generator keeps. */
+export const VALIDATED_READINGS_CACHE = 200_000;
 
 /** Generates and validates readings; keeps a bounded memo of validations. */
 export class CandidateGenerator {
-  private readonly validated = new BoundedCache<string, NumberFacts | null>(200_000);
+  private readonly validated = new BoundedCache<string, NumberFacts | null>(
+    VALIDATED_READINGS_CACHE,
+  );
   /** Set for the duration of one explained `generate` call. */
   private trace: TriedReading[] | undefined;
 

@@ -27,9 +27,12 @@ export interface NumberOptions {
   readonly extensions?: readonly string[];
 }
 
+/** Dialed strings whose analysis one resolver keeps. */
+export const RESOLVED_STRINGS_CACHE = 100_000;
+
 /** A resolver with its own bounded caches; keep one per import or per sensor. */
 export class NumberResolver {
-  private readonly analysed = new BoundedCache<string, Analysis>(100_000);
+  private readonly analysed = new BoundedCache<string, Analysis>(RESOLVED_STRINGS_CACHE);
   private readonly generator: CandidateGenerator;
   private readonly extensions: ReadonlySet<string>;
 

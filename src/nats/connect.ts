@@ -35,6 +35,9 @@ function readSecret(path: string, what: string): Uint8Array {
 }
 
 /** The client options of `cfg`, without the servers. */
+/** The stream drops a message whose id it saw this recently (nanoseconds: 2 minutes). */
+export const DUPLICATE_WINDOW_NS = 120_000_000_000;
+
 export function natsOptions(cfg: ShipConfig, name: string): NodeConnectionOptions {
   const opts: NodeConnectionOptions = {
     name,
@@ -113,7 +116,7 @@ export async function ensureStream(nc: NatsConnection, cfg: ShipConfig): Promise
       storage: StorageType.File,
       retention: RetentionPolicy.Limits,
       num_replicas: cfg.replicas,
-      duplicate_window: 120_000_000_000,
+      duplicate_window: DUPLICATE_WINDOW_NS,
     });
     return true;
   } catch (err) {

@@ -15,6 +15,9 @@ import { openApiDocument } from './openapi.js';
 import { PoolBusyError } from './pool.js';
 import { API_MODULES } from './routes/index.js';
 
+/** A longer path parameter is answered 414. */
+export const MAX_PATH_PARAM_CHARS = 200;
+
 export interface AppOptions {
   /** Required on a bind other than loopback; null: no check. */
   readonly token: string | null;
@@ -82,7 +85,7 @@ export function buildApp(ctx: ServerContext, opts: AppOptions): FastifyInstance 
     // Live streams never go idle: close them with the server.
     forceCloseConnections: true,
     // A path parameter (an address, a number) is never long.
-    routerOptions: { maxParamLength: 200 },
+    routerOptions: { maxParamLength: MAX_PATH_PARAM_CHARS },
     bodyLimit: 1024,
     ajv: { customOptions: { coerceTypes: true, removeAdditional: false, allErrors: false } },
   });

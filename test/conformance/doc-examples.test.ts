@@ -9,6 +9,11 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
+import {
+  BRAZIL_CARRIERS,
+  INTERNATIONAL_RULES,
+  OUTSIDE_LINE_RULES,
+} from '../../src/enrich/dial-prefixes.js';
 import { resolveBurst, resolveDialed } from '../../src/enrich/index.js';
 import { REAL_AGENTS } from '../../src/enrich/user-agent-samples.js';
 import { eventOf } from '../../src/events/catalog.js';
@@ -45,6 +50,43 @@ describe("docs/enrichment.md's worked examples", () => {
         assert.equal(first?.cc, burst[4], `${dialed} in its burst: country`);
       }
     }
+  });
+
+  it("give the prefix tables' penalties and weights", () => {
+    const head = doc.indexOf('| outside line');
+    const lines = doc
+      .slice(head, doc.indexOf('\n\n', head))
+      .split('\n')
+      .slice(2)
+      .map((l) => l.split('|').map((c) => c.trim()));
+    const codes = (cell: string): string[] => {
+      const all = [...cell.matchAll(/`([0-9+]+)`/g)].map((m) => m[1] ?? '');
+      // "`00` + carrier": the codes after the `00` are the carriers'.
+      if (/^`00` \+/.test(cell)) all.shift();
+      return all.length === 0 && cell.startsWith('(none)') ? [''] : all;
+    };
+    let checked = 0;
+    for (const [, outside = '', penalty = '', , idd = '', weight = ''] of lines) {
+      for (const c of outside === '' ? [] : codes(outside)) {
+        const rule = OUTSIDE_LINE_RULES.find((r) => r.digits === c);
+        assert.equal(rule?.penalty, Number(penalty), `outside line "${c}"`);
+        checked++;
+      }
+      for (const c of idd === '' ? [] : codes(idd)) {
+        const carrier = c.length === 4 && c.startsWith('00') ? c.slice(2) : null;
+        const rule =
+          INTERNATIONAL_RULES.find((r) => r.digits === c) ??
+          INTERNATIONAL_RULES.find(
+            (r) =>
+              r.digits === '00NN' &&
+              carrier !== null &&
+              (r.id === '00-br-carrier') === BRAZIL_CARRIERS.has(carrier),
+          );
+        assert.equal(rule?.weight, Number(weight), `international prefix "${c}"`);
+        checked++;
+      }
+    }
+    assert.ok(checked >= 20, `prefixes checked: ${checked}`);
   });
 
   it('show the masked numbers as the resolver reads them', () => {

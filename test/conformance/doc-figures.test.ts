@@ -36,6 +36,8 @@ import {
   MAX_TAIL_JUNK_DIGITS,
 } from '../../src/enrich/dial-prefixes.js';
 import { MAX_DIALED_TEXT } from '../../src/enrich/dialed-text.js';
+import { MASK_SUBSTITUTES, VALIDATED_READINGS_CACHE } from '../../src/enrich/number-candidates.js';
+import { RESOLVED_STRINGS_CACHE } from '../../src/enrich/phone-number.js';
 import { RANDOM_UA_LENGTH } from '../../src/enrich/random-ua.js';
 import { MAX_UA_MATCH_CHARS } from '../../src/enrich/user-agent.js';
 import { MAX_FLOW_BYTES, MAX_FLOWS, MAX_UNANSWERED } from '../../src/ingest/capture.js';
@@ -50,6 +52,7 @@ import { FLUSH_ROWS } from '../../src/ingest/pipeline.js';
 import { PLAIN_PROGRESS_MS } from '../../src/ingest/progress.js';
 import { HEAD_BYTES } from '../../src/ingest/source.js';
 import { LOG_THROTTLE_MS } from '../../src/log.js';
+import { DUPLICATE_WINDOW_NS } from '../../src/nats/connect.js';
 import { RING_CAPACITY } from '../../src/report/graph-svg.js';
 import { HEATMAP_COLUMNS, HEATMAP_ROWS } from '../../src/report/html.js';
 import { STORY_ITEMS } from '../../src/report/story-tables.js';
@@ -67,6 +70,7 @@ import { UDP_MAX_INFLIGHT, UDP_MAX_INFLIGHT_BYTES } from '../../src/sensor/trans
 import { MAX_SOURCES as FEED_MAX_CALLERS } from '../../src/server/findings.js';
 import { LIVE_INTERVAL_MS, LIVE_MAX_EVENTS, RECENT_FINDINGS } from '../../src/server/live.js';
 import { KEEPALIVE_MS, MAX_CLIENTS } from '../../src/server/sse.js';
+import { MAX_PATH_PARAM_CHARS } from '../../src/server/app.js';
 import { DEFAULT_HTTP } from '../../src/server/start.js';
 import { PROGRESS_EVERY_LINES } from '../../src/simulate/output.js';
 import { SHAPED_BURST_SHARE } from '../../src/simulate/numbers.js';
@@ -240,6 +244,7 @@ describe('docs/api.md', () => {
       `A comment line every ${s(KEEPALIVE_MS)}`,
       `calls to at least ${ROGUE_DEFAULTS.minCountries} destination countries and a robust z-score of at least ${ROGUE_DEFAULTS.minZ}`,
       `(the latest ${n(FEED_MAX_CALLERS)})`,
+      `a path parameter over ${MAX_PATH_PARAM_CHARS} characters is 414`,
     );
   });
 });
@@ -286,6 +291,8 @@ describe('docs/deploy.md', () => {
       `the same batch every ${s(COLLECT_RETRY_MS)} until it works`,
       `(at most every ${s(COLLECT_CALLS_EVERY_MS)}`,
       `to ${mem(COLLECT_MEMORY_LIMIT)} in the collector`,
+      `the stream's duplicate window (${DUPLICATE_WINDOW_NS / 60e9} minutes)`,
+      `--dupe-window ${DUPLICATE_WINDOW_NS / 60e9}m`,
     );
   });
 });
@@ -300,6 +307,8 @@ describe('docs/enrichment.md', () => {
       `after 1 to ${MAX_TAIL_JUNK_DIGITS} unknown digits`,
       `looks at the first ${MAX_UA_MATCH_CHARS} characters`,
       `exactly ${RANDOM_UA_LENGTH} characters of \`[A-Za-z0-9]\``,
+      `substituting digits (${MASK_SUBSTITUTES.join(', ')})`,
+      `${n(RESOLVED_STRINGS_CACHE)} strings per resolver, ${n(VALIDATED_READINGS_CACHE)} validated readings`,
     );
   });
 });

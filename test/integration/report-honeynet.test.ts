@@ -90,5 +90,10 @@ describe('report over the Honeynet FC4 SIPVicious attack', () => {
     assert.equal(res.code, 0, res.stderr);
     const section = res.stdout.slice(res.stdout.indexOf('Sources by attack phase'));
     assert.deepEqual(rowsOf(section).slice(0, 2), documented);
+    // The caption's figures: the caller's INVITEs and the unified calls they make.
+    const caption = /places (\d+)\s+international INVITEs, (\d+) unified calls/.exec(example);
+    assert.ok(caption, "the example's caption gives the INVITEs and the unified calls");
+    assert.equal(report.summary.invite_messages, Number(caption[1]));
+    assert.equal(report.summary.unified_invites, Number(caption[2]));
   });
 });
