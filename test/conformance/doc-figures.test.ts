@@ -90,7 +90,9 @@ import {
   SINK_BATCH_EVENTS,
   SINK_BATCH_MS,
   SINK_MAX_QUEUED,
+  SINK_MAX_QUEUED_BYTES,
   SINK_MEMORY_LIMIT,
+  SINK_THREADS,
 } from '../../src/store/sink.js';
 import { STORAGE_VERSION } from '../../src/store/store.js';
 import { REPO_ROOT } from '../helpers/shared.js';
@@ -104,8 +106,9 @@ function says(path: string, ...phrases: string[]): void {
   const text = doc(path);
   for (const p of phrases) assert.ok(text.includes(p), `${path} should say: ${p}`);
 }
-/** 10 and a million as the prose writes them, other numbers with their commas. */
+/** 1, 10 and a million as the prose writes them, other numbers with their commas. */
 const WORDS = new Map([
+  [1, 'one'],
   [10, 'ten'],
   [1_000_000, 'million'],
 ]);
@@ -186,8 +189,9 @@ describe('docs/store.md', () => {
     says(
       'docs/store.md',
       `(${n(SINK_BATCH_EVENTS)} events or one second, whichever comes first)`,
-      `DuckDB bounded to ${mem(SINK_MEMORY_LIMIT)}`,
-      `a queue of at most ${n(SINK_MAX_QUEUED)}`,
+      `DuckDB bounded to ${mem(SINK_MEMORY_LIMIT)} on ${word(SINK_THREADS)} thread`,
+      `a queue of at most ${n(SINK_MAX_QUEUED)} (`,
+      `or ${MiB(SINK_MAX_QUEUED_BYTES)} of their text`,
       `within about ${CALLS_LAG_MS / 1000} seconds (\`CALLS_LAG_MS\`)`,
       `a rebuild of \`calls\` ${CALLS_EVERY_MS / 1000} seconds after the previous one`,
       `the next waits ${word(CALLS_COST_FACTOR)} times as long as the last took`,
@@ -269,7 +273,7 @@ describe('docs/architecture.md and docs/security.md', () => {
       `at most ${n(MAX_WORDLIST_WORDS)} words per digest`,
       `event fields are cut to ${n(MAX_FIELD_CHARS)} characters`,
       `hold at most ${MiB(JSONL_MAX_PENDING)} of JSON lines and ${MiB(LEGACY_MAX_PENDING)} of legacy log`,
-      `the store sink at most ${n(SINK_MAX_QUEUED)} events`,
+      `the store sink at most ${n(SINK_MAX_QUEUED)} events (${MiB(SINK_MAX_QUEUED_BYTES)} of their text)`,
       `in the last ~${DEFAULT_FLUSH_INTERVAL_MS} ms`,
     );
     says(
