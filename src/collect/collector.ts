@@ -74,6 +74,8 @@ export class Collector {
   private messages: ConsumerMessages | null = null;
   private held: JsMsg[] = [];
   private tracker = new AckTracker<JsMsg>(1);
+  /** The consumer's acknowledged floor when it was last bound (stream sequence). */
+  private floor = 0;
   /** Consumer resets (start included): the collector's status and the tests read it. */
   private resets = 0;
   private firstHeldAt = 0;
@@ -141,7 +143,14 @@ export class Collector {
     const nc = this.nc as NatsConnection;
     this.messages?.stop();
     this.held = [];
-    const bound = await bindConsumer(await jetstreamManager(nc), ship, collect, forceReset);
+    const bound = await bindConsumer(
+      await jetstreamManager(nc),
+      ship,
+      collect,
+      forceReset,
+      this.floor,
+    );
+    this.floor = bound.floor;
     if (bound.reset !== null) {
       this.resets++;
       log.info(
@@ -179,7 +188,13 @@ export class Collector {
           { durable: collect.durable },
           'a delivery never arrived (reconnection?): recreating the consumer',
         );
-        await this.consume(true);
+        try {
+          await this.consume(true);
+        } catch (err) {
+          // The broker may be between leaders (a node lost): try again, acknowledging nothing meanwhile.
+          this.opts.log.warn({ err: String(err) }, 'cannot recreate the consumer yet: retrying');
+          await sleep(RETRY_MS);
+        }
         continue;
       }
       if (due || (this.stopping && this.held.length > 0)) {

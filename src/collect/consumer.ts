@@ -86,11 +86,13 @@ export async function bindConsumer(
   ship: ShipConfig,
   collect: CollectConfig,
   forceReset = false,
+  /** The acknowledged floor seen last (a reset cut short between delete and add resumes there). */
+  knownFloor = 0,
 ): Promise<Bound> {
   const info = await infoOrNull(jsm, ship.stream, collect.durable);
   if (info === null) {
-    await jsm.consumers.add(ship.stream, consumerConfig(ship, collect, 0));
-    return { nextDelivery: 1, reset: null, floor: 0 };
+    await jsm.consumers.add(ship.stream, consumerConfig(ship, collect, knownFloor));
+    return { nextDelivery: 1, reset: null, floor: knownFloor };
   }
   const reason: ResetReason =
     info.config.ack_policy !== AckPolicy.All
