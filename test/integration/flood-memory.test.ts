@@ -1,0 +1,156 @@
+/**
+ * `sipsnare run` (what `npm start` runs: sensor, embedded store, dashboard)
+ * under a UDP flood keeps its memory bounded: the peak resident set of the
+ * whole process (VmHWM), store included, while it is flooded for 10 s with
+ * OPTIONS and REGISTER, every one answered (budgets raised), and while it
+ * catches up afterwards. Started as installed, the executable with the
+ * flags and environment of its first line. Memory moves little with the
+ * machine's load: a slower sensor drops more, and holds no more.
+ */
+import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
+import { createSocket, type Socket } from 'node:dgram';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, it } from 'node:test';
+import { stringify } from 'yaml';
+import { REPO_ROOT } from '../helpers/shared.js';
+import { freePort } from './sensor-process.js';
+
+const RATE = 20_000;
+const FLOOD_MS = 10_000;
+/** After the flood: the sensor works off what it read, the store writes its last batches. */
+const SETTLE_MS = 4_000;
+/**
+ * The bound asserted. This flood took the process to 366 and 370 MB before
+ * the fix (held replies kept whole datagram batches alive, DuckDB kept the
+ * staging tables' deleted rows, larger queues and DuckDB bounds) and to
+ * 289 MB after, idle at about 200 MB, on a shared 2-core machine
+ * (docs/benchmarks.md). The aim is 300 MB under any flood; a flood with
+ * INVITEs still goes past it (docs/benchmarks.md), so the bound here sits
+ * between the two figures measured.
+ */
+const LIMIT_MB = 330;
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+function status(pid: number, key: 'VmHWM' | 'VmRSS'): number {
+  const m = new RegExp(`${key}:\\s+(\\d+) kB`).exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
+  return m ? Number(m[1]) / 1024 : NaN;
+}
+
+function message(i: number, port: number): Buffer {
+  const method = i % 2 === 0 ? 'OPTIONS' : 'REGISTER';
+  const user = 100 + (i % 900);
+  return Buffer.from(
+    `${method} sip:127.0.0.1 SIP/2.0\r\n` +
+      `Via: SIP/2.0/UDP 127.0.0.1:${port};branch=z9hG4bK-${i}-f\r\n` +
+      `Max-Forwards: 70\r\n` +
+      `From: "${user}" <sip:${user}@127.0.0.1>;tag=t${i}\r\n` +
+      `To: "${user}" <sip:${user}@127.0.0.1>\r\n` +
+      `Call-ID: flood-${i}-${port}@127.0.0.1\r\n` +
+      `CSeq: 1 ${method}\r\n` +
+      `Contact: <sip:${user}@127.0.0.1:${port}>\r\n` +
+      `User-Agent: friendly-scanner\r\n` +
+      `Content-Length: 0\r\n\r\n`,
+  );
+}
+
+/** Sends RATE messages/s for FLOOD_MS from four ports, paced by a 1 ms timer; returns the count. */
+async function flood(port: number): Promise<number> {
+  const sockets: Socket[] = [];
+  for (let i = 0; i < 4; i++) {
+    const s = createSocket('udp4');
+    await new Promise<void>((r) => s.bind(0, '127.0.0.1', r));
+    s.on('message', () => undefined);
+    s.on('error', () => undefined);
+    sockets.push(s);
+  }
+  const pool = Array.from({ length: 4000 }, (_, i) =>
+    message(i, sockets[i % 4]?.address().port ?? 0),
+  );
+  let sent = 0;
+  const t0 = performance.now();
+  const total = (RATE * FLOOD_MS) / 1000;
+  await new Promise<void>((resolve) => {
+    const tick = (): void => {
+      const now = performance.now();
+      const due = Math.min(total, Math.floor(((now - t0) * RATE) / 1000));
+      for (; sent < due; sent++) {
+        const m = pool[sent % pool.length];
+        // A fresh Call-ID each lap of the pool: every message opens a new transaction.
+        if (m) sockets[sent % 4]?.send(m, port, '127.0.0.1');
+      }
+      if (sent >= total || now - t0 > FLOOD_MS + 2000) resolve();
+      else setTimeout(tick, 1);
+    };
+    tick();
+  });
+  for (const s of sockets) s.close();
+  return sent;
+}
+
+describe('sipsnare run under a UDP flood', () => {
+  it(`stays under ${LIMIT_MB} MB of resident memory, store included`, async (t) => {
+    const dir = mkdtempSync(join(tmpdir(), 'snare-flood-'));
+    const port = await freePort();
+    const big = 10_000_000;
+    writeFileSync(
+      join(dir, 'c.yaml'),
+      stringify({
+        sensor_id: 'flood',
+        listen: [`udp://127.0.0.1:${port}`],
+        events: { jsonl: join(dir, 'events') },
+        store: { db: join(dir, 'store.duckdb') },
+        http: { listen: `127.0.0.1:${await freePort()}` },
+        limits: {
+          responses_per_source_per_s: big,
+          responses_per_source_burst: big,
+          responses_global_per_s: big,
+        },
+      }),
+    );
+    const child = spawn(
+      join(REPO_ROOT, 'bin', 'sipsnare'),
+      ['run', '--config', join(dir, 'c.yaml')],
+      {
+        stdio: ['ignore', 'ignore', 'pipe'],
+        env: { ...process.env, SIPSNARE_LOG_LEVEL: 'info' },
+      },
+    );
+    let err = '';
+    child.stderr.on('data', (d: Buffer) => (err += d.toString()));
+    const exited = new Promise<number | null>((r) => child.once('exit', r));
+    const pid = child.pid ?? 0;
+    let peak = 0;
+    const sampler = setInterval(() => {
+      if (child.exitCode === null) peak = Math.max(peak, status(pid, 'VmHWM'));
+    }, 250);
+    try {
+      const t0 = Date.now();
+      while (!err.includes('sensor started')) {
+        if (child.exitCode !== null || Date.now() - t0 > 20_000)
+          throw new Error(`run did not start: ${err}`);
+        await sleep(25);
+      }
+      const idle = status(pid, 'VmRSS');
+      const sent = await flood(port);
+      await sleep(SETTLE_MS);
+      peak = Math.max(peak, status(pid, 'VmHWM'));
+      t.diagnostic(`idle ${idle.toFixed(0)} MB, peak ${peak.toFixed(0)} MB, ${sent} messages sent`);
+      assert.ok(child.exitCode === null, `the process survived the flood: ${err.slice(-2000)}`);
+      assert.ok(
+        peak < LIMIT_MB,
+        `peak RSS ${peak.toFixed(0)} MB (idle ${idle.toFixed(0)} MB) under ${sent} messages in ${FLOOD_MS / 1000} s`,
+      );
+    } finally {
+      clearInterval(sampler);
+      if (child.exitCode === null) child.kill('SIGTERM');
+      const killer = setTimeout(() => child.kill('SIGKILL'), 10_000);
+      await exited;
+      clearTimeout(killer);
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
