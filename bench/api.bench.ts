@@ -28,6 +28,8 @@ import { startRuntime } from '../src/runtime/runtime.js';
 import { dashboardService } from '../src/cli/commands/run-dashboard.js';
 import { rebuildCalls } from '../src/store/calls.js';
 import { rebuildSourceRollup } from '../src/store/source-rollup.js';
+import { queryable } from '../src/store/queryable.js';
+import { markRollupsStale, rebuildAllRollups, rollupsCurrent } from '../src/store/rollups.js';
 import { openStore } from '../src/store/store.js';
 import { startServer } from '../src/server/start.js';
 import { PassThrough } from 'node:stream';
@@ -76,29 +78,38 @@ SELECT 'sip.request', 'bench-' || i, TIMESTAMP '2011-01-01' + to_seconds((i * 31
 FROM g`;
 
 /**
- * Generates the store when it is not cached. A cached store made by an
- * older build is opened once for writing, which migrates it (and fills the
- * tables of newer migrations, such as `source_rollup`, from its events).
+ * Generates the store unless cached, then brings its rollups up to date
+ * (rebuilt in full, as after an import), or marks them stale with
+ * BENCH_API_ROLLUPS=0 so the endpoints scan the events (the figures before
+ * the rollups, on the same store).
  */
 async function ensureStore(path: string): Promise<void> {
-  if (existsSync(path)) {
-    (await openStore(path)).close();
-    return;
-  }
+  const fresh = !existsSync(path);
   const t0 = performance.now();
   const store = await openStore(path);
   try {
-    await store.conn.run(GENERATE, [BigInt(EVENTS), BigInt(EVENTS)]);
-    await rebuildCalls(store.conn);
-    // Written by SQL, not by the store writer: the per-source counts are rebuilt like after an import.
-    await rebuildSourceRollup(store.conn);
+    if (fresh) {
+      await store.conn.run(GENERATE, [BigInt(EVENTS), BigInt(EVENTS)]);
+      await rebuildCalls(store.conn);
+      // Written by SQL, not by the store writer: the per-source counts are rebuilt like after an import.
+      await rebuildSourceRollup(store.conn);
+      await markRollupsStale(store.conn);
+      console.log(
+        `generated ${EVENTS.toLocaleString('en-US')} events in ${((performance.now() - t0) / 1000).toFixed(1)} s: ${path}`,
+      );
+    }
+    if (process.env['BENCH_API_ROLLUPS'] === '0') {
+      await markRollupsStale(store.conn);
+      console.log('rollups marked stale: the endpoints scan the events');
+    } else if (!(await rollupsCurrent(queryable(store.conn)))) {
+      const t1 = performance.now();
+      await rebuildAllRollups(store.conn);
+      console.log(`rollups rebuilt in ${((performance.now() - t1) / 1000).toFixed(1)} s`);
+    }
     await store.conn.run('CHECKPOINT');
   } finally {
     store.close();
   }
-  console.log(
-    `generated ${EVENTS.toLocaleString('en-US')} events in ${((performance.now() - t0) / 1000).toFixed(1)} s: ${path}`,
-  );
 }
 
 interface Figure {
@@ -130,7 +141,22 @@ async function measure(base: string, name: string, paths: () => string[]): Promi
   return { name, n: ms.length, median: quantile(ms, 0.5), p99: quantile(ms, 0.99) };
 }
 
-async function runAll(base: string): Promise<Figure[]> {
+/** The overview's calls, alone and as the page makes them, and the other aggregate pages'. */
+const AGGREGATE_CASES: readonly [string, () => string[]][] = [
+  ['overview: /api/summary', () => ['api/summary']],
+  ['overview: /api/phases', () => ['api/phases']],
+  ['overview: /api/destinations', () => ['api/destinations']],
+  [
+    'overview page (summary + phases + destinations)',
+    () => ['api/summary', 'api/phases', 'api/destinations'],
+  ],
+  ['/api/user-agents', () => ['api/user-agents']],
+  ['/api/country-pairs', () => ['api/country-pairs']],
+  ['/api/credentials', () => ['api/credentials']],
+];
+
+/** The sources list and story cases, over sources the store has. */
+async function sourceCases(base: string): Promise<[string, () => string[]][]> {
   const top = (await (
     await fetch(`${base}api/sources?sort=messages&order=desc&limit=1`)
   ).json()) as { items: { src_ip: string }[] };
@@ -151,15 +177,9 @@ async function runAll(base: string): Promise<Figure[]> {
   const page = (await (
     await fetch(`${base}api/sources?sort=last_ts&order=desc&limit=50`)
   ).json()) as { next_cursor: string | null };
-  const out: Figure[] = [];
   // Warm-up: the first query of each kind loads the columns it reads.
-  await measure(base, 'warm-up', () => ['api/summary', 'api/sources', `api/sources/${topIp}`]);
-  const cases: [string, () => string[]][] = [
-    ['overview: /api/summary', () => ['api/summary']],
-    [
-      'overview page (summary + phases + destinations)',
-      () => ['api/summary', 'api/phases', 'api/destinations'],
-    ],
+  await measure(base, 'warm-up', () => ['api/sources', `api/sources/${topIp}`]);
+  return [
     ['/api/sources (by messages, 50)', () => ['api/sources?sort=messages&order=desc&limit=50']],
     [
       '/api/sources (filtered cc=DE, by invites)',
@@ -174,10 +194,32 @@ async function runAll(base: string): Promise<Figure[]> {
     [`/api/sources/{ip} (top source ${topIp})`, () => [`api/sources/${topIp}`]],
     ['/api/sources/{ip} (random sources)', () => [`api/sources/${randomIp()}`]],
   ];
-  for (const [name, paths] of cases) {
-    const f = await measure(base, name, paths);
-    out.push(f);
-    print(f);
+}
+
+/**
+ * Measures every case, or with BENCH_API_ONLY=a,b those whose name
+ * contains one of the texts (e.g. `overview`, `/api/sources`).
+ */
+async function runAll(base: string): Promise<Figure[]> {
+  const only = process.env['BENCH_API_ONLY']?.split(',');
+  const wanted = (name: string): boolean =>
+    only === undefined || only.some((o) => name.includes(o));
+  const picked = (cases: readonly [string, () => string[]][]): [string, () => string[]][] =>
+    cases.filter(([n]) => wanted(n));
+  const out: Figure[] = [];
+  const run = async (cases: readonly [string, () => string[]][]): Promise<void> => {
+    for (const [name, paths] of cases) {
+      const f = await measure(base, name, paths);
+      out.push(f);
+      print(f);
+    }
+  };
+  const aggregate = picked(AGGREGATE_CASES);
+  // Warm-up: the first query of each kind loads the columns it reads.
+  if (aggregate.length > 0) await measure(base, 'warm-up', () => aggregate.flatMap(([, p]) => p()));
+  await run(aggregate);
+  if (wanted('/api/sources') || only?.some((o) => o.startsWith('/api/sources')) === true) {
+    await run(picked(await sourceCases(base)));
   }
   return out;
 }

@@ -12,6 +12,7 @@ import { statSync } from 'node:fs';
 import { basename } from 'node:path';
 import { rebuildCalls } from '../store/calls.js';
 import { catchUpSourceRollup } from '../store/source-rollup.js';
+import { rebuildRollups } from '../store/rollups.js';
 import type { Enricher } from '../store/enricher.js';
 import type { Store } from '../store/store.js';
 import { StoreWriter, type FlushResult } from '../store/writer.js';
@@ -393,6 +394,7 @@ export async function ingestPaths(
   }
   const calls = await rebuildCalls(store.conn, opts.gapMinutes);
   await catchUpSourceRollup(store.conn);
+  await rebuildRollups(store.conn);
   if (opts.enricher.dataDate) await store.setMeta('geo_data_date', opts.enricher.dataDate);
   await store.setMeta('calls_gap_minutes', String(opts.gapMinutes));
   return {

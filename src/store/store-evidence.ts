@@ -11,6 +11,7 @@
  */
 import type { DuckDBConnection } from '@duckdb/node-api';
 import { queryable, type Queryable } from './queryable.js';
+import { withRollupsAdjusted } from './rollups.js';
 import {
   cleanDialed,
   StoreEvidence,
@@ -35,14 +36,20 @@ const FULL = `SELECT dialed_number AS e164, any_value(dst_cc) AS cc, any_value(n
 const TARGETS = `SELECT DISTINCT src_ip, dialed, dialed_number, number_kind FROM events
   WHERE ${INVITES} AND ${WAITING}`;
 
-const UPDATE = `UPDATE events SET dialed_number = m.dialed_number, dst_cc = m.dst_cc,
-    number_type = m.number_type, number_kind = 'external', number_method = 'store'
-  FROM store_matches m
-  WHERE events.src_ip = m.src_ip AND events.dialed = m.dialed
+/** The stored INVITEs a match applies to (`events` joined with `store_matches m`). */
+const MATCHED = `events.src_ip = m.src_ip AND events.dialed = m.dialed
     AND events.event = 'sip.request' AND events.method = 'INVITE' AND ${WAITING.replaceAll(
       /\b(number_kind|number_method|dialed_number|dialed)\b/g,
       'events.$1',
     )}`;
+
+const UPDATE = `UPDATE events SET dialed_number = m.dialed_number, dst_cc = m.dst_cc,
+    number_type = m.number_type, number_kind = 'external', number_method = 'store'
+  FROM store_matches m
+  WHERE ${MATCHED}`;
+
+/** Ids of the rows UPDATE changes (they move to the abuse class: the rollups follow). */
+const UPDATED_IDS = `SELECT events.event_id FROM events, store_matches m WHERE ${MATCHED}`;
 
 function text(v: unknown): string | null {
   return typeof v === 'string' ? v : null;
@@ -104,7 +111,9 @@ export async function applyStoreEvidence(conn: DuckDBConnection): Promise<number
   } finally {
     a.closeSync();
   }
-  await conn.run(UPDATE);
+  await withRollupsAdjusted(conn, UPDATED_IDS, async () => {
+    await conn.run(UPDATE);
+  });
   await conn.run('DROP TABLE store_matches');
   return matches.length;
 }

@@ -11,12 +11,13 @@
  * Must never put a value into SQL text: attacker strings travel through the
  * appender or as bound parameters only.
  */
-import type { DuckDBAppender } from '@duckdb/node-api';
+import type { DuckDBAppender, DuckDBMaterializedResult } from '@duckdb/node-api';
 import { FIELDS, FIELD_NAMES, type SnareEvent } from '../events/catalog.js';
 import type { Enricher } from './enricher.js';
 import { enrichStaged, type StageSource } from './enrich-staged.js';
 import { catchUpSourceRollup, rollBatch, type RollupMode } from './source-rollup.js';
 import type { Store } from './store.js';
+import { appendingRollups, ensureRollups, markRollupsStale } from './rollups.js';
 
 /** Where a stored event came from (the `origin` column). */
 export const ORIGINS = [
@@ -191,9 +192,10 @@ export interface WriterOptions {
   /** Unification gap in minutes: INVITE bursts for number resolution. */
   readonly gapMinutes: number;
   /**
-   * How `source_rollup` follows the batches: 'merge' (default) folds each
-   * batch in within its transaction; 'defer' marks the table stale and
-   * leaves it to `rebuildSourceRollup` at the end (an import).
+   * How the rollups follow the batches: 'merge' (default) folds each
+   * batch into `source_rollup` and appends it to the `roll_*` tables
+   * (store/rollups.ts) within its transaction; 'defer' marks them stale and
+   * leaves them to a rebuild at the end (an import).
    */
   readonly sourceRollup?: RollupMode;
 }
@@ -220,6 +222,8 @@ export class StoreWriter {
     for (const ddl of Object.values(STAGE_DDL)) await store.conn.run(ddl);
     // An import cut short left the per-source counts behind: catch up before adding to them.
     if (opts.sourceRollup !== 'defer') await catchUpSourceRollup(store.conn);
+    if (opts.sourceRollup === 'defer') await markRollupsStale(store.conn);
+    else await ensureRollups(store.conn);
     return new StoreWriter(
       store,
       opts,
@@ -323,13 +327,16 @@ export class StoreWriter {
     const { lo, hi } = await this.stagedRange(source.table);
     await conn.run(STORED_IDS, [lo, hi, ctx.sensor]);
     const none = (await this.count('stored_ids')) === 0;
-    const added = await rollBatch(conn, this.rollupMode, {
-      insert: () =>
-        conn.run(none ? LEGACY_TO_EVENTS_FRESH : LEGACY_TO_EVENTS_KNOWN, [ctx.prefix, ctx.sensor]),
-      where: `sensor = $3 AND ts BETWEEN epoch_ms($1::BIGINT) AND epoch_ms($2::BIGINT)
+    const batch = `sensor = $3 AND ts BETWEEN epoch_ms($1::BIGINT) AND epoch_ms($2::BIGINT)
         AND event_id IN (SELECT $4 || line::VARCHAR FROM stage_legacy)
-        ${none ? '' : 'AND event_id NOT IN (SELECT event_id FROM stored_ids)'}`,
-      params: [lo, hi, ctx.sensor, ctx.prefix],
+        ${none ? '' : 'AND event_id NOT IN (SELECT event_id FROM stored_ids)'}`;
+    const params = [lo, hi, ctx.sensor, ctx.prefix];
+    const insert = (): Promise<DuckDBMaterializedResult> =>
+      conn.run(none ? LEGACY_TO_EVENTS_FRESH : LEGACY_TO_EVENTS_KNOWN, [ctx.prefix, ctx.sensor]);
+    const added = await rollBatch(conn, this.rollupMode, {
+      insert: () => appendingRollups(conn, this.rollupMode, insert, batch, params),
+      where: batch,
+      params,
     });
     await conn.run('DROP TABLE stored_ids');
     await this.clearStaged(source.table);
@@ -351,10 +358,12 @@ export class StoreWriter {
     await conn.run(STORED_STAGED, [lo, hi]);
     if ((await this.count('stored_ids')) > 0) await conn.run(DROP_STORED_STAGED);
     await conn.run('DROP TABLE stored_ids');
+    const batch = `ts BETWEEN epoch_ms($1::BIGINT) AND epoch_ms($2::BIGINT)
+        AND event_id IN (SELECT event_id FROM stage_events)`;
     const added = await rollBatch(conn, this.rollupMode, {
-      insert: () => conn.run(STAGE_TO_EVENTS),
-      where: `ts BETWEEN epoch_ms($1::BIGINT) AND epoch_ms($2::BIGINT)
-        AND event_id IN (SELECT event_id FROM stage_events)`,
+      insert: () =>
+        appendingRollups(conn, this.rollupMode, () => conn.run(STAGE_TO_EVENTS), batch, [lo, hi]),
+      where: batch,
       params: [lo, hi],
     });
     await this.clearStaged('stage_events');

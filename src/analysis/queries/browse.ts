@@ -13,6 +13,7 @@ import type { Cell, Queryable, Row } from '../../store/queryable.js';
 import { eventsWhere, SqlParams, type ReportFilter } from '../filter.js';
 import type { TrafficUserAgent } from '../types.js';
 import { PH_NAME, PH_SQL } from './phases.js';
+import { rollupUse, rollWhere } from './rollup-scope.js';
 
 export interface Page {
   readonly items: Row[];
@@ -101,17 +102,23 @@ export async function queryEventPage(
   };
 }
 
-/** Requests per UTC hour and phase (the overview's stacked activity chart). */
+/** Requests per UTC hour and phase (the overview's stacked activity chart), from `roll_hour` when current. */
 export async function queryHourlyPhases(
   db: Queryable,
   filter: ReportFilter,
   maxHours: number,
 ): Promise<{ hour: string; phase: string; messages: number }[]> {
   const p = new SqlParams();
+  // The hour rollup keeps hour, sensor and class: exact for every scope.
+  const h =
+    (await rollupUse(db, filter)) === 'none'
+      ? `SELECT date_trunc('hour', ts) AS hr, ${PH_SQL} AS ph, count(*) AS n
+         FROM events WHERE event = 'sip.request' AND ${eventsWhere(filter, p)} GROUP BY ALL`
+      : `SELECT hr, ph, sum(n) AS n FROM roll_hour
+         WHERE event = 'sip.request' AND ${rollWhere(filter, p, 'hr')}
+         GROUP BY ALL HAVING sum(n) <> 0`;
   const rows = await db.all(
-    `WITH h AS (
-       SELECT date_trunc('hour', ts) AS hr, ${PH_SQL} AS ph, count(*) AS n
-       FROM events WHERE event = 'sip.request' AND ${eventsWhere(filter, p)} GROUP BY ALL),
+    `WITH h AS (${h}),
      last AS (SELECT DISTINCT hr FROM h ORDER BY hr DESC LIMIT ${p.add(maxHours)})
      SELECT strftime(hr, '%Y-%m-%dT%H:00:00Z') AS hour, ${PH_NAME} AS phase, n
      FROM h WHERE hr IN (SELECT hr FROM last) ORDER BY hour, phase`,
@@ -124,6 +131,21 @@ export async function queryHourlyPhases(
   }));
 }
 
+/**
+ * The traffic user agents from `roll_ua` (where `where` holds): a label's
+ * family and category are the ones most of its requests carry, as `mode`
+ * gives over the events.
+ */
+const ROLLED_AGENTS = (where: string): string => `WITH
+  l AS (SELECT label, family, category, src_ip, sum(n) AS n FROM roll_ua WHERE ${where} GROUP BY ALL),
+  fm AS (SELECT label, arg_max(family, n) AS family FROM (
+           SELECT label, family, sum(n) AS n FROM l WHERE family <> '' GROUP BY ALL) GROUP BY label),
+  cm AS (SELECT label, arg_max(category, n) AS category FROM (
+           SELECT label, category, sum(n) AS n FROM l WHERE category <> '' GROUP BY ALL) GROUP BY label),
+  t AS (SELECT label, sum(n) AS n, count(DISTINCT src_ip) AS s FROM l GROUP BY label)
+  SELECT t.label, fm.family, cm.category, t.n, t.s
+  FROM t LEFT JOIN fm USING (label) LEFT JOIN cm USING (label) ORDER BY t.n DESC, t.label`;
+
 /** User agents of all traffic (every request, not only calls), most messages first. */
 export async function queryTrafficUserAgents(
   db: Queryable,
@@ -132,7 +154,9 @@ export async function queryTrafficUserAgents(
 ): Promise<TrafficUserAgent[]> {
   const p = new SqlParams();
   const rows = await db.all(
-    `SELECT coalesce(ua_label, 'undefined') AS label, mode(ua_family) AS family,
+    (await rollupUse(db, filter)) === 'all'
+      ? `${ROLLED_AGENTS(rollWhere(filter, p, null))} LIMIT ${p.add(top)}`
+      : `SELECT coalesce(ua_label, 'undefined') AS label, mode(ua_family) AS family,
             mode(ua_category) AS category, count(*) AS n, count(DISTINCT src_ip) AS s
      FROM events WHERE event = 'sip.request' AND ${eventsWhere(filter, p)}
      GROUP BY 1 ORDER BY n DESC, label LIMIT ${p.add(top)}`,

@@ -13,6 +13,8 @@
 import { num, str, type Queryable } from '../../store/queryable.js';
 import { eventsWhere, SqlParams, type ReportFilter } from '../filter.js';
 import type { Phase, PhaseDay, SourcePhases } from '../types.js';
+import { rolledActivity, rolledDays } from './phases-rollup.js';
+import { rollupUse } from './rollup-scope.js';
 
 /** Per-source counts, before thresholds: the report's SourcePhases without its phases. */
 export type SourceActivity = Omit<SourcePhases, 'phases'>;
@@ -34,14 +36,8 @@ export const PHASE_BITS = {
   legacy_brute: 16,
 } as const;
 
-/** Phase codes inside SQL (small integers group faster than strings). */
-export const PH_SQL = `CASE
-    WHEN method = 'INVITE' AND (number_kind = 'external'
-         OR (number_kind IS NULL AND dialed_number IS NOT NULL)) THEN 1
-    WHEN auth_user IS NOT NULL THEN 2
-    WHEN method = 'OPTIONS' OR coalesce(nullif(to_user, ''), nullif(ruri_user, '')) IS NULL THEN 3
-    ELSE 4 END`;
-export const PH_NAME = `CASE ph WHEN 1 THEN 'abuse' WHEN 2 THEN 'brute_force' WHEN 3 THEN 'scanning' ELSE 'enumeration' END`;
+export { PH_NAME, PH_SQL } from './phase-class.js';
+import { PH_NAME, PH_SQL } from './phase-class.js';
 
 /** Per-source activity and the daily series, from one call of queryPhases. */
 export interface PhaseData {
@@ -75,16 +71,17 @@ export async function queryPhases(
   filter: ReportFilter,
   bitsOf: (a: SourceActivity) => number,
 ): Promise<PhaseData> {
+  if ((await rollupUse(db, filter)) === 'all') {
+    // The same three aggregations, kept by the store writer (phases-rollup.ts).
+    const activity = await rolledActivity(db, filter);
+    const p = new SqlParams();
+    const days = rolledDays(filter, p);
+    return { activity, daily: await dailyPhases(db, days, classified(activity, bitsOf), p) };
+  }
   const days = await createDaysTable(db, filter);
   try {
     const activity = await sourceActivity(db, filter, days);
-    const active = activity.map((a) => ({ ip: a.ip, bits: bitsOf(a) })).filter((a) => a.bits !== 0);
-    const daily = await dailyPhases(
-      db,
-      days,
-      active.map((a) => a.ip),
-      active.map((a) => a.bits),
-    );
+    const daily = await dailyPhases(db, days, classified(activity, bitsOf), new SqlParams());
     return { activity, daily };
   } finally {
     await db.all(`DROP TABLE IF EXISTS ${days}`);
@@ -172,6 +169,21 @@ async function sourceActivity(
   return activity;
 }
 
+/** The sources `bitsOf` puts in a phase, as the two lists dailyPhases binds. */
+function classified(
+  activity: readonly SourceActivity[],
+  bitsOf: (a: SourceActivity) => number,
+): { ips: string[]; bits: number[] } {
+  const out = { ips: [] as string[], bits: [] as number[] };
+  for (const a of activity) {
+    const bits = bitsOf(a);
+    if (bits === 0) continue;
+    out.ips.push(a.ip);
+    out.bits.push(bits);
+  }
+  return out;
+}
+
 /**
  * Daily series for the classified sources, from the (day, source, class)
  * table: the classification travels as two bound lists, addresses and phase
@@ -180,13 +192,12 @@ async function sourceActivity(
 async function dailyPhases(
   db: Queryable,
   days: string,
-  ips: readonly string[],
-  bits: readonly number[],
+  active: { ips: string[]; bits: number[] },
+  p: SqlParams,
 ): Promise<DailyPhase[]> {
-  if (ips.length === 0) return [];
-  const p = new SqlParams();
-  const ipList = p.add(ips);
-  const bitList = p.add(bits);
+  if (active.ips.length === 0) return [];
+  const ipList = p.add(active.ips);
+  const bitList = p.add(active.bits);
   const rows = await db.all(
     `WITH q AS (SELECT hash(ip) AS hs, bits FROM (
              SELECT unnest(${ipList}::VARCHAR[]) AS ip, unnest(${bitList}::INTEGER[]) AS bits)),

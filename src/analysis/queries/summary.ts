@@ -4,8 +4,9 @@
  * from `events`, the unified INVITE count from `calls`, and the geo data date
  * from `meta`.
  */
-import { num, str, type Queryable } from '../../store/queryable.js';
+import { num, str, type Queryable, type Row } from '../../store/queryable.js';
 import { callsWhere, eventsWhere, SqlParams, type ReportFilter } from '../filter.js';
+import { rollupUse, rollWhere } from './rollup-scope.js';
 import type { Summary } from '../types.js';
 
 /** `meta` keys that may hold the date of the geo-IP data, first match wins. */
@@ -18,8 +19,34 @@ export const GEO_DATE_KEYS = [
   'asn_data_date',
 ] as const;
 
-/** Counts for Table 1. Days are distinct UTC dates with at least one event. */
-export async function querySummary(db: Queryable, filter: ReportFilter): Promise<Summary> {
+/** The event counts of Table 1 from the rollups (no date range: the per-source table keeps none). */
+async function rolledCounts(db: Queryable, filter: ReportFilter): Promise<Row> {
+  const p = new SqlParams();
+  const [h] = await db.all(
+    `SELECT
+       sum(n) FILTER (WHERE event = 'sip.request' AND method = 'REGISTER') AS register_messages,
+       sum(n) FILTER (WHERE event = 'sip.request' AND method = 'INVITE') AS invite_messages,
+       sum(n) FILTER (WHERE event = 'sip.request' AND method = 'OPTIONS') AS options_messages,
+       sum(n) FILTER (WHERE event = 'sip.request') AS requests,
+       sum(n) FILTER (WHERE event = 'sip.malformed') AS malformed,
+       count(DISTINCT CAST(hr AS DATE)) AS days
+     FROM roll_hour WHERE ${rollWhere(filter, p, 'hr')}`,
+    p.values,
+  );
+  const ps = new SqlParams();
+  const [s] = await db.all(
+    `SELECT count(DISTINCT src_ip) AS unique_ips,
+       count(DISTINCT src_asn) AS unique_asns,
+       count(DISTINCT src_cc) AS unique_source_countries,
+       min(first_ts) AS first_ts, max(last_ts) AS last_ts
+     FROM source_rollup WHERE ${rollWhere(filter, ps, null)}`,
+    ps.values,
+  );
+  return { ...h, ...s };
+}
+
+/** The event counts of Table 1 by a scan of `events`. */
+async function scannedCounts(db: Queryable, filter: ReportFilter): Promise<Row | undefined> {
   const p = new SqlParams();
   const [ev] = await db.all(
     `SELECT
@@ -37,6 +64,18 @@ export async function querySummary(db: Queryable, filter: ReportFilter): Promise
      FROM events WHERE ${eventsWhere(filter, p)}`,
     p.values,
   );
+  return ev;
+}
+
+/**
+ * Counts for Table 1. Days are distinct UTC dates with at least one event.
+ * Read from the rollups when they are current and no date range is asked.
+ */
+export async function querySummary(db: Queryable, filter: ReportFilter): Promise<Summary> {
+  const ev =
+    (await rollupUse(db, filter)) === 'all'
+      ? await rolledCounts(db, filter)
+      : await scannedCounts(db, filter);
   const pc = new SqlParams();
   const [calls] = await db.all(
     `SELECT count(*) AS n FROM calls WHERE ${callsWhere(filter, pc)}`,

@@ -1,0 +1,77 @@
+/**
+ * @module
+ * The raw material of queries/phases.ts read from the rollups
+ * (store/rollups.ts) instead of the events: per-source class counts and
+ * first and last request from `roll_day_source`, the country from
+ * `source_rollup`, per-user counts from `roll_source_user`, distinct
+ * password guesses from `roll_source_password`. The same numbers as the scan (tests
+ * compare them); only for scopes without a date range, since the
+ * per-source tables keep no time. A key may have several rows (one per
+ * batch until compacted), and store evidence appends negated rows: every
+ * read sums by key and drops keys that sum to nothing.
+ */
+import { num, str, type Queryable } from '../../store/queryable.js';
+import { SqlParams, type ReportFilter } from '../filter.js';
+import type { SourceActivity } from './phases.js';
+import { rollWhere } from './rollup-scope.js';
+
+/** The scan's (day, source hash, class) -> requests table, as a subquery of `roll_day_source`. */
+export function rolledDays(filter: ReportFilter, p: SqlParams): string {
+  return `(SELECT d, hash(src_ip) AS hs, ph, sum(n) AS n FROM roll_day_source
+           WHERE ${rollWhere(filter, p, 'd')} GROUP BY ALL HAVING sum(n) <> 0)`;
+}
+
+/** Per-source counts, one row per source with requests in scope, by address. */
+export async function rolledActivity(
+  db: Queryable,
+  filter: ReportFilter,
+): Promise<SourceActivity[]> {
+  const p = new SqlParams();
+  const w = (): string => rollWhere(filter, p, null);
+  const rows = await db.all(
+    `WITH ds AS (
+       SELECT src_ip, sum(n) AS requests,
+              coalesce(sum(n) FILTER (WHERE ph = 3), 0) AS scan_requests,
+              coalesce(sum(n) FILTER (WHERE ph = 2), 0) AS auth_attempts,
+              coalesce(sum(n) FILTER (WHERE ph = 1), 0) AS external_invites
+       FROM roll_day_source WHERE ${w()} GROUP BY src_ip),
+     src AS (
+       SELECT src_ip, min(first_ts) AS first_ts, max(last_ts) AS last_ts
+       FROM roll_day_source WHERE ${w()} GROUP BY src_ip HAVING sum(n) > 0),
+     cc AS (SELECT src_ip, any_value(src_cc) AS cc FROM source_rollup WHERE ${w()} GROUP BY src_ip),
+     u AS (SELECT src_ip, ph, hu, sum(c) AS c FROM roll_source_user WHERE ${w()}
+           GROUP BY ALL HAVING sum(n) <> 0),
+     us AS (
+       SELECT src_ip, count(*) FILTER (WHERE ph = 4) AS enum_targets,
+              coalesce(max(c) FILTER (WHERE ph = 4), 0) AS max_registers_one_user,
+              coalesce(max(c) FILTER (WHERE ph = 2), 0) AS max_attempts_one_user
+       FROM u GROUP BY src_ip),
+     pw AS (
+       SELECT src_ip, count(DISTINCT password_guess) AS password_guesses
+       FROM roll_source_password WHERE ${w()} GROUP BY src_ip)
+     SELECT src.src_ip, cc.cc, src.first_ts, src.last_ts,
+            coalesce(pw.password_guesses, 0) AS password_guesses,
+            ds.requests, ds.scan_requests, ds.auth_attempts, ds.external_invites,
+            coalesce(us.enum_targets, 0) AS enum_targets,
+            coalesce(us.max_registers_one_user, 0) AS max_registers_one_user,
+            coalesce(us.max_attempts_one_user, 0) AS max_attempts_one_user
+     FROM src JOIN ds USING (src_ip) LEFT JOIN cc USING (src_ip) LEFT JOIN us USING (src_ip)
+       LEFT JOIN pw USING (src_ip)
+     ORDER BY src.src_ip`,
+    p.values,
+  );
+  return rows.map((r) => ({
+    ip: str(r, 'src_ip') ?? '',
+    cc: str(r, 'cc'),
+    requests: num(r, 'requests'),
+    scan_requests: num(r, 'scan_requests'),
+    enum_targets: num(r, 'enum_targets'),
+    auth_attempts: num(r, 'auth_attempts'),
+    max_attempts_one_user: num(r, 'max_attempts_one_user'),
+    max_registers_one_user: num(r, 'max_registers_one_user'),
+    password_guesses: num(r, 'password_guesses'),
+    external_invites: num(r, 'external_invites'),
+    first_ts: str(r, 'first_ts') ?? '',
+    last_ts: str(r, 'last_ts') ?? '',
+  }));
+}
