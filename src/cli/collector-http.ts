@@ -65,6 +65,7 @@ export function startCollectorServer(
     token,
     log,
     routes: [statusRoutes(() => ({ ...collector.stats }))],
+    generation: () => store.generation,
     report: {
       generation: () => store.generation,
       build: (opts) => store.query((db) => buildReport(db, opts)),

@@ -9,6 +9,7 @@
  */
 import Fastify, { type FastifyInstance } from 'fastify';
 import { installAuth } from './auth.js';
+import { AnswerCache, answerKey } from './answer-cache.js';
 import { HttpError, type ApiRoute, type RouteModule, type ServerContext } from './context.js';
 import { installSecurityHeaders } from './headers.js';
 import { openApiDocument } from './openapi.js';
@@ -64,7 +65,11 @@ function checkValues(route: ApiRoute, query: Readonly<Record<string, unknown>>):
   }
 }
 
-function registerApi(app: FastifyInstance, routes: readonly ApiRoute[]): void {
+function registerApi(
+  app: FastifyInstance,
+  routes: readonly ApiRoute[],
+  cache: AnswerCache | null,
+): void {
   for (const route of routes) {
     app.get(
       route.url,
@@ -72,7 +77,9 @@ function registerApi(app: FastifyInstance, routes: readonly ApiRoute[]): void {
       async (req) => {
         const query = req.query as Record<string, unknown>;
         checkValues(route, query);
-        return route.handler({ query, params: req.params as Record<string, string> });
+        const input = { query, params: req.params as Record<string, string> };
+        if (cache === null || route.cached !== true) return route.handler(input);
+        return cache.get(answerKey(route.url, query), () => route.handler(input));
       },
     );
   }
@@ -107,7 +114,8 @@ export function buildApp(ctx: ServerContext, opts: AppOptions): FastifyInstance 
   app.setNotFoundHandler((_req, reply) => reply.code(404).send({ error: 'not found' }));
 
   const routes = [...API_MODULES, ...(opts.routes ?? [])].flatMap((m) => m(ctx));
-  registerApi(app, routes);
+  const gen = ctx.generation ?? null;
+  registerApi(app, routes, gen === null ? null : new AnswerCache({ generation: gen }));
   const doc = openApiDocument(routes, opts.version ?? '0', opts.documentedPaths);
   app.get('/api/openapi.json', () => doc);
   app.get('/healthz', () => ({ status: 'ok' }));

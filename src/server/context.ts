@@ -26,6 +26,12 @@ export interface ServerContext {
   readonly live: LiveFeed | null;
   /** The writer's state; null for `serve` over a store nobody writes here. */
   readonly storeStatus: (() => StoreStatus) | null;
+  /**
+   * Grows whenever the store changed (commits that added rows, rebuilds of
+   * the unified INVITEs); routes marked `cached` are answered per value
+   * (server/answer-cache.ts). Null: unknown, nothing is cached.
+   */
+  readonly generation?: (() => number) | null;
 }
 
 export interface ApiInput {
@@ -55,6 +61,8 @@ export interface ApiRoute {
   readonly params?: Readonly<Record<string, JsonSchema>>;
   /** Schema of the answer, for the OpenAPI document. */
   readonly response?: JsonSchema;
+  /** An aggregate over the whole store: kept per store generation (server/answer-cache.ts). */
+  readonly cached?: boolean;
   handler(input: ApiInput): Promise<unknown>;
 }
 

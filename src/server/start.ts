@@ -38,6 +38,8 @@ export interface ServerOptions {
   readonly live?: LiveFeed | null;
   readonly metrics?: ServerMetrics;
   readonly storeStatus?: (() => StoreStatus) | null;
+  /** The store's generation (ServerContext.generation); absent: nothing is cached. */
+  readonly generation?: () => number;
   readonly routes?: readonly RouteModule[];
   /** Directory of the built front end (default: dist/web). */
   readonly webRoot?: string;
@@ -89,6 +91,7 @@ export async function startServer(opts: ServerOptions): Promise<RunningServer> {
     metrics,
     live: opts.live ?? null,
     storeStatus,
+    generation: opts.generation ?? null,
   };
   const app = buildApp(ctx, {
     token: opts.token === '' ? null : opts.token,

@@ -91,6 +91,8 @@ export interface StoreSink extends EventSink {
   readonly queued: number;
   /** Age in milliseconds of the oldest event waiting (0 when none waits). */
   readonly lagMs: number;
+  /** Grows with every commit that added rows and every rebuild of calls: equal values, equal store. */
+  readonly generation: number;
   readonly store: Store;
 }
 
@@ -120,6 +122,9 @@ class Sink implements StoreSink {
   private callsTimer: NodeJS.Timeout | null = null;
   /** Call rebuilds done (tests, metrics). */
   rebuilds = 0;
+  /** Commits that added rows, and call rebuilds started (store evidence may change rows). */
+  private commits = 0;
+  private rebuildsStarted = 0;
   private closed = false;
   /** Set from the first drop until the queue drains: one report per stretch of drops. */
   private dropping = false;
@@ -132,6 +137,10 @@ class Sink implements StoreSink {
     > &
       Pick<StoreSinkOptions, 'onError'>,
   ) {}
+
+  get generation(): number {
+    return this.commits + this.rebuildsStarted;
+  }
 
   get queued(): number {
     return this.queue.length;
@@ -193,7 +202,7 @@ class Sink implements StoreSink {
       this.writer.appendEvent(ev, 'sensor');
       if (ev.method === 'INVITE') this.invitesSinceCalls++;
     }
-    await this.writer.flush();
+    if ((await this.writer.flush()).added > 0) this.commits++;
     if (this.invitesSinceCalls > 0) this.scheduleCalls();
   }
 
@@ -218,6 +227,7 @@ class Sink implements StoreSink {
   private async rebuild(): Promise<void> {
     if (this.invitesSinceCalls === 0) return;
     this.invitesSinceCalls = 0;
+    this.rebuildsStarted++;
     const t0 = performance.now();
     try {
       await rebuildCalls(this.store.conn, this.opts.gapMinutes);

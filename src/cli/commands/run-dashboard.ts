@@ -46,6 +46,7 @@ export function dashboardService(config: SensorConfig, log: Logger, io: CommandI
           log,
           live: feed,
           metrics,
+          generation: () => storeSink.generation,
           storeStatus: () => ({
             queued: storeSink.queued,
             lagMs: storeSink.lagMs,

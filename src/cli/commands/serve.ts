@@ -48,6 +48,8 @@ export const command: Command = {
         listen: values.http ?? DEFAULT_HTTP,
         token,
         log,
+        // Read-only, and no other process can write it meanwhile: it never changes.
+        generation: () => 0,
       });
     } catch (err) {
       store.close();

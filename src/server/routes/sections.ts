@@ -35,6 +35,7 @@ const top = (q: Readonly<Record<string, unknown>>): number => Number(q['top'] ??
 export const sectionRoutes: RouteModule = (ctx) => [
   {
     url: '/api/user-agents',
+    cached: true,
     summary: 'user agents of all traffic and of calls',
     description:
       '`all_traffic`: every request by User-Agent label; `calls`: unified INVITEs by the label of their first INVITE (Table 2 of "Anatomy of SIP Attacks", CERT.br, 2012).',
@@ -46,6 +47,7 @@ export const sectionRoutes: RouteModule = (ctx) => [
   },
   {
     url: '/api/destinations',
+    cached: true,
     summary: 'destination numbers, countries and number types of the unified INVITEs',
     query: TOP,
     handler: async ({ query }) => {
@@ -71,6 +73,7 @@ export const sectionRoutes: RouteModule = (ctx) => [
   },
   {
     url: '/api/country-pairs',
+    cached: true,
     summary: 'source country to destination country pairs of the unified INVITEs',
     query: SCOPE_QUERY,
     handler: async ({ query }) => ({
@@ -79,6 +82,7 @@ export const sectionRoutes: RouteModule = (ctx) => [
   },
   {
     url: '/api/rogue-servers',
+    cached: true,
     summary: 'rogue VoIP server candidates, with why',
     query: SCOPE_QUERY,
     handler: async ({ query }) =>
@@ -86,6 +90,7 @@ export const sectionRoutes: RouteModule = (ctx) => [
   },
   {
     url: '/api/phases',
+    cached: true,
     summary:
       'attack phases: how many sources reached each phase, the funnel, and per-hour activity',
     query: { ...TOP, hours: { type: 'integer', minimum: 1, maximum: 24 * 366, default: 168 } },
@@ -100,6 +105,7 @@ export const sectionRoutes: RouteModule = (ctx) => [
   },
   {
     url: '/api/credentials',
+    cached: true,
     summary: 'cracked extensions, guessed passwords, usernames tried',
     query: TOP,
     handler: ({ query }) => queryCredentials(ctx.db, scopeOf(query), top(query)),

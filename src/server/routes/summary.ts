@@ -10,6 +10,7 @@ import { SCOPE_QUERY, scopeOf } from './params.js';
 export const summaryRoutes: RouteModule = (ctx) => [
   {
     url: '/api/summary',
+    cached: true,
     summary: 'headline counts (the report summary)',
     description:
       'Messages by method, unified INVITEs (INVITEs from one source to one number less than an hour apart), distinct sources, ASNs, countries and days.',
