@@ -23,7 +23,7 @@
  * and bound parameters.
  */
 import type { DuckDBConnection, DuckDBValue } from '@duckdb/node-api';
-import { PH_SQL } from '../analysis/queries/phase-class.js';
+import { PH_SQL } from './phase-class.js';
 import type { Queryable } from './queryable.js';
 import { rebuildSourceRollup, ROLLUP_STALE_KEY, type RollupMode } from './source-rollup.js';
 

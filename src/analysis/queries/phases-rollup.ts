@@ -12,8 +12,11 @@
  */
 import { num, str, type Queryable } from '../../store/queryable.js';
 import { SqlParams, type ReportFilter } from '../filter.js';
-import type { SourceActivity } from './phases.js';
+import type { SourcePhases } from '../types.js';
 import { rollWhere } from './rollup-scope.js';
+
+/** Per-source counts (queries/phases.ts SourceActivity). */
+type SourceActivity = Omit<SourcePhases, 'phases'>;
 
 /** The scan's (day, source hash, class) -> requests table, as a subquery of `roll_day_source`. */
 export function rolledDays(filter: ReportFilter, p: SqlParams): string {

@@ -36,8 +36,8 @@ export const PHASE_BITS = {
   legacy_brute: 16,
 } as const;
 
-export { PH_NAME, PH_SQL } from './phase-class.js';
-import { PH_NAME, PH_SQL } from './phase-class.js';
+export { PH_NAME, PH_SQL } from '../../store/phase-class.js';
+import { PH_NAME, PH_SQL } from '../../store/phase-class.js';
 
 /** Per-source activity and the daily series, from one call of queryPhases. */
 export interface PhaseData {

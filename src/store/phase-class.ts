@@ -1,7 +1,7 @@
 /**
  * @module
- * The message class of a request inside SQL (queries/phases.ts explains the
- * classes): a leaf module, so the store's rollups (store/rollups.ts) and the
+ * The message class of a request inside SQL (analysis/queries/phases.ts explains the
+ * classes): a leaf module, so the store's rollups (rollups.ts) and the
  * queries share one definition without an import cycle.
  */
 
