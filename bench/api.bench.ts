@@ -241,6 +241,8 @@ async function phaseStatic(path: string): Promise<void> {
     listen: '127.0.0.1:0',
     token: null,
     log: silentLogger(),
+    // As `sipsnare serve`: a read-only store never changes (BENCH_API_CACHE=0: no answer cache).
+    ...(process.env['BENCH_API_CACHE'] === '0' ? {} : { generation: () => 0 }),
   });
   try {
     await runAll(server.url);
