@@ -269,15 +269,12 @@ export async function appendingRollups<T extends { readonly rowsChanged: number 
 ): Promise<T> {
   const res = await insert();
   if (mode === 'merge' && res.rowsChanged > 0 && (await isCurrent(conn))) {
-    await conn.run(
-      `CREATE OR REPLACE TEMP TABLE rollup_batch AS SELECT * FROM events WHERE ${where}`,
-      [...params],
-    );
+    // Read in place, not copied to a temporary table (DuckDB keeps such a copy's memory).
     for (const r of ROLLUPS) {
-      const added = await conn.run(append(r, 'SELECT * FROM rollup_batch', 1));
+      const rows = `SELECT * FROM events WHERE ${where}`;
+      const added = await conn.run(append(r, rows, 1), [...params]);
       await grew(conn, r, added.rowsChanged);
     }
-    await conn.run('DROP TABLE rollup_batch');
   }
   return res;
 }

@@ -44,7 +44,9 @@ describe('StoreWriter memory', () => {
       // staging tables kept them all (75 MB, and growing with every batch). Made anew, what
       // stays is the events not yet checkpointed (DuckDB writes them to the file once its
       // write-ahead log reaches 16 MB): 13 to 34 MB measured, whatever the batch count.
-      assert.ok(mb < 48, `in-memory tables hold ${mb.toFixed(1)} MB after ${BATCHES} batches`);
+      // The rollups add their own rows not yet checkpointed: here one `roll_ua` row per
+      // event, since every event carries its own 400-byte User-Agent (51 MB measured).
+      assert.ok(mb < 64, `in-memory tables hold ${mb.toFixed(1)} MB after ${BATCHES} batches`);
       const n = await store.conn.runAndReadAll('SELECT count(*)::INTEGER AS n FROM events');
       assert.deepEqual(n.getRowObjectsJS(), [{ n: BATCHES * ROWS }]);
       await w.close();
