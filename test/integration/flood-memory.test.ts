@@ -23,15 +23,16 @@ const FLOOD_MS = 10_000;
 /** After the flood: the sensor works off what it read, the store writes its last batches. */
 const SETTLE_MS = 4_000;
 /**
- * The bound asserted. This flood took the process to 366 and 370 MB before
- * the fix (held replies kept whole datagram batches alive, DuckDB kept the
- * staging tables' deleted rows, larger queues and DuckDB bounds) and to
- * 289 MB after, idle at about 200 MB, on a shared 2-core machine
- * (docs/benchmarks.md). The aim is 300 MB under any flood; a flood with
- * INVITEs still goes past it (docs/benchmarks.md), so the bound here sits
- * between the two figures measured.
+ * The bound asserted: a regression guard, not the 300 MB aim. On a quiet
+ * 2-core machine, where the sensor reads the whole flood, this flood took
+ * the process to 615 MB before the memory fixes (held replies kept whole
+ * datagram batches alive, DuckDB kept the staging tables' deleted rows,
+ * larger queues and DuckDB bounds) and to 428-454 MB after, idle at about
+ * 205 MB (docs/benchmarks.md). On a loaded machine the sensor reads less
+ * of the flood and peaks lower (289-308 MB). The aim of 300 MB under any
+ * flood is not met yet.
  */
-const LIMIT_MB = 330;
+const LIMIT_MB = 520;
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
