@@ -26,9 +26,11 @@ import { StoreWriter } from './writer.js';
  * process on a small host, and DuckDB would otherwise take up to 80 % of
  * the machine for its cache. A batch of events and its enrichment joins
  * need a few megabytes; beyond the bound DuckDB spills to disk (a call
- * rebuild on a large store is slower, never larger).
+ * rebuild on a large store is slower, never larger). 64 MB was tried: on a
+ * store of 10 M events, batch writes and the dashboard's phase query then
+ * failed with DuckDB's out-of-memory error (docs/benchmarks.md).
  */
-export const SINK_MEMORY_LIMIT = '64MB';
+export const SINK_MEMORY_LIMIT = '256MB';
 
 /**
  * DuckDB threads inside a sensor: one. The sensor's own two threads (SIP,
