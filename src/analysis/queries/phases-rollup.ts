@@ -10,7 +10,7 @@
  * batch until compacted), and store evidence appends negated rows: every
  * read sums by key and drops keys that sum to nothing.
  */
-import { num, str, type Queryable } from '../../store/queryable.js';
+import { num, str, type Queryable, type Row } from '../../store/queryable.js';
 import { SqlParams, type ReportFilter } from '../filter.js';
 import type { SourcePhases } from '../types.js';
 import { rollWhere } from './rollup-scope.js';
@@ -63,7 +63,12 @@ export async function rolledActivity(
      ORDER BY src.src_ip`,
     p.values,
   );
-  return rows.map((r) => ({
+  return rows.map(activityOfRow);
+}
+
+/** One source's counts from a row of the scan's or the rollups' activity query. */
+export function activityOfRow(r: Row): SourceActivity {
+  return {
     ip: str(r, 'src_ip') ?? '',
     cc: str(r, 'cc'),
     requests: num(r, 'requests'),
@@ -76,5 +81,5 @@ export async function rolledActivity(
     external_invites: num(r, 'external_invites'),
     first_ts: str(r, 'first_ts') ?? '',
     last_ts: str(r, 'last_ts') ?? '',
-  }));
+  };
 }

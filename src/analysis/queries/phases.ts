@@ -13,7 +13,7 @@
 import { num, str, type Queryable } from '../../store/queryable.js';
 import { eventsWhere, SqlParams, type ReportFilter } from '../filter.js';
 import type { Phase, PhaseDay, SourcePhases } from '../types.js';
-import { rolledActivity, rolledDays } from './phases-rollup.js';
+import { activityOfRow, rolledActivity, rolledDays } from './phases-rollup.js';
 import { rollupUse } from './rollup-scope.js';
 
 /** Per-source counts, before thresholds: the report's SourcePhases without its phases. */
@@ -152,21 +152,7 @@ async function sourceActivity(
      ORDER BY nm.src_ip`,
     p.values,
   );
-  const activity: SourceActivity[] = rows.map((r) => ({
-    ip: str(r, 'src_ip') ?? '',
-    cc: str(r, 'cc'),
-    requests: num(r, 'requests'),
-    scan_requests: num(r, 'scan_requests'),
-    enum_targets: num(r, 'enum_targets'),
-    auth_attempts: num(r, 'auth_attempts'),
-    max_attempts_one_user: num(r, 'max_attempts_one_user'),
-    max_registers_one_user: num(r, 'max_registers_one_user'),
-    password_guesses: num(r, 'password_guesses'),
-    external_invites: num(r, 'external_invites'),
-    first_ts: str(r, 'first_ts') ?? '',
-    last_ts: str(r, 'last_ts') ?? '',
-  }));
-  return activity;
+  return rows.map(activityOfRow);
 }
 
 /** The sources `bitsOf` puts in a phase, as the two lists dailyPhases binds. */
