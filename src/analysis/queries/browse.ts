@@ -25,6 +25,20 @@ export function encodeCursor(values: readonly Cell[]): string {
   return Buffer.from(JSON.stringify(values)).toString('base64url');
 }
 
+/**
+ * A keyset page from rows fetched with `LIMIT limit + 1`: the first `limit`
+ * rows, and a cursor of the last one's keys when the extra row shows more.
+ */
+export function pageOf(rows: Row[], limit: number, keys: readonly [string, string]): Page {
+  const more = rows.length > limit;
+  const items = more ? rows.slice(0, limit) : rows;
+  const last = items[items.length - 1];
+  return {
+    items,
+    next_cursor: more && last ? encodeCursor([last[keys[0]] ?? null, last[keys[1]] ?? null]) : null,
+  };
+}
+
 /** What a cursor cell holds: a count, a timestamp (ISO 8601 UTC, as rows carry them), a text key. */
 export type CursorKind = 'int' | 'ts' | 'str';
 
@@ -93,13 +107,7 @@ export async function queryEventPage(
      ORDER BY ts DESC, event_id DESC LIMIT ${p.add(q.limit + 1)}`,
     p.values,
   );
-  const more = rows.length > q.limit;
-  const items = more ? rows.slice(0, q.limit) : rows;
-  const last = items[items.length - 1];
-  return {
-    items,
-    next_cursor: more && last ? encodeCursor([last['ts'] ?? null, last['event_id'] ?? null]) : null,
-  };
+  return pageOf(rows, q.limit, ['ts', 'event_id']);
 }
 
 /** Requests per UTC hour and phase (the overview's stacked activity chart), from `roll_hour` when current. */

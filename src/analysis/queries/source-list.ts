@@ -20,7 +20,7 @@
 import type { Queryable } from '../../store/queryable.js';
 import { ROLLUP_STALE_KEY, rollupSelect } from '../../store/source-rollup.js';
 import { eventsWhere, SqlParams, type ReportFilter } from '../filter.js';
-import { decodeCursor, encodeCursor, type CursorKind, type Page } from './browse.js';
+import { decodeCursor, pageOf, type CursorKind, type Page } from './browse.js';
 
 export const SOURCE_SORTS = {
   messages: 'messages',
@@ -148,12 +148,5 @@ export async function querySourceList(
      ORDER BY ${order}`,
     p.values,
   );
-  const more = result.length > q.limit;
-  const items = more ? result.slice(0, q.limit) : result;
-  const last = items[items.length - 1];
-  return {
-    items,
-    next_cursor: more && last ? encodeCursor([last[col] ?? null, last['src_ip'] ?? null]) : null,
-    input: from,
-  };
+  return { ...pageOf(result, q.limit, [col, 'src_ip']), input: from };
 }
