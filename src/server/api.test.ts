@@ -91,6 +91,12 @@ describe('API endpoints', () => {
       const { status } = await get(path);
       assert.equal(status, 200, path);
     }
+    // The overview's chart: the hourly series of /api/phases, without the classification.
+    const activity = await get('/api/activity?hours=48');
+    const phases = await get('/api/phases?hours=48');
+    assert.equal(activity.status, 200);
+    assert.ok((activity.body['hourly'] as unknown[]).length > 0);
+    assert.deepEqual(activity.body['hourly'], phases.body['hourly']);
     const ev = await get('/api/events?limit=3&method=OPTIONS');
     assert.equal((ev.body['items'] as unknown[]).length, 3);
     assert.ok(ev.body['next_cursor']);

@@ -28,6 +28,13 @@ export interface QueryPool extends Queryable {
 export interface PoolOptions {
   readonly size?: number;
   readonly maxWaiting?: number;
+  /**
+   * DuckDB threads while a query of the pool runs (`read`) and while none
+   * does (`idle`), for an instance that a writer keeps on few threads (the
+   * store sink of `run`). `threads` is global to the instance: the first
+   * query raises it, the last one lowers it again. Unset: left as it is.
+   */
+  readonly threads?: { readonly read: number; readonly idle: number };
 }
 
 interface Slot {
@@ -52,6 +59,7 @@ export async function openPool(
   }
   const line: ((s: Slot) => void)[] = [];
   let closed = false;
+  const threads = opts.threads === undefined ? null : await threadSwitch(instance, opts.threads);
 
   function acquire(): Promise<Slot> {
     const slot = free.pop();
@@ -73,8 +81,10 @@ export async function openPool(
       if (closed) throw new Error('query pool closed');
       const slot = await acquire();
       try {
+        await threads?.enter();
         return await slot.db.all(sql, params);
       } finally {
+        threads?.leave();
         release(slot);
       }
     },
@@ -82,6 +92,46 @@ export async function openPool(
       if (closed) return;
       closed = true;
       for (const s of all) s.conn.closeSync();
+      threads?.close();
+    },
+  };
+}
+
+/**
+ * Raises DuckDB's threads while queries run and lowers them when the last
+ * ends, through a connection of its own; the settings are applied one
+ * after the other, so the last one set is the one the count asks for.
+ */
+async function threadSwitch(
+  instance: DuckDBInstance,
+  t: { readonly read: number; readonly idle: number },
+): Promise<{ enter(): Promise<void>; leave(): void; close(): void }> {
+  const conn = await instance.connect();
+  let running = 0;
+  let set = -1;
+  let chain: Promise<void> = Promise.resolve();
+  const apply = (): Promise<void> => {
+    chain = chain
+      .then(async () => {
+        const want = running > 0 ? t.read : t.idle;
+        if (want === set) return;
+        await conn.run(`SET threads = ${String(want)}`);
+        set = want;
+      })
+      .catch(() => undefined);
+    return chain;
+  };
+  return {
+    enter() {
+      running++;
+      return apply();
+    },
+    leave() {
+      running--;
+      void apply();
+    },
+    close() {
+      conn.closeSync();
     },
   };
 }

@@ -16,7 +16,7 @@ import type { RouteModule, ServerContext, StoreStatus } from './context.js';
 import type { LiveFeed } from './live.js';
 import { createMetrics, type ServerMetrics } from './metrics.js';
 import { installPages } from './pages.js';
-import { openPool, type QueryPool } from './pool.js';
+import { openPool, type PoolOptions, type QueryPool } from './pool.js';
 import { LIVE_OPENAPI } from './live-doc.js';
 import { REPORT_PATH } from '../analysis/remote.js';
 import { installReportRoute, REPORT_OPENAPI, type ReportSource } from './report-route.js';
@@ -44,6 +44,8 @@ export interface ServerOptions {
   /** Directory of the built front end (default: dist/web). */
   readonly webRoot?: string;
   readonly poolSize?: number;
+  /** DuckDB threads while the dashboard's queries run, and after (PoolOptions.threads). */
+  readonly threads?: PoolOptions['threads'];
 }
 
 export interface RunningServer {
@@ -80,7 +82,10 @@ export async function startServer(opts: ServerOptions): Promise<RunningServer> {
   let pool: QueryPool;
   if (opts.pool !== undefined) pool = opts.pool;
   else if (opts.instance !== undefined)
-    pool = await openPool(opts.instance, { size: opts.poolSize ?? 3 });
+    pool = await openPool(opts.instance, {
+      size: opts.poolSize ?? 3,
+      ...(opts.threads === undefined ? {} : { threads: opts.threads }),
+    });
   else throw new Error('startServer: give instance or pool');
   const metrics = opts.metrics ?? createMetrics();
   const storeStatus = opts.storeStatus ?? null;

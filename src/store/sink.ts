@@ -39,6 +39,13 @@ export const SINK_MEMORY_LIMIT = '256MB';
  */
 export const SINK_THREADS = 1;
 
+/**
+ * DuckDB threads while the dashboard of `run` reads this store (one more
+ * than SINK_THREADS, given back when the last query ends): a query over
+ * millions of events on one thread waits behind the batches for seconds.
+ */
+export const SINK_READ_THREADS = 2;
+
 /** DuckDB's allocator hands memory back after any task that peaked above this. */
 export const SINK_ALLOCATOR_FLUSH = '16MB';
 

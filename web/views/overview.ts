@@ -20,9 +20,9 @@ const HEADLINES: [string, string][] = [
 ];
 
 export async function overview(app: HTMLElement): Promise<void> {
-  const [s, phases, dest] = await Promise.all([
+  const [s, activity, dest] = await Promise.all([
     api<Summary>('/api/summary'),
-    api<{ hourly: HourPhase[] }>('/api/phases'),
+    api<{ hourly: HourPhase[] }>('/api/activity'),
     api<{ source_countries: Shares[]; destination_countries: Shares[] }>('/api/destinations'),
   ]);
   const cards = el(
@@ -59,7 +59,7 @@ export async function overview(app: HTMLElement): Promise<void> {
     section(
       'Activity per hour by phase',
       'Requests per UTC hour, each counted in one phase: abuse (INVITE to an external number), brute force (carries Authorization), scanning (OPTIONS or no target user), enumeration (names a user without Authorization). Last 168 hours with data.',
-      hourlyChart(phases.hourly),
+      hourlyChart(activity.hourly),
     ),
     section(
       'Source countries of calls',

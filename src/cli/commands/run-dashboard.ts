@@ -15,6 +15,7 @@ import type { RuntimeContext, RuntimeService } from '../../runtime/runtime.js';
 import { LiveFeed } from '../../server/live.js';
 import { createMetrics } from '../../server/metrics.js';
 import { startServer, type RunningServer } from '../../server/start.js';
+import { SINK_READ_THREADS, SINK_THREADS } from '../../store/sink.js';
 import type { CommandIo } from '../command.js';
 
 /** The dashboard over the runtime's store; without a store there is nothing to serve. */
@@ -47,6 +48,8 @@ export function dashboardService(config: SensorConfig, log: Logger, io: CommandI
           live: feed,
           metrics,
           generation: () => storeSink.generation,
+          // Reads get a second DuckDB thread; batches alone keep one.
+          threads: { read: SINK_READ_THREADS, idle: SINK_THREADS },
           storeStatus: () => ({
             queued: storeSink.queued,
             lagMs: storeSink.lagMs,

@@ -31,6 +31,7 @@ import { SCOPE_QUERY, scopeOf, topQuery } from './params.js';
 
 const TOP = { ...SCOPE_QUERY, top: topQuery() };
 const top = (q: Readonly<Record<string, unknown>>): number => Number(q['top'] ?? 20);
+const HOURS = { type: 'integer', minimum: 1, maximum: 24 * 366, default: 168 };
 
 export const sectionRoutes: RouteModule = (ctx) => [
   {
@@ -89,11 +90,22 @@ export const sectionRoutes: RouteModule = (ctx) => [
       scoreRogueServers(await queryCallerSpread(ctx.db, scopeOf(query)), ROGUE_DEFAULTS),
   },
   {
+    url: '/api/activity',
+    cached: true,
+    summary: 'requests per UTC hour by message class (the overview chart)',
+    description:
+      'The `hourly` of `/api/phases` alone: each request counted in its class (abuse, brute_force, scanning, enumeration), for the last `hours` hours with data. Read from the hour rollup, without classifying the sources.',
+    query: { ...SCOPE_QUERY, hours: HOURS },
+    handler: async ({ query }) => ({
+      hourly: await queryHourlyPhases(ctx.db, scopeOf(query), Number(query['hours'] ?? 168)),
+    }),
+  },
+  {
     url: '/api/phases',
     cached: true,
     summary:
       'attack phases: how many sources reached each phase, the funnel, and per-hour activity',
-    query: { ...TOP, hours: { type: 'integer', minimum: 1, maximum: 24 * 366, default: 168 } },
+    query: { ...TOP, hours: HOURS },
     handler: async ({ query }) => {
       const f = scopeOf(query);
       const { activity, daily } = await queryPhases(ctx.db, f, (a) => phaseBits(a, PHASE_DEFAULTS));

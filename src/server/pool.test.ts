@@ -1,0 +1,55 @@
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import { DuckDBInstance } from '@duckdb/node-api';
+import { openPool } from './pool.js';
+
+/** DuckDB's thread count, read on a connection outside the pool. */
+async function threadsNow(instance: DuckDBInstance): Promise<number> {
+  const conn = await instance.connect();
+  try {
+    const r = await conn.runAndReadAll(`SELECT current_setting('threads') AS t`);
+    return Number(r.getRowObjectsJS()[0]?.['t']);
+  } finally {
+    conn.closeSync();
+  }
+}
+
+describe('openPool', () => {
+  it('raises DuckDB threads while its queries run and lowers them after the last', async () => {
+    const instance = await DuckDBInstance.create(':memory:', { threads: '1' });
+    const pool = await openPool(instance, { size: 2, threads: { read: 2, idle: 1 } });
+    try {
+      assert.equal(await threadsNow(instance), 1);
+      // Two queries at once: both see the read setting.
+      const seen = await Promise.all([
+        pool.all(`SELECT current_setting('threads') AS t`),
+        pool.all(`SELECT current_setting('threads') AS t, count(*) AS n FROM range(100000)`),
+      ]);
+      assert.deepEqual(
+        seen.map((rows) => Number(rows[0]?.['t'])),
+        [2, 2],
+      );
+      // Lowered once the last one ended (the setting is applied right after).
+      let after = 0;
+      for (let i = 0; i < 50 && (after = await threadsNow(instance)) !== 1; i++) {
+        await new Promise((r) => setTimeout(r, 10));
+      }
+      assert.equal(after, 1);
+    } finally {
+      pool.close();
+      instance.closeSync();
+    }
+  });
+
+  it('leaves the threads alone without the option', async () => {
+    const instance = await DuckDBInstance.create(':memory:', { threads: '1' });
+    const pool = await openPool(instance, { size: 1 });
+    try {
+      const rows = await pool.all(`SELECT current_setting('threads') AS t`);
+      assert.equal(Number(rows[0]?.['t']), 1);
+    } finally {
+      pool.close();
+      instance.closeSync();
+    }
+  });
+});
