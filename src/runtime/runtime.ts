@@ -25,6 +25,7 @@ import type { EventSink } from '../events/sink.js';
 import { chooseLogFormat, LogThrottle, type Logger } from '../log.js';
 import { startSensor, type Sensor } from '../sensor/index.js';
 import type { StoreSink } from '../store/sink.js';
+import { keepHeapNearLive } from './heap.js';
 import { checkStoreWritable, fileSinks, storeSink } from './sinks.js';
 import { logStartup, logTrafficEvery, TrafficCounter, TRAFFIC_INTERVAL_MS } from './traffic.js';
 
@@ -270,13 +271,15 @@ function waitForStop(signal: AbortSignal): Promise<void> {
 
 /**
  * Starts a runtime, runs it until `stopSignal` (SIGINT or SIGTERM), stops
- * it and logs the summary. Returns the exit code.
+ * it and logs the summary. Returns the exit code. The process's heap is
+ * kept near its live data from here on (a command runs once per process).
  */
 export async function runUntilStopped(
   opts: RuntimeOptions,
   stopSignal: AbortSignal,
 ): Promise<number> {
   const { config, log } = opts;
+  keepHeapNearLive();
   const running = await startRuntime(opts);
   const listen = running.sensor?.addresses.map((a) => a.url) ?? [];
   log.info({ sensor: config.sensor_id, listen, sinks: running.sinkNames }, 'sensor started');
