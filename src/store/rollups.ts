@@ -256,22 +256,23 @@ export async function ensureRollups(conn: DuckDBConnection): Promise<void> {
 
 /**
  * Runs `insert` (a batch's INSERT into `events`) and then appends the rows
- * it inserted (`FROM events WHERE <where>` with `params`) to the rollups,
- * when `mode` is 'merge' and they are current. Runs in the caller's
- * transaction (the store writer's rollBatch); returns the insert's result.
+ * it inserted (`FROM <from> WHERE <where>` with `params`: `events`, or the
+ * writer's table of the batch) to the rollups, when `mode` is 'merge' and
+ * they are current. Runs in the caller's transaction (the store writer's
+ * rollBatch); returns the insert's result.
  */
 export async function appendingRollups<T extends { readonly rowsChanged: number }>(
   conn: DuckDBConnection,
   mode: RollupMode,
   insert: () => Promise<T>,
+  from: string,
   where: string,
   params: readonly DuckDBValue[],
 ): Promise<T> {
   const res = await insert();
   if (mode === 'merge' && res.rowsChanged > 0 && (await isCurrent(conn))) {
-    // Read in place, not copied to a temporary table (DuckDB keeps such a copy's memory).
     for (const r of ROLLUPS) {
-      const rows = `SELECT * FROM events WHERE ${where}`;
+      const rows = `SELECT * FROM ${from} WHERE ${where}`;
       const added = await conn.run(append(r, rows, 1), [...params]);
       await grew(conn, r, added.rowsChanged);
     }

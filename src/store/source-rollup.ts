@@ -39,13 +39,13 @@ export const ROLLUP_KEY = ['src_ip', 'sensor', 'src_cc', 'src_asn', 'src_as_name
  * the table holds, and the one the sources list runs over events itself
  * when its scope is a time window the table cannot answer.
  */
-export function rollupSelect(where: string): string {
+export function rollupSelect(where: string, from = 'events'): string {
   return `SELECT ${ROLLUP_KEY.join(', ')}, count(*) AS messages, min(ts) AS first_ts,
     max(ts) AS last_ts, count(*) FILTER (WHERE method = 'REGISTER') AS registers,
     count(*) FILTER (WHERE method = 'INVITE') AS invites,
     count(*) FILTER (WHERE auth_user IS NOT NULL) AS auth_attempts,
     bool_or(guess_source = 'configured' OR auth_ok) AS cracked
-  FROM events WHERE ${where} GROUP BY ${ROLLUP_KEY.join(', ')}`;
+  FROM ${from} WHERE ${where} GROUP BY ${ROLLUP_KEY.join(', ')}`;
 }
 
 /** `bool_or` of two partial results (null: no event said either way). */
@@ -53,8 +53,8 @@ const CRACKED_MERGED = `CASE WHEN t.cracked IS NULL THEN d.cracked WHEN d.cracke
   ELSE t.cracked OR d.cracked END`;
 
 /** Folds rollup rows `d` into the table: counts add up, times widen. */
-function mergeSql(where: string): string {
-  return `MERGE INTO source_rollup t USING (${rollupSelect(where)}) d
+function mergeSql(where: string, from: string): string {
+  return `MERGE INTO source_rollup t USING (${rollupSelect(where, from)}) d
   ON ${ROLLUP_KEY.map((k) => `t.${k} IS NOT DISTINCT FROM d.${k}`).join(' AND ')}
   WHEN MATCHED THEN UPDATE SET messages = t.messages + d.messages,
     first_ts = least(t.first_ts, d.first_ts), last_ts = greatest(t.last_ts, d.last_ts),
@@ -64,22 +64,29 @@ function mergeSql(where: string): string {
 }
 
 /**
- * Adds the events matching `where` (with `params`), events just inserted
- * by one batch, to the table. Runs in the caller's transaction.
+ * Adds the rows of `from` matching `where` (with `params`), the events
+ * just inserted by one batch, to the table. Runs in the caller's
+ * transaction.
  */
 export async function mergeSourceRollup(
   conn: DuckDBConnection,
   where: string,
   params: DuckDBValue[],
+  from = 'events',
 ): Promise<void> {
-  await conn.run(mergeSql(where), params);
+  await conn.run(mergeSql(where, from), params);
 }
 
 /** One batch of the store writer: its insert, and which events it adds. */
 export interface RollBatch {
   /** Inserts the batch into `events`; resolves with the rows added. */
   readonly insert: () => Promise<{ readonly rowsChanged: number }>;
-  /** Condition on `events` that holds for exactly the rows the insert added. */
+  /**
+   * Where the rows the insert added are read: `events`, or a table that
+   * holds exactly those rows as they were inserted (the writer's batch).
+   */
+  readonly from: string;
+  /** Condition on `from` that holds for exactly the rows the insert added. */
   readonly where: string;
   readonly params: DuckDBValue[];
 }
@@ -98,7 +105,7 @@ export async function rollBatch(
   try {
     const { rowsChanged } = await batch.insert();
     if (rowsChanged > 0 && mode === 'merge') {
-      await mergeSourceRollup(conn, batch.where, batch.params);
+      await mergeSourceRollup(conn, batch.where, batch.params, batch.from);
     } else if (rowsChanged > 0) {
       await conn.run(
         `INSERT OR REPLACE INTO meta (key, value) VALUES ('${ROLLUP_STALE_KEY}', '1')`,

@@ -124,16 +124,28 @@ function stagedValue(c: (typeof STAGE_COLUMNS)[number]): string {
   return `TRY_CAST(s.${c.name} AS INTEGER)`;
 }
 
-/** Moves staged rows into events, enrichment joined in (stored ids already taken out). */
-export const STAGE_TO_EVENTS = insertIntoEvents(
-  [
-    ...STAGE_COLUMNS.map((c): Filled => [c.name, stagedValue(c)]),
-    ['origin', 's.origin'],
-    ...ENRICHED,
-  ],
-  `FROM stage_events s
-  ${ENRICH_JOINS}`,
-);
+/** The staged rows as rows of `events`: each column beside its value, enrichment joined in. */
+const STAGED_ROWS: readonly Filled[] = [
+  ...STAGE_COLUMNS.map((c): Filled => [c.name, stagedValue(c)]),
+  ['origin', 's.origin'],
+  ...ENRICHED,
+];
+
+/**
+ * The batch as the rows it adds to `events` (stored ids already taken
+ * out), enriched, in a temporary table made anew per batch: the insert
+ * and every rollup read these few thousand rows, not `events` (finding a
+ * batch's rows again in `events` six times was a fifth of the collector's
+ * CPU, docs/benchmarks.md "Network").
+ */
+export const STAGE_TO_BATCH = `CREATE OR REPLACE TEMP TABLE batch_events AS
+  SELECT ${STAGED_ROWS.map(([column, expression]) => `${expression} AS ${column}`).join(', ')}
+  FROM stage_events s
+  ${ENRICH_JOINS}`;
+
+/** Moves the batch into events. */
+export const BATCH_TO_EVENTS = `INSERT INTO events (${STAGED_ROWS.map(([c]) => c).join(', ')})
+  SELECT ${STAGED_ROWS.map(([c]) => c).join(', ')} FROM batch_events`;
 
 /**
  * Sets aside the staged ids already stored, looking only at stored events

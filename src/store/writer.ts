@@ -20,11 +20,12 @@ import type { Store } from './store.js';
 import {
   DEDUPLICATE_STAGED,
   DROP_STORED_STAGED,
+  BATCH_TO_EVENTS,
   LEGACY_TO_EVENTS_FRESH,
   LEGACY_TO_EVENTS_KNOWN,
   STAGE_COLUMNS,
   STAGE_DDL,
-  STAGE_TO_EVENTS,
+  STAGE_TO_BATCH,
   STORED_IDS,
   STORED_STAGED,
 } from './writer-sql.js';
@@ -196,7 +197,8 @@ export class StoreWriter {
     const insert = (): Promise<DuckDBMaterializedResult> =>
       conn.run(none ? LEGACY_TO_EVENTS_FRESH : LEGACY_TO_EVENTS_KNOWN, [ctx.prefix, ctx.sensor]);
     const added = await rollBatch(conn, this.rollupMode, {
-      insert: () => appendingRollups(conn, this.rollupMode, insert, batch, params),
+      insert: () => appendingRollups(conn, this.rollupMode, insert, 'events', batch, params),
+      from: 'events',
       where: batch,
       params,
     });
@@ -220,14 +222,15 @@ export class StoreWriter {
     await conn.run(STORED_STAGED, [lo, hi]);
     if ((await this.count('stored_ids')) > 0) await conn.run(DROP_STORED_STAGED);
     await conn.run('DROP TABLE stored_ids');
-    const batch = `ts BETWEEN epoch_ms($1::BIGINT) AND epoch_ms($2::BIGINT)
-        AND event_id IN (SELECT event_id FROM stage_events)`;
+    await conn.run(STAGE_TO_BATCH);
+    const insert = (): Promise<DuckDBMaterializedResult> => conn.run(BATCH_TO_EVENTS);
     const added = await rollBatch(conn, this.rollupMode, {
-      insert: () =>
-        appendingRollups(conn, this.rollupMode, () => conn.run(STAGE_TO_EVENTS), batch, [lo, hi]),
-      where: batch,
-      params: [lo, hi],
+      insert: () => appendingRollups(conn, this.rollupMode, insert, 'batch_events', 'TRUE', []),
+      from: 'batch_events',
+      where: 'TRUE',
+      params: [],
     });
+    await conn.run('DROP TABLE batch_events');
     await this.clearStaged('stage_events');
     return { staged, added };
   }
