@@ -36,10 +36,8 @@ export async function rolledActivity(
        SELECT src_ip, sum(n) AS requests,
               coalesce(sum(n) FILTER (WHERE ph = 3), 0) AS scan_requests,
               coalesce(sum(n) FILTER (WHERE ph = 2), 0) AS auth_attempts,
-              coalesce(sum(n) FILTER (WHERE ph = 1), 0) AS external_invites
-       FROM roll_day_source WHERE ${w()} GROUP BY src_ip),
-     src AS (
-       SELECT src_ip, min(first_ts) AS first_ts, max(last_ts) AS last_ts
+              coalesce(sum(n) FILTER (WHERE ph = 1), 0) AS external_invites,
+              min(first_ts) AS first_ts, max(last_ts) AS last_ts
        FROM roll_day_source WHERE ${w()} GROUP BY src_ip HAVING sum(n) > 0),
      cc AS (SELECT src_ip, any_value(src_cc) AS cc FROM source_rollup WHERE ${w()} GROUP BY src_ip),
      u AS (SELECT src_ip, ph, hu, sum(c) AS c FROM roll_source_user WHERE ${w()}
@@ -52,15 +50,14 @@ export async function rolledActivity(
      pw AS (
        SELECT src_ip, count(DISTINCT password_guess) AS password_guesses
        FROM roll_source_password WHERE ${w()} GROUP BY src_ip)
-     SELECT src.src_ip, cc.cc, src.first_ts, src.last_ts,
+     SELECT ds.src_ip, cc.cc, ds.first_ts, ds.last_ts,
             coalesce(pw.password_guesses, 0) AS password_guesses,
             ds.requests, ds.scan_requests, ds.auth_attempts, ds.external_invites,
             coalesce(us.enum_targets, 0) AS enum_targets,
             coalesce(us.max_registers_one_user, 0) AS max_registers_one_user,
             coalesce(us.max_attempts_one_user, 0) AS max_attempts_one_user
-     FROM src JOIN ds USING (src_ip) LEFT JOIN cc USING (src_ip) LEFT JOIN us USING (src_ip)
-       LEFT JOIN pw USING (src_ip)
-     ORDER BY src.src_ip`,
+     FROM ds LEFT JOIN cc USING (src_ip) LEFT JOIN us USING (src_ip) LEFT JOIN pw USING (src_ip)
+     ORDER BY ds.src_ip`,
     p.values,
   );
   return rows.map(activityOfRow);
