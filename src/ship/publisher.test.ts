@@ -22,6 +22,24 @@ describe('outcomeOf: what the stream answered to a publish', () => {
     });
   });
 
+  it('reads the usual acknowledgements without parsing, and the rest as JSON alike', () => {
+    const cases: [string, boolean | null][] = [
+      ['{"stream":"S","seq":1}', false],
+      ['{"stream":"S","domain":"hub","seq":18446744073709551615,"duplicate":true}', true],
+      ['{"stream":"S", "seq":1}', false],
+      ['{"stream":"S","seq":1,"duplicate":false}', false],
+      ['{"duplicate":true,"stream":"S","seq":1}', true],
+      ['{"stream":"S","seq":"1"}', null],
+      ['{"stream":"S\\"","seq":1}', false],
+      ['{"stream":"S","seq":1}x', null],
+    ];
+    for (const [text, duplicate] of cases) {
+      const o = outcomeOf(reply(text));
+      assert.equal(o.ok, duplicate !== null, text);
+      if (duplicate !== null) assert.equal(o.duplicate, duplicate, text);
+    }
+  });
+
   it('fails on an error of the stream, a status, or anything else', () => {
     const e = outcomeOf(
       reply('{"error":{"code":503,"err_code":10077,"description":"maximum messages exceeded"}}'),

@@ -14,11 +14,11 @@
  */
 import {
   createInbox,
-  headers,
   type Msg,
   type NatsConnection,
   type Subscription,
 } from '@nats-io/transport-node';
+import { isMsgId, MsgIdHeader } from './msg-id-header.js';
 
 export interface PublishOutcome {
   readonly ok: boolean;
@@ -34,10 +34,21 @@ const failed = (error: string): PublishOutcome => ({ ok: false, duplicate: false
 const isObj = (v: unknown): v is Record<string, unknown> =>
   typeof v === 'object' && v !== null && !Array.isArray(v);
 
+/** The usual PubAck, read without JSON.parse: `{"stream":"S","seq":N}`, maybe `"duplicate":true`. */
+const PLAIN_ACK =
+  /^\{"stream":"[^"\\]{1,255}",(?:"domain":"[^"\\]{0,255}",)?"seq":\d{1,20}(,"duplicate":true)?\}$/;
+const OK: PublishOutcome = { ok: true, duplicate: false, error: null };
+const DUPLICATE: PublishOutcome = { ok: true, duplicate: true, error: null };
+
 /** What a reply to a publish says: a PubAck, an error of the stream, or a status (503: no stream). */
 export function outcomeOf(m: Pick<Msg, 'headers' | 'data'>): PublishOutcome {
   const h = m.headers;
   if (h?.hasError) return failed(`${h.code} ${h.description}`.trim());
+  const d = m.data;
+  if (d.length < 512) {
+    const plain = PLAIN_ACK.exec(Buffer.from(d.buffer, d.byteOffset, d.length).toString('latin1'));
+    if (plain !== null) return plain[1] === undefined ? OK : DUPLICATE;
+  }
   let v: unknown;
   try {
     v = JSON.parse(new TextDecoder().decode(m.data));
@@ -63,7 +74,7 @@ export class StreamPublisher {
   private readonly sub: Subscription;
   private readonly timer: NodeJS.Timeout;
   /** One header set for every publish: the connection encodes it at once, in `publish`. */
-  private readonly msgId = headers();
+  private readonly msgId = new MsgIdHeader();
 
   constructor(
     private readonly nc: NatsConnection,
@@ -95,9 +106,10 @@ export class StreamPublisher {
     this.pending.set(n, { settle, at: Date.now() });
     try {
       const reply = `${this.inbox}.${n}`;
-      if (msgId === null) this.nc.publish(subject, payload, { reply });
+      // An id that cannot be a header value goes without one (the collector still stores it once).
+      if (msgId === null || !isMsgId(msgId)) this.nc.publish(subject, payload, { reply });
       else {
-        this.msgId.set('Nats-Msg-Id', msgId);
+        this.msgId.id = msgId;
         this.nc.publish(subject, payload, { reply, headers: this.msgId });
       }
     } catch (err) {
