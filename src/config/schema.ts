@@ -418,7 +418,7 @@ export const CONFIG_KEYS: readonly KeySpec[] = [
   {
     key: 'collect.batch_events',
     type: 'integer',
-    default: 10000,
+    default: 25000,
     env: 'yaml',
     check: intIn(1, 1000000, 'an integer from 1 to 1000000'),
     doc: '`sipsnare collect`: events written to the store in one commit at most.',
