@@ -30,29 +30,34 @@ const STORY_SQL = {
   methods: { rows: `SELECT method, count(*) AS n FROM e GROUP BY method`, order: 'n DESC, method' },
   phases: {
     rows: `SELECT ${PH_NAME} AS phase, count(*) AS n, min(ts) AS first_ts, max(ts) AS last_ts
-     FROM e WHERE ph IS NOT NULL GROUP BY ph`,
+     FROM (SELECT ${PH_SQL} AS ph, ts FROM e WHERE event = 'sip.request') GROUP BY ph`,
     order: 'first_ts, phase',
   },
   ext: {
-    rows: `SELECT eu AS u, count(*) AS n FROM e WHERE eu IS NOT NULL GROUP BY eu`,
+    rows: `SELECT coalesce(nullif(to_user, ''), ruri_user) AS u, count(*) AS n FROM e
+     WHERE method IN ('REGISTER', 'INVITE', 'SUBSCRIBE', 'MESSAGE') AND coalesce(nullif(to_user, ''), ruri_user) IS NOT NULL
+     GROUP BY u`,
     order: 'n DESC, u',
   },
   creds: {
-    rows: `SELECT auth_user AS u, password_guess AS pw, count(*) AS n, bool_or(ok) AS ok FROM e
+    rows: `SELECT auth_user AS u, password_guess AS pw, count(*) AS n,
+            bool_or(guess_source = 'configured' OR auth_ok) AS ok FROM e
      WHERE auth_user IS NOT NULL OR password_guess IS NOT NULL GROUP BY ALL`,
     order: 'ok DESC, n DESC, u, pw',
   },
   cracked: {
-    rows: `SELECT cu AS u, password_guess AS pw, min(ts) AS ts FROM e WHERE ok GROUP BY ALL`,
+    rows: `SELECT coalesce(auth_user, from_user) AS u, password_guess AS pw, min(ts) AS ts FROM e
+     WHERE guess_source = 'configured' OR auth_ok GROUP BY ALL`,
     order: 'ts, u, pw',
   },
   numbers: {
-    rows: `SELECT dn AS num, mode(dst_cc) AS cc, mode(number_type) AS t, count(*) AS n FROM e
-     WHERE dn IS NOT NULL GROUP BY dn`,
+    rows: `SELECT dialed_number AS num, mode(dst_cc) AS cc, mode(number_type) AS t, count(*) AS n FROM e
+     WHERE method = 'INVITE' AND dialed_number IS NOT NULL GROUP BY dialed_number`,
     order: 'n DESC, num',
   },
   dcc: {
-    rows: `SELECT dst_cc AS cc, count(*) AS n FROM e WHERE dn IS NOT NULL GROUP BY dst_cc`,
+    rows: `SELECT dst_cc AS cc, count(*) AS n FROM e WHERE method = 'INVITE' AND dialed_number IS NOT NULL
+     GROUP BY dst_cc`,
     order: 'n DESC, cc',
   },
   uas: {
@@ -61,9 +66,8 @@ const STORY_SQL = {
   },
   sensors: { rows: `SELECT sensor, count(*) AS n FROM e GROUP BY sensor`, order: 'n DESC, sensor' },
   timeline: {
-    // Grouped on the hour and class as numbers; only the groups are formatted.
-    rows: `SELECT strftime(hr, '%Y-%m-%dT%H:00:00Z') AS hour, ${PH_NAME} AS phase, n
-     FROM (SELECT hr, ph, count(*) AS n FROM e WHERE ph IS NOT NULL GROUP BY hr, ph)`,
+    rows: `SELECT strftime(date_trunc('hour', ts), '%Y-%m-%dT%H:00:00Z') AS hour, ${PH_NAME} AS phase, count(*) AS n
+     FROM (SELECT ${PH_SQL} AS ph, ts FROM e WHERE event = 'sip.request') GROUP BY ALL`,
     order: 'hour, phase',
     limit: 5000,
   },
@@ -72,23 +76,10 @@ const STORY_SQL = {
 type StoryKey = keyof typeof STORY_SQL;
 type StoryRows = Record<StoryKey, Row[]>;
 
-/**
- * What the one pass over the source's events copies for the lists: the
- * columns they read as they are, and, computed once per event, what they
- * would otherwise each compute from columns nobody else reads: the
- * request's class (`ph`, null for other events) and hour (`hr`), the
- * extension tried (`eu`), whether the password was right (`ok`) and with
- * which user (`cu`, only then), the number an INVITE dialed (`dn`).
- */
-const STORY_COLUMNS = `ts, method, auth_user, password_guess, dst_cc, number_type, ua_label,
-  ua_category, sensor, src_cc, src_asn, src_as_name,
-  CASE WHEN event = 'sip.request' THEN ${PH_SQL} END AS ph,
-  date_trunc('hour', ts) AS hr,
-  CASE WHEN method IN ('REGISTER', 'INVITE', 'SUBSCRIBE', 'MESSAGE')
-       THEN coalesce(nullif(to_user, ''), ruri_user) END AS eu,
-  guess_source = 'configured' OR auth_ok AS ok,
-  CASE WHEN guess_source = 'configured' OR auth_ok THEN coalesce(auth_user, from_user) END AS cu,
-  CASE WHEN method = 'INVITE' THEN dialed_number END AS dn`;
+/** The columns of `events` a story reads: the one pass over the events copies only these. */
+const STORY_COLUMNS = `event, ts, method, number_kind, dialed_number, auth_user, to_user, ruri_user,
+  from_user, password_guess, guess_source, auth_ok, dst_cc, number_type, ua_label, ua_category,
+  sensor, src_cc, src_asn, src_as_name`;
 
 /** A list as one value: its rows as structs, in order, at most its limit (a JSON text once read). */
 function listColumn(key: StoryKey): string {
