@@ -32,6 +32,7 @@ import { startRuntime } from '../src/runtime/runtime.js';
 import { dashboardService } from '../src/cli/commands/run-dashboard.js';
 import { rebuildCalls } from '../src/store/calls.js';
 import { rebuildSourceRollup } from '../src/store/source-rollup.js';
+import { SINK_READ_THREADS } from '../src/store/sink.js';
 import { queryable } from '../src/store/queryable.js';
 import { markRollupsStale, rebuildAllRollups, rollupsCurrent } from '../src/store/rollups.js';
 import { openStore } from '../src/store/store.js';
@@ -42,6 +43,8 @@ const EVENTS = Number(process.env['BENCH_API_EVENTS'] ?? 10_000_000);
 const REQUESTS = Number(process.env['BENCH_API_REQUESTS'] ?? 40);
 const RATE = Number(process.env['BENCH_API_RATE'] ?? 2000);
 const TARGET_P99_MS = 300;
+/** DuckDB threads of `run`'s dashboard queries in phase 2 (default: what `run` uses). */
+const READ_THREADS = Number(process.env['BENCH_API_READ_THREADS'] ?? SINK_READ_THREADS);
 /** Most time spent on one endpoint; fewer requests are made when it is used up. */
 const BUDGET_MS = 20_000;
 const SOURCES = 20_000;
@@ -271,7 +274,9 @@ async function phaseLive(path: string): Promise<void> {
   const dir = mkdtempSync(join(tmpdir(), 'sipsnare-bench-api-live-'));
   const db = join(dir, 'store.duckdb');
   copyFileSync(path, db);
-  console.log(`\nphase 2: sipsnare run's runtime over a copy, under ${RATE} msgs/s of UDP load`);
+  console.log(
+    `\nphase 2: sipsnare run's runtime over a copy, under ${RATE} msgs/s of UDP load (dashboard queries on ${READ_THREADS} DuckDB threads)`,
+  );
   const config = loadConfig({
     flags: {
       listen: ['udp://127.0.0.1:0'],
@@ -291,7 +296,8 @@ async function phaseLive(path: string): Promise<void> {
   const runtime = await startRuntime({
     config,
     log,
-    services: [dashboardService(config, log, io)],
+    // BENCH_API_READ_THREADS=1: the dashboard's queries on the writer's one thread (the A/B).
+    services: [dashboardService(config, log, io, READ_THREADS)],
   });
   const port = runtime.sensor?.addresses[0]?.port ?? 0;
   const load = spawn(

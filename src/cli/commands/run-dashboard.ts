@@ -6,7 +6,8 @@
  * runtime's events. The runtime stops services before it closes the
  * sinks, so the server closes before the store does and no query runs on a
  * closed database. A port already taken leaves the sensor running without
- * a dashboard (warned).
+ * a dashboard (warned). While its queries run, DuckDB has `readThreads`
+ * threads (default SINK_READ_THREADS; the store's batches alone, one).
  */
 import type { SensorConfig } from '../../config/types.js';
 import { SnareError } from '../../errors.js';
@@ -19,7 +20,12 @@ import { SINK_READ_THREADS, SINK_THREADS } from '../../store/sink.js';
 import type { CommandIo } from '../command.js';
 
 /** The dashboard over the runtime's store; without a store there is nothing to serve. */
-export function dashboardService(config: SensorConfig, log: Logger, io: CommandIo): RuntimeService {
+export function dashboardService(
+  config: SensorConfig,
+  log: Logger,
+  io: CommandIo,
+  readThreads = SINK_READ_THREADS,
+): RuntimeService {
   let server: RunningServer | null = null;
   let live: LiveFeed | null = null;
   let unsubscribe: (() => void) | null = null;
@@ -49,7 +55,7 @@ export function dashboardService(config: SensorConfig, log: Logger, io: CommandI
           metrics,
           generation: () => storeSink.generation,
           // Reads get a second DuckDB thread; batches alone keep one.
-          threads: { read: SINK_READ_THREADS, idle: SINK_THREADS },
+          threads: { read: readThreads, idle: SINK_THREADS },
           storeStatus: () => ({
             queued: storeSink.queued,
             lagMs: storeSink.lagMs,
