@@ -394,7 +394,7 @@ export const CONFIG_KEYS: readonly KeySpec[] = [
   {
     key: 'ship.max_in_flight',
     type: 'integer',
-    default: 2000,
+    default: 10000,
     env: 'yaml',
     check: intIn(1, 100000, 'an integer from 1 to 100000'),
     doc: 'Events published and not yet acknowledged at once.',
