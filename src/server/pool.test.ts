@@ -17,7 +17,10 @@ async function threadsNow(instance: DuckDBInstance): Promise<number> {
 describe('openPool', () => {
   it('raises DuckDB threads while its queries run and lowers them after the last', async () => {
     const instance = await DuckDBInstance.create(':memory:', { threads: '1' });
-    const pool = await openPool(instance, { size: 2, threads: { read: 2, idle: 1 } });
+    const pool = await openPool(instance, {
+      size: 2,
+      threads: { read: 2, idle: 1, lingerMs: 1000 },
+    });
     try {
       assert.equal(await threadsNow(instance), 1);
       // Two queries at once: both see the read setting.
@@ -29,10 +32,12 @@ describe('openPool', () => {
         seen.map((rows) => Number(rows[0]?.['t'])),
         [2, 2],
       );
-      // Lowered once the last one ended (the setting is applied right after).
+      // Kept a while after the last one ended (the next query of a page finds them)...
+      assert.equal(await threadsNow(instance), 2);
+      // ...then lowered.
       let after = 0;
-      for (let i = 0; i < 50 && (after = await threadsNow(instance)) !== 1; i++) {
-        await new Promise((r) => setTimeout(r, 10));
+      for (let i = 0; i < 150 && (after = await threadsNow(instance)) !== 1; i++) {
+        await new Promise((r) => setTimeout(r, 20));
       }
       assert.equal(after, 1);
     } finally {

@@ -41,8 +41,8 @@ export const SINK_THREADS = 1;
 
 /**
  * DuckDB threads while the dashboard of `run` reads this store (one more
- * than SINK_THREADS, given back when the last query ends): a query over
- * millions of events on one thread waits behind the batches for seconds.
+ * than SINK_THREADS, given back a second after the last query ends): a
+ * query over millions of events on one thread waits behind the batches.
  */
 export const SINK_READ_THREADS = 2;
 
