@@ -16,8 +16,8 @@ import { natsMissing, startNatsServer, type NatsServer } from './nats-server.js'
 const missing = natsMissing();
 
 describe('StreamPublisher with Nats-Msg-Id (real nats-server)', { skip: missing ?? false }, () => {
-  let server: NatsServer;
-  let nc: NatsConnection;
+  let server: NatsServer | undefined;
+  let nc: NatsConnection | undefined;
   const ship = { ...defaultConfig().ship, stream: 'MSGID', subject_prefix: 'msgid.events' };
 
   before(async () => {
@@ -31,7 +31,9 @@ describe('StreamPublisher with Nats-Msg-Id (real nats-server)', { skip: missing 
   });
 
   it('sends the id as a header: a repeat is a duplicate, an unfit id goes without one', async () => {
-    const pub = new StreamPublisher(nc, 5000);
+    const conn = nc;
+    assert.ok(conn, 'nats-server started');
+    const pub = new StreamPublisher(conn, 5000);
     const send = (payload: string, id: string | null): Promise<PublishOutcome> =>
       new Promise((resolve) => {
         pub.publish('msgid.events.s1', new TextEncoder().encode(payload), id, resolve);
@@ -44,7 +46,7 @@ describe('StreamPublisher with Nats-Msg-Id (real nats-server)', { skip: missing 
     // Twice with an id that cannot be a header value: stored twice, never refused.
     for (let i = 0; i < 2; i++) assert.deepEqual((await send('{"n":3}', 'a b')).duplicate, false);
     pub.close();
-    const jsm = await jetstreamManager(nc);
+    const jsm = await jetstreamManager(conn);
     const info = await jsm.streams.info('MSGID');
     assert.equal(info.state.messages, 4);
     const first = await jsm.streams.getMessage('MSGID', { seq: 1 });
