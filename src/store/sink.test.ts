@@ -96,6 +96,32 @@ describe('openStoreSink', () => {
     }
   });
 
+  it('counts the batch being written against its bounds (a flood held twice the bound)', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'snare-sink-'));
+    try {
+      const sink = await openStoreSink(join(dir, 'x.duckdb'), {
+        batchSize: 6,
+        maxQueued: 10,
+        intervalMs: 10_000,
+        enricher: { dataDate: null },
+      });
+      for (let i = 0; i < 6; i++) sink.write(live(i));
+      // The batch of six starts on the next microtask and waits for DuckDB, on other threads.
+      for (let i = 0; i < 3; i++) await Promise.resolve();
+      assert.equal(sink.queued, 0, 'the six are being written');
+      for (let i = 6; i < 16; i++) sink.write(live(i));
+      assert.equal(sink.queued, 4, 'room for four beside the six being written');
+      assert.equal(sink.dropped, 6);
+      await sink.flush();
+      for (let i = 16; i < 20; i++) sink.write(live(i));
+      assert.equal(sink.queued, 4, 'the bound is free again once the batch is written');
+      await sink.close();
+      assert.equal(sink.dropped, 6);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
   it('bounds its queue in bytes too: a few events with long fields fill it', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'snare-sink-'));
     try {

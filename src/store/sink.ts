@@ -50,15 +50,16 @@ export const SINK_READ_THREADS = 2;
 export const SINK_ALLOCATOR_FLUSH = '16MB';
 
 /**
- * Events waiting for the store at most (a second of a 10,000 msgs/s
- * flood); beyond, events skip the store, stay in the JSON lines and are
- * counted. The batch being written waits beside them, so at most twice
- * this many events are held.
+ * Events the sink holds at most, the batch being written included (a
+ * second of a 10,000 msgs/s flood); beyond, events skip the store, stay in
+ * the JSON lines and are counted. (The batch being written was held beside
+ * a full queue: twice this many at the peak of a flood.)
  */
 export const SINK_MAX_QUEUED = 10_000;
 
 /**
- * The same bound in bytes (the events' text, estimated by eventBytes):
+ * The same bound in bytes (the events' text, estimated by eventBytes; the
+ * batch being written included):
  * events can carry long fields (up to MAX_FIELD_CHARS each), so a count
  * alone does not bound memory.
  */
@@ -122,6 +123,9 @@ class Sink implements StoreSink {
   private queue: SnareEvent[] = [];
   /** eventBytes of the queued events. */
   private queuedBytes = 0;
+  /** Events (and their eventBytes) of the batch being written: they count against the bounds. */
+  private writing = 0;
+  private writingBytes = 0;
   private chain: Promise<void> = Promise.resolve();
   private timer: NodeJS.Timeout | null = null;
   private invitesSinceCalls = 0;
@@ -164,8 +168,8 @@ class Sink implements StoreSink {
     if (this.closed) return;
     const bytes = eventBytes(event);
     if (
-      this.queue.length >= this.opts.maxQueued ||
-      this.queuedBytes + bytes > this.opts.maxQueuedBytes
+      this.queue.length + this.writing >= this.opts.maxQueued ||
+      this.queuedBytes + this.writingBytes + bytes > this.opts.maxQueuedBytes
     ) {
       this.dropped++;
       if (!this.dropping) {
@@ -204,14 +208,23 @@ class Sink implements StoreSink {
   private async drain(): Promise<void> {
     const batch = this.queue;
     this.queue = [];
+    this.writing = batch.length;
+    this.writingBytes = this.queuedBytes;
     this.queuedBytes = 0;
     this.dropping = false;
     if (batch.length === 0) return;
-    for (const ev of batch) {
-      this.writer.appendEvent(ev, 'sensor');
-      if (ev.method === 'INVITE') this.invitesSinceCalls++;
+    try {
+      for (const ev of batch) {
+        this.writer.appendEvent(ev, 'sensor');
+        if (ev.method === 'INVITE') this.invitesSinceCalls++;
+      }
+      // The rows are DuckDB's now: let the events go while the batch is written.
+      batch.length = 0;
+      if ((await this.writer.flush()).added > 0) this.commits++;
+    } finally {
+      this.writing = 0;
+      this.writingBytes = 0;
     }
-    if ((await this.writer.flush()).added > 0) this.commits++;
     if (this.invitesSinceCalls > 0) this.scheduleCalls();
   }
 
