@@ -96,6 +96,20 @@ describe('openStoreSink', () => {
     }
   });
 
+  it('opens DuckDB on one thread, with its allocator purging freed pages in the background', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'snare-sink-'));
+    try {
+      const sink = await openStoreSink(join(dir, 'x.duckdb'), { enricher: { dataDate: null } });
+      const r = await sink.store.conn.runAndReadAll(
+        "SELECT current_setting('allocator_background_threads') AS bg, current_setting('threads') AS threads",
+      );
+      assert.deepEqual(r.getRowObjectsJS(), [{ bg: true, threads: 1n }]);
+      await sink.close();
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
   it('counts the batch being written against its bounds (a flood held twice the bound)', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'snare-sink-'));
     try {

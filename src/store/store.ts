@@ -100,6 +100,12 @@ export interface StoreOptions {
    * task whose peak passed this (e.g. '16MB'; DuckDB's default is 128 MiB).
    */
   readonly allocatorFlushThreshold?: string;
+  /**
+   * DuckDB's allocator (jemalloc) purges freed pages on a thread of its own,
+   * about a second after they were freed, instead of when it next allocates
+   * (an idle store kept the pages of its last batches).
+   */
+  readonly allocatorBackgroundThreads?: boolean;
 }
 
 /**
@@ -118,6 +124,7 @@ export async function openStore(path: string, opts: StoreOptions = {}): Promise<
       ...(opts.allocatorFlushThreshold === undefined
         ? {}
         : { allocator_flush_threshold: opts.allocatorFlushThreshold }),
+      ...(opts.allocatorBackgroundThreads === true ? { allocator_background_threads: 'true' } : {}),
     });
   } catch (err) {
     throw storeOpenError(path, err);
