@@ -300,7 +300,26 @@ export interface SourceStory {
   readonly user_agents: readonly { label: string | null; category: string | null; count: number }[];
   readonly sensors: readonly { sensor: string; count: number }[];
   readonly timeline: readonly { hour: string; phase: string; messages: number }[];
+  /** How many rows each list has in all; a list shows at most 100 (the timeline 5,000). */
+  readonly totals: SourceStoryTotals;
 }
+
+/** Rows of each list of a source's story in all, before its cap. */
+export type SourceStoryTotals = Readonly<
+  Record<
+    | 'methods'
+    | 'phases'
+    | 'extensions_tried'
+    | 'credentials'
+    | 'cracked'
+    | 'numbers'
+    | 'destination_countries'
+    | 'user_agents'
+    | 'sensors'
+    | 'timeline',
+    number
+  >
+>;
 
 /** User agents of all traffic (every request, not only calls): `all_traffic` of /api/user-agents. */
 export interface TrafficUserAgent {

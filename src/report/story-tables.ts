@@ -5,7 +5,7 @@
  * traffic (beside those of calls), and the story of the most active
  * sources, one row per aspect, with the field names of /api/sources/{ip}.
  */
-import type { SourceStory } from '../analysis/queries/source-story.js';
+import type { SourceStory, SourceStoryTotals } from '../analysis/queries/source-story.js';
 import type { Report } from '../analysis/types.js';
 import type { Column, Table } from './table.js';
 
@@ -50,13 +50,24 @@ export function trafficUserAgentTable(list: Report['user_agents_all_traffic']): 
   };
 }
 
-/** At most STORY_ITEMS of `items`, joined, with how many were left out. */
-function some<T>(items: readonly T[], show: (x: T) => string, sep = ', '): string | null {
+type ListField = keyof SourceStoryTotals;
+
+/**
+ * At most STORY_ITEMS of the story's list `field`, joined, with how many
+ * were left out: counted from the list's total, which the API's own cap
+ * (100 rows) does not cut.
+ */
+function some<K extends ListField>(
+  s: SourceStory,
+  field: K,
+  show: (x: SourceStory[K][number]) => string,
+  sep = ', ',
+): string | null {
+  const items: readonly SourceStory[K][number][] = s[field];
   if (items.length === 0) return null;
   const shown = items.slice(0, STORY_ITEMS).map(show).join(sep);
-  return items.length > STORY_ITEMS
-    ? `${shown}${sep}and ${items.length - STORY_ITEMS} more`
-    : shown;
+  const total = Math.max(s.totals[field], items.length);
+  return total > STORY_ITEMS ? `${shown}${sep}and ${total - STORY_ITEMS} more` : shown;
 }
 
 /** `2012-01-01T03:04:05.000Z` -> `2012-01-01 03:04`. */
@@ -70,40 +81,53 @@ function storyRows(s: SourceStory): [string, string, string][] {
     [
       'seen',
       `${at(s.first_ts)} to ${at(s.last_ts)} UTC, ${s.messages} messages: ` +
-        (some(s.methods, (m) => `${m.method ?? 'malformed'} ${m.count}`) ?? ''),
+        (some(s, 'methods', (m) => `${m.method ?? 'malformed'} ${m.count}`) ?? ''),
     ],
     ['origin', `${s.cc ?? '??'}, AS${s.asn ?? '?'} ${s.as_name ?? ''}`.trimEnd()],
     [
       'phases',
       some(
-        s.phases,
+        s,
+        'phases',
         (p) => `${p.phase} ${at(p.first_ts)} to ${at(p.last_ts)} (${p.messages})`,
         '; ',
       ),
     ],
-    ['extensions tried', some(s.extensions_tried, (e) => `${e.user} (${e.count})`)],
+    ['extensions tried', some(s, 'extensions_tried', (e) => `${e.user} (${e.count})`)],
     [
       'credentials tried',
       some(
-        s.credentials,
+        s,
+        'credentials',
         (c) =>
           `${c.user ?? '?'}:${c.password ?? '(unknown)'} x${c.attempts}${c.cracked ? ' CRACKED' : ''}`,
       ),
     ],
     [
       'cracked',
-      some(s.cracked, (c) => `${c.user ?? '?'} with ${c.password ?? '(unknown)'} at ${at(c.ts)}`),
+      some(
+        s,
+        'cracked',
+        (c) => `${c.user ?? '?'} with ${c.password ?? '(unknown)'} at ${at(c.ts)}`,
+      ),
     ],
     [
       'numbers called',
-      some(s.numbers, (n) => `${n.number} ${n.country ?? '??'} ${n.type ?? ''} (${n.invites})`),
+      some(s, 'numbers', (n) => `${n.number} ${n.country ?? '??'} ${n.type ?? ''} (${n.invites})`),
     ],
-    ['destination countries', some(s.destination_countries, (c) => `${c.cc ?? '??'} ${c.invites}`)],
+    [
+      'destination countries',
+      some(s, 'destination_countries', (c) => `${c.cc ?? '??'} ${c.invites}`),
+    ],
     [
       'user agents',
-      some(s.user_agents, (u) => `${u.label ?? 'undefined'} [${u.category ?? '?'}] (${u.count})`),
+      some(
+        s,
+        'user_agents',
+        (u) => `${u.label ?? 'undefined'} [${u.category ?? '?'}] (${u.count})`,
+      ),
     ],
-    ['sensors', some(s.sensors, (x) => `${x.sensor} (${x.count})`)],
+    ['sensors', some(s, 'sensors', (x) => `${x.sensor} (${x.count})`)],
   ];
   return aspects.flatMap(([aspect, told]) => (told === null ? [] : [[s.ip, aspect, told]]));
 }

@@ -23,6 +23,25 @@ interface Story {
   user_agents: { label: string | null; category: string | null; count: number }[];
   sensors: { sensor: string; count: number }[];
   timeline: { hour: string; phase: string; messages: number }[];
+  totals: Record<ListField, number>;
+}
+
+type ListField =
+  | 'phases'
+  | 'extensions_tried'
+  | 'credentials'
+  | 'cracked'
+  | 'numbers'
+  | 'destination_countries'
+  | 'user_agents'
+  | 'sensors'
+  | 'timeline';
+
+/** A section's note, with how much of a capped list is shown. */
+function note(s: Story, field: ListField, what: string): string {
+  const total = s.totals[field];
+  const shown = s[field].length;
+  return total > shown ? `${what} The first ${fmt(shown)} of ${fmt(total)} are shown.` : what;
 }
 
 export async function story(app: HTMLElement, ip: string): Promise<void> {
@@ -53,10 +72,18 @@ export async function story(app: HTMLElement, ip: string): Promise<void> {
         [1],
       ),
     ),
-    section('Timeline', 'Requests per UTC hour and phase.', hourlyChart(s.timeline)),
+    section(
+      'Timeline',
+      note(s, 'timeline', 'Requests per UTC hour and phase.'),
+      hourlyChart(s.timeline),
+    ),
     section(
       'Credentials tried',
-      'Digest usernames and the plaintext passwords recovered, most attempts first; cracked ones first.',
+      note(
+        s,
+        'credentials',
+        'Digest usernames and the plaintext passwords recovered, most attempts first; cracked ones first.',
+      ),
       table(
         ['user', 'password', 'attempts', 'cracked'],
         s.credentials.map((c) => [c.user, c.password, fmt(c.attempts), c.cracked ? 'yes' : '']),
@@ -65,7 +92,11 @@ export async function story(app: HTMLElement, ip: string): Promise<void> {
     ),
     section(
       'Extensions tried',
-      'Users named in REGISTER, INVITE, SUBSCRIBE and MESSAGE requests.',
+      note(
+        s,
+        'extensions_tried',
+        'Users named in REGISTER, INVITE, SUBSCRIBE and MESSAGE requests.',
+      ),
       table(
         ['extension', 'messages'],
         s.extensions_tried.map((e) => [e.user, fmt(e.count)]),
@@ -74,7 +105,7 @@ export async function story(app: HTMLElement, ip: string): Promise<void> {
     ),
     section(
       'Numbers called',
-      'INVITEs by normalised destination number.',
+      note(s, 'numbers', 'INVITEs by normalised destination number.'),
       table(
         ['number', 'country', 'type', 'INVITEs'],
         s.numbers.map((n) => [n.number, n.country, n.type, fmt(n.invites)]),
@@ -83,7 +114,7 @@ export async function story(app: HTMLElement, ip: string): Promise<void> {
     ),
     section(
       'Destination countries',
-      'INVITEs of this source by destination country.',
+      note(s, 'destination_countries', 'INVITEs of this source by destination country.'),
       barChart(
         s.destination_countries.map((d) => ({ label: d.cc ?? 'unknown', count: d.invites })),
         'INVITEs',
@@ -92,7 +123,7 @@ export async function story(app: HTMLElement, ip: string): Promise<void> {
     cite("Figure 5 (one source's destination countries)"),
     section(
       'User agents',
-      'User-Agent labels this source sent.',
+      note(s, 'user_agents', 'User-Agent labels this source sent.'),
       table(
         ['label', 'category', 'messages'],
         s.user_agents.map((u) => [u.label, u.category, fmt(u.count)]),
@@ -101,7 +132,7 @@ export async function story(app: HTMLElement, ip: string): Promise<void> {
     ),
     section(
       'Sensors',
-      'Sensors that recorded this source.',
+      note(s, 'sensors', 'Sensors that recorded this source.'),
       table(
         ['sensor', 'messages'],
         s.sensors.map((x) => [x.sensor, fmt(x.count)]),

@@ -7,10 +7,10 @@
  */
 import { num, str, type Queryable, type Row } from '../../store/queryable.js';
 import { eventsWhere, SqlParams, type ReportFilter } from '../filter.js';
-import type { SourceStory } from '../types.js';
+import type { SourceStory, SourceStoryTotals } from '../types.js';
 import { PH_NAME, PH_SQL } from './phases.js';
 
-export type { SourceStory } from '../types.js';
+export type { SourceStory, SourceStoryTotals } from '../types.js';
 
 const LIST = 100;
 
@@ -81,11 +81,15 @@ const STORY_COLUMNS = `event, ts, method, number_kind, dialed_number, auth_user,
   from_user, password_guess, guess_source, auth_ok, dst_cc, number_type, ua_label, ua_category,
   sensor, src_cc, src_asn, src_as_name`;
 
-/** A list as one value: its rows as structs, in order, at most its limit (a JSON text once read). */
+/**
+ * A list as one value: how many rows it has in all (`n`) and its rows as
+ * structs, in order, at most its limit (`rows`; a JSON text once read).
+ */
 function listColumn(key: StoryKey): string {
   const l: StoryList = STORY_SQL[key];
   const order = l.order.replace(/(\w+)( DESC)?/g, 'x.$1$2');
-  return `(SELECT list(x ORDER BY ${order})[1:${l.limit ?? LIST}] FROM (${l.rows}) x) AS ${key}`;
+  return `(SELECT {'n': count(*), 'rows': list(x ORDER BY ${order})[1:${l.limit ?? LIST}]}
+    FROM (${l.rows}) x) AS ${key}`;
 }
 
 /** One statement: the events of the source are read once, every list is computed from that copy. */
@@ -97,12 +101,27 @@ function storySql(where: string): string {
   FROM e`;
 }
 
-/** A list cell (its rows as JSON, see queryable.ts) back to rows. */
-function rowsOf(cell: Row[string]): Row[] {
-  if (typeof cell !== 'string') return [];
-  const v: unknown = JSON.parse(cell);
-  return Array.isArray(v) ? (v as Row[]) : [];
+/** A list cell (`{n, rows}` as JSON, see queryable.ts) back to its rows and how many there are in all. */
+function listOf(cell: Row[string]): { rows: Row[]; n: number } {
+  if (typeof cell !== 'string') return { rows: [], n: 0 };
+  const v = JSON.parse(cell) as { n?: unknown; rows?: unknown } | null;
+  const rows = Array.isArray(v?.rows) ? (v.rows as Row[]) : [];
+  return { rows, n: typeof v?.n === 'number' ? v.n : rows.length };
 }
+
+/** The story's field that holds each list. */
+const FIELD_OF = {
+  methods: 'methods',
+  phases: 'phases',
+  ext: 'extensions_tried',
+  creds: 'credentials',
+  cracked: 'cracked',
+  numbers: 'numbers',
+  dcc: 'destination_countries',
+  uas: 'user_agents',
+  sensors: 'sensors',
+  timeline: 'timeline',
+} as const satisfies Record<StoryKey, keyof SourceStoryTotals>;
 
 /** The story of `ip` within `filter`; null when the scope holds no event from it. */
 export async function querySourceStory(
@@ -115,12 +134,17 @@ export async function querySourceStory(
   const [head] = await db.all(storySql(where), p.values);
   if (head === undefined || num(head, 'n') === 0) return null;
   const rows: Partial<StoryRows> = {};
-  for (const key of Object.keys(STORY_SQL) as StoryKey[]) rows[key] = rowsOf(head[key] ?? null);
-  return storyOf(ip, head, rows as StoryRows);
+  const totals: Partial<Record<keyof SourceStoryTotals, number>> = {};
+  for (const key of Object.keys(STORY_SQL) as StoryKey[]) {
+    const l = listOf(head[key] ?? null);
+    rows[key] = l.rows;
+    totals[FIELD_OF[key]] = l.n;
+  }
+  return storyOf(ip, head, rows as StoryRows, totals as SourceStoryTotals);
 }
 
 /** A story from its rows: the API's (and the report's) field names. */
-function storyOf(ip: string, head: Row, rows: StoryRows): SourceStory {
+function storyOf(ip: string, head: Row, rows: StoryRows, totals: SourceStoryTotals): SourceStory {
   const asn = head['asn'];
   return {
     ip,
@@ -167,5 +191,6 @@ function storyOf(ip: string, head: Row, rows: StoryRows): SourceStory {
       phase: str(r, 'phase') ?? '',
       messages: num(r, 'n'),
     })),
+    totals,
   };
 }
