@@ -4,12 +4,13 @@
  * (bench/ingest-gen.ts, seed 7) into a fresh store as the ingest bench
  * does, and sums wall and CPU time (user+sys of the whole process, DuckDB's
  * threads included) per kind of SQL statement and per phase (read and cut,
- * flushes into `events`, `calls`, rollups). CPU time is what to compare
+ * flushes into `events`, `calls`, rollups), with the CPU of the busiest
+ * thread (a statement that runs on one thread has it near its whole CPU). CPU time is what to compare
  * between builds on a shared machine; the load average is printed beside it.
  * Run: node --import tsx bench/ingest-phases.ts [LINES] [FILE]
  * (FILE: reuse a generated file, made when missing; default a temp dir).
  */
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { DuckDBConnection } from '@duckdb/node-api';
@@ -37,6 +38,22 @@ interface Tally {
   n: number;
   wall: number;
   cpu: number;
+  /** CPU of the busiest thread: near `cpu` for a statement that ran on one thread. */
+  top: number;
+}
+
+/** CPU seconds of each thread of this process (Linux; empty elsewhere). */
+function threadCpu(): Map<string, number> {
+  const m = new Map<string, number>();
+  try {
+    for (const t of readdirSync('/proc/self/task')) {
+      const f = readFileSync(`/proc/self/task/${t}/stat`, 'utf8').split(') ')[1]?.split(' ') ?? [];
+      m.set(t, (Number(f[11]) + Number(f[12])) / 100);
+    }
+  } catch {
+    // not Linux: no per-thread figures
+  }
+  return m;
 }
 const byKind = new Map<string, Tally>();
 
@@ -58,12 +75,15 @@ function instrument(conn: DuckDBConnection): void {
       depth++;
       const w0 = performance.now();
       const c0 = cpuNow();
+      const t0 = threadCpu();
       try {
         return await orig(sql, ...rest);
       } finally {
         depth--;
         const k = kind(sql);
-        const t = byKind.get(k) ?? { n: 0, wall: 0, cpu: 0 };
+        const t = byKind.get(k) ?? { n: 0, wall: 0, cpu: 0, top: 0 };
+        const t1 = threadCpu();
+        t.top += Math.max(0, ...[...t1].map(([id, v]) => v - (t0.get(id) ?? 0)));
         t.n++;
         t.wall += (performance.now() - w0) / 1000;
         t.cpu += cpuNow() - c0;
@@ -89,7 +109,8 @@ try {
   const rows = [...byKind.entries()].sort((a, b) => b[1].cpu - a[1].cpu);
   for (const [k, t] of rows.slice(0, 25)) {
     console.log(
-      `${t.cpu.toFixed(2).padStart(7)} s cpu ${t.wall.toFixed(2).padStart(7)} s wall ${String(t.n).padStart(5)}x  ${k}`,
+      `${t.cpu.toFixed(2).padStart(7)} s cpu ${t.wall.toFixed(2).padStart(7)} s wall ` +
+        `${t.top.toFixed(2).padStart(7)} s busiest thread ${String(t.n).padStart(5)}x  ${k}`,
     );
   }
   const sqlCpu = rows.reduce((a, [, t]) => a + t.cpu, 0);
