@@ -52,8 +52,8 @@ export const SINK_ALLOCATOR_FLUSH = '16MB';
 /**
  * DuckDB's allocator purges the pages its batches freed on a background
  * thread, about a second after they were freed. Without it they stayed
- * until DuckDB next allocated: 106-109 MB resident in DuckDB's allocator
- * 3 s after 40,000 events were written, against 56-57 MB with it
+ * until DuckDB next allocated: 101-104 MiB resident in DuckDB's allocator
+ * 3 s after 40,000 events were written, against 53-55 MiB with it
  * (docs/benchmarks.md); a sensor kept the memory of its last flood.
  */
 export const SINK_ALLOCATOR_BACKGROUND = true;
