@@ -24,6 +24,24 @@ export function rolledDays(filter: ReportFilter, p: SqlParams): string {
            WHERE ${rollWhere(filter, p, 'd')} GROUP BY ALL HAVING sum(n) <> 0)`;
 }
 
+/**
+ * A source's counts per class, over rows of (class `ph`, requests `n`):
+ * the same columns whether the rows come from the events or the rollups.
+ */
+export const CLASS_COUNTS = `sum(n) AS requests,
+  coalesce(sum(n) FILTER (WHERE ph = 3), 0) AS scan_requests,
+  coalesce(sum(n) FILTER (WHERE ph = 2), 0) AS auth_attempts,
+  coalesce(sum(n) FILTER (WHERE ph = 1), 0) AS external_invites`;
+
+/**
+ * A source's per-user counts, over rows of (class `ph`, user, requests
+ * counted per user `c`): users enumerated, and the most REGISTERs and
+ * authentication attempts aimed at one user.
+ */
+export const USER_COUNTS = `count(*) FILTER (WHERE ph = 4) AS enum_targets,
+  coalesce(max(c) FILTER (WHERE ph = 4), 0) AS max_registers_one_user,
+  coalesce(max(c) FILTER (WHERE ph = 2), 0) AS max_attempts_one_user`;
+
 /** Per-source counts, one row per source with requests in scope, by address. */
 export async function rolledActivity(
   db: Queryable,
@@ -33,20 +51,13 @@ export async function rolledActivity(
   const w = (): string => rollWhere(filter, p, null);
   const rows = await db.all(
     `WITH ds AS (
-       SELECT src_ip, sum(n) AS requests,
-              coalesce(sum(n) FILTER (WHERE ph = 3), 0) AS scan_requests,
-              coalesce(sum(n) FILTER (WHERE ph = 2), 0) AS auth_attempts,
-              coalesce(sum(n) FILTER (WHERE ph = 1), 0) AS external_invites,
-              min(first_ts) AS first_ts, max(last_ts) AS last_ts
+       SELECT src_ip, ${CLASS_COUNTS}, min(first_ts) AS first_ts, max(last_ts) AS last_ts
        FROM roll_day_source WHERE ${w()} GROUP BY src_ip HAVING sum(n) > 0),
      cc AS (SELECT src_ip, any_value(src_cc) AS cc FROM source_rollup WHERE ${w()} GROUP BY src_ip),
      u AS (SELECT src_ip, ph, hu, sum(c) AS c FROM roll_source_user WHERE ${w()}
            GROUP BY ALL HAVING sum(n) <> 0),
      us AS (
-       SELECT src_ip, count(*) FILTER (WHERE ph = 4) AS enum_targets,
-              coalesce(max(c) FILTER (WHERE ph = 4), 0) AS max_registers_one_user,
-              coalesce(max(c) FILTER (WHERE ph = 2), 0) AS max_attempts_one_user
-       FROM u GROUP BY src_ip),
+       SELECT src_ip, ${USER_COUNTS} FROM u GROUP BY src_ip),
      pw AS (
        SELECT src_ip, count(DISTINCT password_guess) AS password_guesses
        FROM roll_source_password WHERE ${w()} GROUP BY src_ip)

@@ -13,7 +13,13 @@
 import { num, str, type Queryable } from '../../store/queryable.js';
 import { eventsWhere, SqlParams, type ReportFilter } from '../filter.js';
 import type { Phase, PhaseDay, SourcePhases } from '../types.js';
-import { activityOfRow, rolledActivity, rolledDays } from './phases-rollup.js';
+import {
+  activityOfRow,
+  CLASS_COUNTS,
+  rolledActivity,
+  rolledDays,
+  USER_COUNTS,
+} from './phases-rollup.js';
 import { rollupUse } from './rollup-scope.js';
 
 /** Per-source counts, before thresholds: the report's SourcePhases without its phases. */
@@ -121,16 +127,9 @@ async function sourceActivity(
          FROM events WHERE event = 'sip.request' AND ${w1})
        WHERE ph IN (2, 4) GROUP BY ALL),
      us AS (
-       SELECT hs, count(*) FILTER (WHERE ph = 4) AS enum_targets,
-              coalesce(max(c) FILTER (WHERE ph = 4), 0) AS max_registers_one_user,
-              coalesce(max(c) FILTER (WHERE ph = 2), 0) AS max_attempts_one_user
-       FROM u GROUP BY hs),
+       SELECT hs, ${USER_COUNTS} FROM u GROUP BY hs),
      ds AS (
-       SELECT hs, sum(n) AS requests,
-              coalesce(sum(n) FILTER (WHERE ph = 3), 0) AS scan_requests,
-              coalesce(sum(n) FILTER (WHERE ph = 2), 0) AS auth_attempts,
-              coalesce(sum(n) FILTER (WHERE ph = 1), 0) AS external_invites,
-              min(f) AS first_ts, max(l) AS last_ts
+       SELECT hs, ${CLASS_COUNTS}, min(f) AS first_ts, max(l) AS last_ts
        FROM ${days} GROUP BY hs),
      nm AS (
        SELECT hash(src_ip) AS hs, min(src_ip) AS src_ip, any_value(cc) AS cc FROM (
