@@ -14,6 +14,7 @@
  * answer thus lags the store by about the time one computation takes.
  * Bounded: at most `maxEntries` answers (the oldest asked goes first).
  */
+import { LruMap } from '../lru-map.js';
 
 export interface AnswerCacheOptions {
   /** Grows whenever the store changed; equal values mean equal answers. */
@@ -38,11 +39,13 @@ export const ANSWER_MAX_STALE_MS = 60_000;
 export const ANSWER_CACHE_ENTRIES = 256;
 
 export class AnswerCache {
-  private readonly entries = new Map<string, Entry>();
+  private readonly entries: LruMap<string, Entry>;
   /** Computations started (tests, metrics). */
   computed = 0;
 
-  constructor(private readonly opts: AnswerCacheOptions) {}
+  constructor(private readonly opts: AnswerCacheOptions) {
+    this.entries = new LruMap(opts.maxEntries ?? ANSWER_CACHE_ENTRIES);
+  }
 
   private get now(): number {
     return (this.opts.now ?? Date.now)();
@@ -53,9 +56,6 @@ export class AnswerCache {
     const gen = this.opts.generation();
     const e = this.entries.get(key);
     if (e === undefined) return this.start(key, gen, compute, null);
-    // Most recently asked last: the first key is the one to drop.
-    this.entries.delete(key);
-    this.entries.set(key, e);
     if (!e.settled) return e.pending ?? this.start(key, gen, compute, e);
     if (e.gen === gen) return Promise.resolve(e.value);
     const refresh = e.pending ?? this.start(key, gen, compute, e);
@@ -89,13 +89,8 @@ export class AnswerCache {
       },
     );
     e.pending = p;
-    if (existing === null) {
-      if (this.entries.size >= (this.opts.maxEntries ?? ANSWER_CACHE_ENTRIES)) {
-        const oldest = this.entries.keys().next().value;
-        if (oldest !== undefined) this.entries.delete(oldest);
-      }
-      this.entries.set(key, e);
-    }
+    // A new entry; the least recently asked goes when the cache is full.
+    if (existing === null) this.entries.set(key, e);
     // A refresh that fails leaves the old answer; its error goes to whoever waits.
     p.catch(() => undefined);
     return p;
