@@ -15,8 +15,16 @@
  * stop() ends after the batch in progress and commits what was already
  * received, so a restart finds nothing waiting for its acknowledgement.
  *
+ * A message may hold several events (`ship.events_per_message`,
+ * nats/message.ts): batches are counted in events, and when the events
+ * received and not yet committed pass `heldBound` (only messages of several
+ * events can get there), the collector stops pulling, commits what it holds
+ * and pulls again (the consumer is recreated from its acknowledged floor
+ * when deliveries went to the stopped pulls meanwhile).
+ *
  * Must never let one message stop the collector, and never hold more than
- * the consumer's max_ack_pending messages.
+ * the consumer's max_ack_pending messages, nor more than `heldBound` events
+ * and one message.
  */
 import { jetstream, jetstreamManager, type ConsumerMessages, type JsMsg } from '@nats-io/jetstream';
 import type { NatsConnection } from '@nats-io/transport-node';
@@ -27,7 +35,8 @@ import { connectNats, ensureStream } from '../nats/connect.js';
 import type { CentralStore } from './central-store.js';
 import { AckTracker, bindConsumer, MAX_ACK_PENDING } from './consumer.js';
 import { RejectLog, type Rejected } from './rejects.js';
-import { checkMessage, sensorOfSubject } from './validate.js';
+import { lineCount, MAX_MESSAGE_EVENTS, messageLines } from '../nats/message.js';
+import { checkEvent, MAX_MESSAGE_BYTES, sensorOfSubject } from './validate.js';
 
 /** Wait between commit attempts while the store fails. */
 export const RETRY_MS = 2000;
@@ -40,6 +49,15 @@ export const CALLS_EVERY_MS = 10_000;
  */
 export const CALLS_TIME_SHARE = 0.1;
 export { ACK_WAIT_MS, MAX_ACK_PENDING } from './consumer.js';
+
+/**
+ * Events received and not yet committed beyond which the collector stops
+ * pulling until it has committed them: never reached with one event per
+ * message (the consumer delivers at most MAX_ACK_PENDING messages).
+ */
+export function heldBound(batchEvents: number): number {
+  return Math.max(MAX_ACK_PENDING, 2 * batchEvents);
+}
 
 export interface CollectorOptions {
   readonly servers: readonly string[];
@@ -62,6 +80,8 @@ export interface CollectorStats {
   readonly failing: boolean;
   /** Times the consumer was recreated from its acknowledged floor (collect/consumer.ts). */
   readonly resets: number;
+  /** Times pulls stopped until held events were committed (messages of several events only). */
+  readonly pauses: number;
 }
 
 const sleep = (ms: number): Promise<void> =>
@@ -73,6 +93,13 @@ export class Collector {
   private nc: NatsConnection | null = null;
   private messages: ConsumerMessages | null = null;
   private held: JsMsg[] = [];
+  /** Lines of each held message (at most its events), and their sum. */
+  private heldLines: number[] = [];
+  private heldEvents = 0;
+  /** True while pulls are stopped because `heldBound` events are held. */
+  private paused = false;
+  /** Times pulls were stopped that way. */
+  private pauses = 0;
   private tracker = new AckTracker<JsMsg>(1);
   /** The consumer's acknowledged floor when it was last bound (stream sequence). */
   private floor = 0;
@@ -103,6 +130,7 @@ export class Collector {
       batches: this.batches,
       failing: this.failing,
       resets: this.resets,
+      pauses: this.pauses,
     };
   }
 
@@ -143,6 +171,9 @@ export class Collector {
     const nc = this.nc as NatsConnection;
     this.messages?.stop();
     this.held = [];
+    this.heldLines = [];
+    this.heldEvents = 0;
+    this.paused = false;
     const bound = await bindConsumer(
       await jetstreamManager(nc),
       ship,
@@ -161,6 +192,8 @@ export class Collector {
     const tracker = new AckTracker<JsMsg>(bound.nextDelivery);
     this.tracker = tracker;
     const held: JsMsg[] = this.held;
+    const lines = this.heldLines;
+    const holdAt = heldBound(collect.batch_events);
     const consumer = await jetstream(nc).consumers.get(ship.stream, collect.durable);
     this.messages = await consumer.consume({
       max_messages: Math.min(MAX_ACK_PENDING, Math.max(1000, collect.batch_events * 2)),
@@ -172,7 +205,16 @@ export class Collector {
         tracker.delivered(m);
         if (held.length === 0) this.firstHeldAt = Date.now();
         held.push(m);
-        if (held.length >= collect.batch_events) this.wake?.();
+        const n = lineCount(m.data);
+        lines.push(n);
+        this.heldEvents += n;
+        if (this.heldEvents > holdAt && !this.paused) {
+          // Many events per message: stop pulling until these are committed.
+          this.paused = true;
+          this.pauses++;
+          this.messages?.stop();
+        }
+        if (this.heldEvents >= collect.batch_events) this.wake?.();
       },
     });
   }
@@ -181,7 +223,7 @@ export class Collector {
     const { collect } = this.opts;
     for (;;) {
       const due =
-        this.held.length >= collect.batch_events ||
+        this.heldEvents >= collect.batch_events ||
         (this.held.length > 0 && Date.now() - this.firstHeldAt >= collect.batch_ms);
       if (this.tracker.broken && !this.stopping && !this.failing) {
         this.opts.log.warn(
@@ -197,13 +239,23 @@ export class Collector {
         }
         continue;
       }
-      if (due || (this.stopping && this.held.length > 0)) {
-        const batch = this.held.splice(0, collect.batch_events);
+      if (due || ((this.stopping || this.paused) && this.held.length > 0)) {
+        const batch = this.held.splice(0, this.messagesFor(collect.batch_events));
         this.firstHeldAt = Date.now();
         await this.process(batch);
         continue;
       }
       if (this.stopping) break;
+      if (this.paused && !this.failing) {
+        // Everything held is committed: pull again.
+        try {
+          await this.consume(false);
+        } catch (err) {
+          this.opts.log.warn({ err: String(err) }, 'cannot pull again yet: retrying');
+          await sleep(RETRY_MS);
+        }
+        continue;
+      }
       await this.maybeRebuildCalls();
       await new Promise<void>((resolve) => {
         const t = setTimeout(resolve, Math.min(collect.batch_ms, 100));
@@ -217,21 +269,53 @@ export class Collector {
     await this.opts.store.close();
   }
 
+  /** How many held messages, from the oldest, make a batch of about `events` (at least one). */
+  private messagesFor(events: number): number {
+    let sum = 0;
+    let n = 0;
+    while (n < this.heldLines.length && (n === 0 || sum < events)) {
+      const k = this.heldLines[n] ?? 1;
+      if (n > 0 && sum + k > events) break;
+      sum += k;
+      n++;
+    }
+    this.heldLines.splice(0, n);
+    this.heldEvents -= sum;
+    return Math.max(n, 1);
+  }
+
   /** Checks, stores and acknowledges one batch; retries the commit until it works. */
   private async process(batch: readonly JsMsg[]): Promise<void> {
     const prefix = this.opts.ship.subject_prefix;
     const events: SnareEvent[] = [];
     const rejected: Rejected[] = [];
     for (const m of batch) {
-      const c = checkMessage(m.subject, m.data, prefix);
-      if (c.ok) events.push(c.event);
-      else
+      const sensor = sensorOfSubject(m.subject, prefix);
+      const data = m.data;
+      // One event, or several lines of one each (ship.events_per_message): each checked alone.
+      const lines = data.length > MAX_MESSAGE_BYTES ? [data] : messageLines(data);
+      if (lines.length > MAX_MESSAGE_EVENTS) {
         rejected.push({
-          sensor: sensorOfSubject(m.subject, prefix),
-          reason: c.reason,
+          sensor,
+          reason: `more than ${MAX_MESSAGE_EVENTS} events in one message`,
           seq: m.seq,
-          payload: m.data,
+          payload: data,
         });
+        continue;
+      }
+      for (let i = 0; i < lines.length; i++) {
+        const line = lines[i] as Uint8Array;
+        const c = checkEvent(sensor, line);
+        if (c.ok) events.push(c.event);
+        else
+          rejected.push({
+            sensor,
+            reason: c.reason,
+            seq: m.seq,
+            ...(lines.length > 1 ? { line: i + 1 } : {}),
+            payload: line,
+          });
+      }
     }
     for (let attempt = 0; ; attempt++) {
       try {
@@ -260,6 +344,8 @@ export class Collector {
             'stopping with an uncommitted batch: not acknowledged, JetStream delivers it again',
           );
           this.held.length = 0;
+          this.heldLines.length = 0;
+          this.heldEvents = 0;
           return;
         }
         if (!this.failing) {

@@ -1,8 +1,9 @@
 /**
  * @module
  * Keeps the messages the collector rejects aside, in a JSON-lines file (one
- * object per message: when, subject sensor, reason, stream sequence, the
- * payload as text), counts them by sensor and reason, and logs them at a
+ * object per rejected event: when, subject sensor, reason, stream sequence,
+ * the line within its message when the message held several, the payload
+ * as text), counts them by sensor and reason, and logs them at a
  * bounded rate. The file is synced before the messages are acknowledged.
  *
  * Must never let a payload break a line: everything goes through
@@ -20,6 +21,8 @@ export interface Rejected {
   readonly sensor: string | null;
   readonly reason: string;
   readonly seq: number;
+  /** The line within its message (1 is the first), when the message held several events. */
+  readonly line?: number;
   readonly payload: Uint8Array;
 }
 
@@ -48,6 +51,7 @@ export class RejectLog {
           sensor: r.sensor,
           reason: r.reason,
           seq: r.seq,
+          ...(r.line === undefined ? {} : { line: r.line }),
           payload: payload.length > MAX_KEPT_CHARS ? payload.slice(0, MAX_KEPT_CHARS) : payload,
           truncated: payload.length > MAX_KEPT_CHARS,
         }) + '\n';
@@ -74,7 +78,7 @@ export class RejectLog {
     if (this.logged < LOGGED_PER_MINUTE) {
       this.logged++;
       this.log.warn(
-        { sensor: r.sensor, reason: r.reason, seq: r.seq, file: this.path },
+        { sensor: r.sensor, reason: r.reason, seq: r.seq, line: r.line, file: this.path },
         'event rejected: kept aside, not stored',
       );
     }

@@ -1,6 +1,7 @@
 /**
  * @module
- * Checks one message from the stream before it may reach the store: its
+ * Checks one event from the stream before it may reach the store (a
+ * message holds one, or several lines of one each: nats/message.ts): its
  * size, that it is JSON, that it is an event of the one schema
  * (src/events/catalog.ts: types, no extra fields, bounded strings), and that
  * the sensor it names is the sensor of its subject: the subject is what the
@@ -10,9 +11,10 @@
  * Must never throw: any payload gives an event or a reason.
  */
 import { isSensorId, validateEvent, type SnareEvent } from '../events/catalog.js';
+import { MAX_MESSAGE_BYTES } from '../nats/message.js';
 
 /** Largest message accepted (bytes); a sensor's event line is a few kilobytes. */
-export const MAX_MESSAGE_BYTES = 512 * 1024;
+export { MAX_MESSAGE_BYTES };
 
 export type Checked =
   | { readonly ok: true; readonly event: SnareEvent }
@@ -28,7 +30,11 @@ export function sensorOfSubject(subject: string, prefix: string): string | null 
 const decoder = new TextDecoder('utf-8', { fatal: true });
 
 export function checkMessage(subject: string, payload: Uint8Array, prefix: string): Checked {
-  const sensor = sensorOfSubject(subject, prefix);
+  return checkEvent(sensorOfSubject(subject, prefix), payload);
+}
+
+/** Checks one event's bytes, published on the subject of `sensor` (null: a subject of another shape). */
+export function checkEvent(sensor: string | null, payload: Uint8Array): Checked {
   if (sensor === null) return { ok: false, reason: 'subject has no sensor' };
   if (payload.length > MAX_MESSAGE_BYTES)
     return { ok: false, reason: `larger than ${MAX_MESSAGE_BYTES} bytes` };

@@ -400,6 +400,14 @@ export const CONFIG_KEYS: readonly KeySpec[] = [
     doc: 'Events published and not yet acknowledged at once.',
   },
   {
+    key: 'ship.events_per_message',
+    type: 'integer',
+    default: 1,
+    env: 'yaml',
+    check: intIn(1, 10000, 'an integer from 1 to 10000'),
+    doc: 'Events packed into one message: 1 publishes every event as its own message with `Nats-Msg-Id` = event_id; more packs up to this many consecutive lines of one file (newline-separated, at most 512 KiB and under the server\'s max_payload) into one message whose `Nats-Msg-Id` is `<first event_id>+<count>` (docs/deploy.md, "Batched shipping"). The collector reads both.',
+  },
+  {
     key: 'ship.warn_backlog_bytes',
     type: 'integer',
     default: 1024 * MIB,

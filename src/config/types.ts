@@ -86,6 +86,8 @@ export interface ShipConfig {
   /** null: `.ship-position.json` in the event directory. */
   readonly position_file: string | null;
   readonly max_in_flight: number;
+  /** Events packed into one message (1: one message per event, Nats-Msg-Id = event_id). */
+  readonly events_per_message: number;
   readonly warn_backlog_bytes: number;
 }
 

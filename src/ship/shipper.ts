@@ -2,10 +2,12 @@
  * @module
  * The shipper: publishes every line of a sensor's event files to JetStream
  * on `<prefix>.<sensor_id>`, with `Nats-Msg-Id` = event_id so the stream's
- * duplicate window drops what is shipped twice. The files are the
+ * duplicate window drops what is shipped twice; with
+ * `ship.events_per_message` above 1, up to that many lines of one file go
+ * in one message (ship/pack.ts says how, and which message id it carries). The files are the
  * write-ahead log: the position saved on disk moves only over lines the
  * broker acknowledged, in order, so a crash or an outage ships again from
- * there, never skips. Up to `max_in_flight` publishes wait for their acks at
+ * there, never skips. Up to `max_in_flight` events wait for their acks at
  * once (publisher.ts); when the window is full, the shipper waits until
  * half of it is acknowledged and refills it in one go, so the socket gets
  * large writes. A broker that is down is retried every second for ever; the sensor
@@ -18,9 +20,12 @@ import type { NatsConnection } from '@nats-io/transport-node';
 import type { ShipConfig } from '../config/types.js';
 import type { Logger } from '../log.js';
 import { connectNats, ensureStream, sensorSubject } from '../nats/connect.js';
+import { MAX_MESSAGE_BYTES, PAYLOAD_HEADROOM_BYTES } from '../nats/message.js';
+import { pack } from './pack.js';
 import { loadPosition, savePosition, type Position } from './position.js';
 import { StreamPublisher } from './publisher.js';
-import { EventFileReader, type WalLine } from './reader.js';
+import { EventFileReader } from './reader.js';
+import { AckWindow, inFlight, settle, settled, type InFlight } from './window.js';
 
 /** Wait before shipping again after a failure, and between looks at idle files. */
 export const RETRY_MS = 1000;
@@ -47,20 +52,13 @@ export interface ShipperStats {
   readonly position: Position | null;
 }
 
-interface InFlight {
-  readonly line: WalLine;
-  done: boolean;
-  failed: unknown;
-  /** Set while the shipper waits for this publish to settle (see `settled`). */
-  wake: (() => void) | null;
-}
+/** The server's max_payload when it does not say (its default, 1 MB). */
+const DEFAULT_MAX_PAYLOAD = 1024 * 1024;
 
-/** Resolves once `f` is settled: a promise only when the shipper has to wait, not one per line. */
-function settled(f: InFlight): Promise<void> {
-  if (f.done) return Promise.resolve();
-  return new Promise((resolve) => {
-    f.wake = resolve;
-  });
+/** Bytes of body a packed message may have under a server's `max_payload`. */
+export function packBytes(maxPayload: number | undefined): number {
+  const server = (maxPayload ?? DEFAULT_MAX_PAYLOAD) - PAYLOAD_HEADROOM_BYTES;
+  return Math.max(1, Math.min(MAX_MESSAGE_BYTES, server));
 }
 
 const sleep = (ms: number): Promise<void> =>
@@ -173,34 +171,37 @@ export class Shipper {
 
   /** Ships what is written; false after a failed publish (the reader must go back to `acked`). */
   private async shipSome(publisher: StreamPublisher): Promise<boolean> {
-    const window: InFlight[] = [];
+    const window = new AckWindow();
     const max = this.opts.cfg.max_in_flight;
+    const perMessage = this.opts.cfg.events_per_message;
     let failed: unknown = null;
     for (;;) {
       if (this.stopping || failed !== null) break;
       const lines = await this.reader.next();
       if (lines.length === 0) {
-        if (window.length > 0) break;
+        if (window.size > 0) break;
         await this.idle();
         return true;
       }
-      for (const line of lines) {
-        window.push(this.publish(publisher, line));
-        if (window.length >= max) {
-          // Full: wait for half of it, then refill in one go.
-          while (window.length > max / 2 && failed === null) {
-            const head = window[0];
-            if (head !== undefined) await settled(head);
-            failed = this.advance(window) ?? failed;
-          }
+      if (perMessage === 1) {
+        for (const line of lines) {
+          window.push(this.publish(publisher, line.payload, line.eventId, 1, line.next));
+          if (window.events >= max) failed = await this.drain(window, max);
+          if (failed !== null) break;
         }
-        if (failed !== null) break;
+      } else {
+        const maxBytes = packBytes(this.nc?.info?.max_payload);
+        for (const m of pack(lines, perMessage, maxBytes)) {
+          window.push(this.publish(publisher, m.payload, m.msgId, m.count, m.next));
+          if (window.events >= max) failed = await this.drain(window, max);
+          if (failed !== null) break;
+        }
       }
       failed = this.advance(window) ?? failed;
       await this.save(false);
     }
     // Settle what is still in flight: acked lines count, the rest is shipped again.
-    for (const f of window) await settled(f);
+    for (const f of window.all()) await settled(f);
     failed = this.advance(window) ?? failed;
     await this.save(true);
     if (failed !== null) {
@@ -220,40 +221,39 @@ export class Shipper {
     return true;
   }
 
-  /** Publishes one line; its InFlight settles when the stream acknowledges it (or not). */
-  private publish(publisher: StreamPublisher, line: WalLine): InFlight {
-    const f: InFlight = { line, done: false, failed: null, wake: null };
-    publisher.publish(this.subject, line.payload, line.eventId, (o) => {
-      f.done = true;
-      if (!o.ok) f.failed = new Error(o.error ?? 'publish failed');
-      else if (o.duplicate) this.duplicates++;
-      const wake = f.wake;
-      f.wake = null;
-      wake?.();
+  /** Publishes one message; its InFlight settles when the stream acknowledges it (or not). */
+  private publish(
+    publisher: StreamPublisher,
+    payload: Uint8Array,
+    msgId: string | null,
+    count: number,
+    next: Position,
+  ): InFlight {
+    const f = inFlight(next, count);
+    publisher.publish(this.subject, payload, msgId, (o) => {
+      if (o.ok && o.duplicate) this.duplicates++;
+      settle(f, o.ok ? null : new Error(o.error ?? 'publish failed'));
     });
     return f;
   }
 
-  /** Pops the acknowledged head of the window; returns the first failure met, if any. */
-  private advance(window: InFlight[]): unknown {
-    let n = 0;
+  /** The window is full: waits for half of it, so that it is refilled in one go; the failure met, if any. */
+  private async drain(window: AckWindow, max: number): Promise<unknown> {
     let failed: unknown = null;
-    for (const f of window) {
-      if (!f.done) break;
-      if (f.failed !== null) {
-        failed = f.failed;
-        break;
-      }
-      this.acked = f.line.next;
-      n++;
-    }
-    this.shipped += n;
-    window.splice(0, n);
-    if (failed !== null) {
-      // Nothing after a failed publish may move the position: drop the rest from the window.
-      window.length = 0;
+    while (window.events > max / 2 && failed === null) {
+      const head = window.head;
+      if (head !== undefined) await settled(head);
+      failed = this.advance(window);
     }
     return failed;
+  }
+
+  /** Pops the acknowledged head of the window into the position; returns the first failure met, if any. */
+  private advance(window: AckWindow): unknown {
+    const a = window.advance();
+    if (a.next !== null) this.acked = a.next;
+    this.shipped += a.shipped;
+    return a.failed;
   }
 
   private async save(force: boolean): Promise<void> {
