@@ -10,6 +10,10 @@
  *     events/s in total for SNARE_BENCH_NET_SECONDS (default 20) s, each
  *     line stamped when written; the lag of an event is from that stamp to
  *     the commit of its row (median and p99).
+ * Both are measured twice: with one event per message (the default,
+ * `ship.events_per_message` 1) and batched (SNARE_BENCH_NET_BATCH events
+ * per message, default 100); SNARE_BENCH_NET_MODES=event or =batch runs
+ * one of them only.
  * The collector runs in this process (the same classes as `sipsnare
  * collect`), so it sees each commit. Beside the rates it prints the CPU
  * time each part spent per event (collector, shippers, nats-server: a
@@ -44,6 +48,13 @@ import { freePort } from '../test/integration/sensor-process.js';
 const TOTAL = Number(process.env['SNARE_BENCH_NET_EVENTS'] ?? 300_000);
 const RATE = Number(process.env['SNARE_BENCH_NET_RATE'] ?? 5_000);
 const SECONDS = Number(process.env['SNARE_BENCH_NET_SECONDS'] ?? 20);
+const BATCH = Number(process.env['SNARE_BENCH_NET_BATCH'] ?? 100);
+const MODES = (process.env['SNARE_BENCH_NET_MODES'] ?? 'event,batch').split(',');
+/** The modes measured: events per message, and the name printed. */
+const RUNS = [
+  { mode: 'event', perMessage: 1, name: 'one event per message' },
+  { mode: 'batch', perMessage: BATCH, name: `batched, ${BATCH} events per message` },
+].filter((r) => MODES.includes(r.mode));
 const SENSORS = ['bn01', 'bn02', 'bn03'];
 const BIN = join(import.meta.dirname, '..', 'bin', 'sipsnare');
 
@@ -94,20 +105,25 @@ async function startNats(): Promise<string> {
   return `nats://127.0.0.1:${port}`;
 }
 
-function ship(sensor: string, url: string, stream: string): ChildProcess {
+function ship(sensor: string, url: string, stream: string, perMessage: number): ChildProcess {
   const cfg = join(dir, `${sensor}-${stream}.yaml`);
   writeFileSync(
     cfg,
     stringify({
       sensor_id: sensor,
-      ship: { servers: [url], stream, subject_prefix: `${stream.toLowerCase()}.events` },
+      ship: {
+        servers: [url],
+        stream,
+        subject_prefix: `${stream.toLowerCase()}.events`,
+        events_per_message: perMessage,
+      },
     }),
   );
   const c = spawn(
     process.execPath,
     [BIN, 'ship', '--events', join(dir, stream, sensor), '--config', cfg],
     {
-      stdio: 'ignore',
+      stdio: process.env['SNARE_BENCH_NET_DEBUG'] ? ['ignore', 'ignore', 'inherit'] : 'ignore',
       env: { ...process.env, SIPSNARE_LOG_LEVEL: 'warn' },
     },
   );
@@ -170,28 +186,28 @@ function stopChildren(cs: readonly ChildProcess[]): void {
 const pct = (xs: number[], p: number): number =>
   xs[Math.min(xs.length - 1, Math.floor((xs.length * p) / 100))] ?? NaN;
 
-async function throughput(url: string): Promise<void> {
+async function throughput(url: string, stream: string, perMessage: number): Promise<void> {
   const per = Math.floor(TOTAL / SENSORS.length);
   const ts0 = Date.UTC(2026, 11, 6);
   let fileBytes = 0;
   for (const s of SENSORS) {
-    mkdirSync(join(dir, 'TPUT', s), { recursive: true });
+    mkdirSync(join(dir, stream, s), { recursive: true });
     let text = '';
     for (let i = 0; i < per; i++) text += line(s, i, new Date(ts0 + i).toISOString());
-    writeFileSync(join(dir, 'TPUT', s, 'events-2026-12-06.jsonl'), text);
+    writeFileSync(join(dir, stream, s, 'events-2026-12-06.jsonl'), text);
     fileBytes += Buffer.byteLength(text);
   }
   const total = per * SENSORS.length;
   let stored = 0;
   let last = 0;
-  const col = await collector(url, 'TPUT', (evs, at) => {
+  const col = await collector(url, stream, (evs, at) => {
     stored += evs.length;
     last = at;
   });
   const natsCpu0 = childCpuMs(natsServer);
   const cpu0 = ownCpuMs();
   const t0 = Date.now();
-  const shippers = SENSORS.map((s) => ship(s, url, 'TPUT'));
+  const shippers = SENSORS.map((s) => ship(s, url, stream, perMessage));
   while (stored < total) await sleep(50);
   const collectorCpu = ownCpuMs() - cpu0;
   const natsCpu = childCpuMs(natsServer) - natsCpu0;
@@ -199,29 +215,31 @@ async function throughput(url: string): Promise<void> {
   stopChildren(shippers);
   const secs = (last - t0) / 1000;
   const nc = await connect({ servers: url });
-  const info = await (await jetstreamManager(nc)).streams.info('TPUT');
+  const info = await (await jetstreamManager(nc)).streams.info(stream);
   await nc.close();
+  const cs = col.stats;
   await col.stop();
-  const storeBytes = statSync(join(dir, 'TPUT.duckdb')).size;
+  const storeBytes = statSync(join(dir, `${stream}.duckdb`)).size;
   const us = (ms: number): string => ((ms * 1000) / total).toFixed(1);
   const out = [
     `throughput: ${total} events from 3 shippers into the store in ${secs.toFixed(1)} s = ${Math.round(total / secs)} events/s (target: at least 40,000 events/s)`,
     `  CPU per event: collector ${us(collectorCpu)} us (= ${Math.round((total * 1000) / collectorCpu)} events/s per collector core), shippers ${us(shipCpu)} us, nats-server ${us(natsCpu)} us; all three ${us(collectorCpu + shipCpu + natsCpu)} us`,
-    `  bytes per event: ${Math.round(fileBytes / total)} in the JSON lines, ${Math.round(info.state.bytes / info.state.messages)} in the stream, ${Math.round(storeBytes / total)} in the store (${total} events, DuckDB file after checkpoint)`,
+    `  collector: ${cs.batches} batches, ${cs.duplicates} duplicates dropped, ${cs.resets} consumer resets, ${cs.pauses} pauses`,
+    `  bytes per event: ${Math.round(fileBytes / total)} in the JSON lines, ${Math.round(info.state.bytes / total)} in the stream (${info.state.messages} messages), ${Math.round(storeBytes / total)} in the store (${total} events, DuckDB file after checkpoint)`,
   ];
   process.stdout.write(out.join('\n') + '\n');
 }
 
-async function lag(url: string): Promise<void> {
+async function lag(url: string, stream: string, perMessage: number): Promise<void> {
   const lags: number[] = [];
-  const col = await collector(url, 'LAG', (evs, at) => {
+  const col = await collector(url, stream, (evs, at) => {
     for (const e of evs) lags.push(at - Date.parse(e.ts));
   });
   const files = SENSORS.map((s) => {
-    mkdirSync(join(dir, 'LAG', s), { recursive: true });
-    return join(dir, 'LAG', s, `events-${new Date().toISOString().slice(0, 10)}.jsonl`);
+    mkdirSync(join(dir, stream, s), { recursive: true });
+    return join(dir, stream, s, `events-${new Date().toISOString().slice(0, 10)}.jsonl`);
   });
-  const shippers = SENSORS.map((s) => ship(s, url, 'LAG'));
+  const shippers = SENSORS.map((s) => ship(s, url, stream, perMessage));
   const t0 = Date.now();
   let written = 0;
   while (Date.now() - t0 < SECONDS * 1000) {
@@ -248,10 +266,13 @@ async function lag(url: string): Promise<void> {
 try {
   process.stdout.write(`load average before: ${load()} (${os.cpus().length} cores)\n`);
   const url = await startNats();
-  await throughput(url);
-  process.stdout.write(`load average: ${load()}\n`);
-  await lag(url);
-  process.stdout.write(`load average after: ${load()}\n`);
+  for (const [i, r] of RUNS.entries()) {
+    process.stdout.write(`-- ${r.name} (ship.events_per_message: ${r.perMessage})\n`);
+    await throughput(url, `TPUT${i}`, r.perMessage);
+    process.stdout.write(`load average: ${load()}\n`);
+    await lag(url, `LAG${i}`, r.perMessage);
+    process.stdout.write(`load average: ${load()}\n`);
+  }
 } finally {
   for (const c of children) c.kill('SIGTERM');
   await sleep(500);

@@ -16,11 +16,14 @@
  * received, so a restart finds nothing waiting for its acknowledgement.
  *
  * A message may hold several events (`ship.events_per_message`,
- * nats/message.ts): batches are counted in events, and when the events
- * received and not yet committed pass `heldBound` (only messages of several
- * events can get there), the collector stops pulling, commits what it holds
- * and pulls again (the consumer is recreated from its acknowledged floor
- * when deliveries went to the stopped pulls meanwhile).
+ * nats/message.ts): batches are counted in events, and the consumer's
+ * max_ack_pending is lowered to about MAX_ACK_PENDING events' worth of
+ * messages once batches show many events per message (raised again when
+ * they show about one). Should the events received and not yet committed
+ * pass `heldBound` all the same (before that fit, or a sensor sending huge
+ * messages), the collector stops pulling, commits what it holds and pulls
+ * again (the consumer is recreated from its acknowledged floor when
+ * deliveries went to the stopped pulls meanwhile).
  *
  * Must never let one message stop the collector, and never hold more than
  * the consumer's max_ack_pending messages, nor more than `heldBound` events
@@ -33,7 +36,13 @@ import type { SnareEvent } from '../events/catalog.js';
 import type { Logger } from '../log.js';
 import { connectNats, ensureStream } from '../nats/connect.js';
 import type { CentralStore } from './central-store.js';
-import { AckTracker, bindConsumer, MAX_ACK_PENDING } from './consumer.js';
+import {
+  AckTracker,
+  bindConsumer,
+  fittedAckPending,
+  MAX_ACK_PENDING,
+  setAckPending,
+} from './consumer.js';
 import { RejectLog, type Rejected } from './rejects.js';
 import { lineCount, MAX_MESSAGE_EVENTS, messageLines } from '../nats/message.js';
 import { checkEvent, MAX_MESSAGE_BYTES, sensorOfSubject } from './validate.js';
@@ -50,13 +59,16 @@ export const CALLS_EVERY_MS = 10_000;
 export const CALLS_TIME_SHARE = 0.1;
 export { ACK_WAIT_MS, MAX_ACK_PENDING } from './consumer.js';
 
+/** Messages received between two looks at the consumer's max_ack_pending. */
+export const FIT_SAMPLE = 100;
+
 /**
  * Events received and not yet committed beyond which the collector stops
  * pulling until it has committed them: never reached with one event per
  * message (the consumer delivers at most MAX_ACK_PENDING messages).
  */
 export function heldBound(batchEvents: number): number {
-  return Math.max(MAX_ACK_PENDING, 2 * batchEvents);
+  return Math.max(4 * MAX_ACK_PENDING, 2 * batchEvents);
 }
 
 export interface CollectorOptions {
@@ -100,6 +112,12 @@ export class Collector {
   private paused = false;
   /** Times pulls were stopped that way. */
   private pauses = 0;
+  /** The consumer's max_ack_pending (lowered for messages of many events). */
+  private ackPending = MAX_ACK_PENDING;
+  private fitFailed = false;
+  private fitting = false;
+  /** Messages and their events received since max_ack_pending was last looked at. */
+  private sample = { messages: 0, events: 0 };
   private tracker = new AckTracker<JsMsg>(1);
   /** The consumer's acknowledged floor when it was last bound (stream sequence). */
   private floor = 0;
@@ -180,8 +198,10 @@ export class Collector {
       collect,
       forceReset,
       this.floor,
+      this.ackPending,
     );
     this.floor = bound.floor;
+    this.ackPending = bound.maxAckPending;
     if (bound.reset !== null) {
       this.resets++;
       log.info(
@@ -208,6 +228,7 @@ export class Collector {
         const n = lineCount(m.data);
         lines.push(n);
         this.heldEvents += n;
+        this.sampled(n);
         if (this.heldEvents > holdAt && !this.paused) {
           // Many events per message: stop pulling until these are committed.
           this.paused = true;
@@ -240,7 +261,8 @@ export class Collector {
         continue;
       }
       if (due || ((this.stopping || this.paused) && this.held.length > 0)) {
-        const batch = this.held.splice(0, this.messagesFor(collect.batch_events));
+        const n = this.messagesFor(collect.batch_events);
+        const batch = this.held.splice(0, n.messages);
         this.firstHeldAt = Date.now();
         await this.process(batch);
         continue;
@@ -269,8 +291,51 @@ export class Collector {
     await this.opts.store.close();
   }
 
-  /** How many held messages, from the oldest, make a batch of about `events` (at least one). */
-  private messagesFor(events: number): number {
+  /** Counts the events of every FIT_SAMPLE messages received and fits max_ack_pending to them. */
+  private sampled(events: number): void {
+    this.sample.messages++;
+    this.sample.events += events;
+    if (this.sample.messages < FIT_SAMPLE) return;
+    const perMessage = this.sample.events / this.sample.messages;
+    this.sample = { messages: 0, events: 0 };
+    if (this.fitting) return;
+    this.fitting = true;
+    void this.fitAckPending(perMessage).finally(() => {
+      this.fitting = false;
+    });
+  }
+
+  /**
+   * Lowers the consumer's max_ack_pending when messages hold many events
+   * each (so that the broker does not deliver MAX_ACK_PENDING messages of a
+   * hundred events each), raises it again when they are single events;
+   * changes it only by a factor of 2 or more.
+   */
+  private async fitAckPending(perMessage: number): Promise<void> {
+    const want = fittedAckPending(perMessage);
+    if (this.nc === null || (want < this.ackPending * 2 && want * 2 > this.ackPending)) return;
+    const events_per_message = Math.round(perMessage * 10) / 10;
+    try {
+      await setAckPending(await jetstreamManager(this.nc), this.opts.ship, this.opts.collect, want);
+      this.opts.log.info(
+        {
+          durable: this.opts.collect.durable,
+          max_ack_pending: want,
+          events_per_message,
+        },
+        'consumer max_ack_pending fitted to the events per message',
+      );
+      this.ackPending = want;
+    } catch (err) {
+      // Tried again after the next sample; said once.
+      if (!this.fitFailed)
+        this.opts.log.warn({ err: String(err) }, 'cannot change the consumer max_ack_pending');
+      this.fitFailed = true;
+    }
+  }
+
+  /** How many held messages, from the oldest, make a batch of about `events` (at least one), and their events. */
+  private messagesFor(events: number): { messages: number; events: number } {
     let sum = 0;
     let n = 0;
     while (n < this.heldLines.length && (n === 0 || sum < events)) {
@@ -281,7 +346,7 @@ export class Collector {
     }
     this.heldLines.splice(0, n);
     this.heldEvents -= sum;
-    return Math.max(n, 1);
+    return { messages: Math.max(n, 1), events: sum };
   }
 
   /** Checks, stores and acknowledges one batch; retries the commit until it works. */

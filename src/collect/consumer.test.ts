@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { AckTracker } from './consumer.js';
+import { AckTracker, fittedAckPending, MAX_ACK_PENDING, MIN_ACK_PENDING } from './consumer.js';
 
 /** A delivery: stream sequence `seq`, consumer delivery sequence `d`. */
 interface Delivery {
@@ -49,5 +49,16 @@ describe('AckTracker', () => {
     const t = new AckTracker<Delivery>(7);
     deliver(t, [msg(1, 8)]);
     assert.equal(t.broken, true);
+  });
+});
+
+describe('fittedAckPending', () => {
+  it('keeps MAX_ACK_PENDING for one event per message, about its worth of events for more', () => {
+    assert.equal(fittedAckPending(1), MAX_ACK_PENDING);
+    assert.equal(fittedAckPending(1.4), MAX_ACK_PENDING);
+    assert.equal(fittedAckPending(100), MAX_ACK_PENDING / 100);
+    assert.equal(fittedAckPending(96.2), Math.floor(MAX_ACK_PENDING / 96.2));
+    assert.equal(fittedAckPending(10_000), MIN_ACK_PENDING);
+    assert.equal(fittedAckPending(Number.NaN), MAX_ACK_PENDING);
   });
 });

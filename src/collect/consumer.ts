@@ -45,12 +45,38 @@ export interface Bound {
   readonly reset: ResetReason;
   /** Stream sequence delivery starts after (the acknowledged floor). */
   readonly floor: number;
+  /** The consumer's max_ack_pending now (the collector lowers it for messages of many events). */
+  readonly maxAckPending: number;
+}
+
+/** The fewest messages the collector lets the consumer deliver unacknowledged. */
+export const MIN_ACK_PENDING = 100;
+
+/**
+ * The max_ack_pending that keeps the events delivered and not acknowledged
+ * near MAX_ACK_PENDING when messages hold `eventsPerMessage` events on
+ * average: MAX_ACK_PENDING itself for one event per message (or about one).
+ */
+export function fittedAckPending(eventsPerMessage: number): number {
+  if (!(eventsPerMessage > 1.5)) return MAX_ACK_PENDING;
+  return Math.max(MIN_ACK_PENDING, Math.floor(MAX_ACK_PENDING / eventsPerMessage));
+}
+
+/** Sets the durable consumer's max_ack_pending (an update JetStream allows on a live consumer). */
+export async function setAckPending(
+  jsm: JetStreamManager,
+  ship: ShipConfig,
+  collect: CollectConfig,
+  n: number,
+): Promise<void> {
+  await jsm.consumers.update(ship.stream, collect.durable, { max_ack_pending: n });
 }
 
 function consumerConfig(
   ship: ShipConfig,
   collect: CollectConfig,
   floor: number,
+  maxAckPending: number,
 ): Partial<ConsumerConfig> {
   return {
     durable_name: collect.durable,
@@ -59,7 +85,7 @@ function consumerConfig(
       ? { deliver_policy: DeliverPolicy.StartSequence, opt_start_seq: floor + 1 }
       : { deliver_policy: DeliverPolicy.All }),
     filter_subject: streamSubjects(ship),
-    max_ack_pending: MAX_ACK_PENDING,
+    max_ack_pending: maxAckPending,
     ack_wait: ACK_WAIT_MS * 1_000_000,
   };
 }
@@ -88,11 +114,13 @@ export async function bindConsumer(
   forceReset = false,
   /** The acknowledged floor seen last (a reset cut short between delete and add resumes there). */
   knownFloor = 0,
+  /** max_ack_pending of a consumer made here (the collector's fitted one, collect/collector.ts). */
+  maxAckPending = MAX_ACK_PENDING,
 ): Promise<Bound> {
   const info = await infoOrNull(jsm, ship.stream, collect.durable);
   if (info === null) {
-    await jsm.consumers.add(ship.stream, consumerConfig(ship, collect, knownFloor));
-    return { nextDelivery: 1, reset: null, floor: knownFloor };
+    await jsm.consumers.add(ship.stream, consumerConfig(ship, collect, knownFloor, maxAckPending));
+    return { nextDelivery: 1, reset: null, floor: knownFloor, maxAckPending };
   }
   const reason: ResetReason =
     info.config.ack_policy !== AckPolicy.All
@@ -101,12 +129,18 @@ export async function bindConsumer(
         ? 'unacknowledged deliveries'
         : null;
   const floor = info.ack_floor.stream_seq;
-  if (reason === null) return { nextDelivery: info.delivered.consumer_seq + 1, reset: null, floor };
+  if (reason === null)
+    return {
+      nextDelivery: info.delivered.consumer_seq + 1,
+      reset: null,
+      floor,
+      maxAckPending: info.config.max_ack_pending ?? MAX_ACK_PENDING,
+    };
   // A crash between these two leaves no consumer: the next start makes one from the stream's start
   // (everything delivered again, the store skips what it has): slow, nothing lost.
   await jsm.consumers.delete(ship.stream, collect.durable);
-  await jsm.consumers.add(ship.stream, consumerConfig(ship, collect, floor));
-  return { nextDelivery: 1, reset: reason, floor };
+  await jsm.consumers.add(ship.stream, consumerConfig(ship, collect, floor, maxAckPending));
+  return { nextDelivery: 1, reset: reason, floor, maxAckPending };
 }
 
 /** Follows the deliveries of one consume session and says what a batch may acknowledge. */
