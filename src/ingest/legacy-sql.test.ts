@@ -119,6 +119,12 @@ describe('stageLegacyFileSql', () => {
       FIG1.replace('from: "100"', 'from: ""'),
       FIG1.replace('from: "100"', 'from: "x, resp: 200, user-agent: y"'),
       FIG1.replace('X-Lite', 'X", to: "Lite'),
+      // values holding the markers the address and method are cut at
+      FIG1.replace('"100", to', '": IP: 9.9.9.9, method: BYE, from: ", to'),
+      FIG1.replace('"100", resp', '", method: BYE, from: ", resp'),
+      FIG1.replace('X-Lite', ': IP: , method: , from: '),
+      FIG1.replace('sip-honeyd.pl[4429]', 'IP[1]'),
+      FIG1.replace('REGISTER', 'IP'),
       FIG1.replace('X-Lite', 'é 日本 🎉'),
       FIG1.replace('X-Lite', 'x'.repeat(2000)),
       FIG1.replace('41.1.2.19', '2001:db8::1'),

@@ -93,6 +93,11 @@ const PLAIN = `coalesce(strlen(line) <= ${MAX_PLAIN_BYTES} AND strpos(line, '\\'
  * split per line, a third faster than a split per field), since no part
  * before a value and no value of a plain line holds one: parts 2, 4 and 6
  * are from, to and user-agent, part 5 is `, resp: R, user-agent: `. The
+ * address and the method are taken by position, between the first
+ * `: IP: `, `, method: ` and `, from: "` of the line: in a plain line each
+ * occurs once before the first quote (the host, address and method hold
+ * no space), so a value holding one comes after it. (Two splits of part 1
+ * per field cost 0.17 s more per 2 M lines.) The
  * time of a plain line is a valid `YYYY-MM-DD HH:MM:SS`, which a cast
  * reads as strptime would, in half the time.
  */
@@ -102,13 +107,14 @@ const CUT_SQL = `INSERT INTO stage_legacy
       - (CASE WHEN substr(line, 21, 1) = '+' THEN 1 ELSE -1 END)
       * (CAST(substr(line, 22, 2) AS BIGINT) * 60 + CAST(substr(line, 24, 2) AS BIGINT))
       * 60000 AS DOUBLE) AS ts_ms,
-    split_part(split_part(p[1], ': IP: ', 2), ', method: ', 1) AS src_ip,
-    split_part(split_part(p[1], ', method: ', 2), ', from: ', 1) AS method,
+    substr(line, ip_at + 6, method_at - ip_at - 6) AS src_ip,
+    substr(line, method_at + 10, strpos(line, ', from: "') - method_at - 10) AS method,
     nullif(p[2], '') AS from_user,
     nullif(p[4], '') AS to_user,
     TRY_CAST(substr(p[5], 9, strlen(p[5]) - 22) AS DOUBLE) AS response,
     nullif(p[6], '') AS user_agent
-  FROM (SELECT n, string_split(line, '"') AS p, line
+  FROM (SELECT n, string_split(line, '"') AS p, line,
+      strpos(line, ': IP: ') AS ip_at, strpos(line, ', method: ') AS method_at
     FROM legacy_raw WHERE n BETWEEN $1 AND $2 ODD_FILTER)`;
 
 /**
