@@ -135,6 +135,14 @@ describe('sipsnare run under a UDP flood', () => {
           throw new Error(`run did not start: ${err}`);
         await sleep(25);
       }
+      // Started as installed: the first lines of the executable set these for `run`.
+      const environ = readFileSync(`/proc/${pid}/environ`, 'latin1').split('\0');
+      assert.ok(environ.includes('MALLOC_MMAP_THRESHOLD_=131072'), 'the C allocator setting');
+      const argv = readFileSync(`/proc/${pid}/cmdline`, 'latin1').split('\0');
+      assert.ok(
+        argv.includes('--max-semi-space-size=4'),
+        `V8's young generation: ${argv.join(' ')}`,
+      );
       const idle = status(pid, 'VmRSS');
       const sent = await flood(port);
       await sleep(SETTLE_MS);
