@@ -49,6 +49,14 @@ const FLOOD = process.env['BENCH_UDP_FLOOD'] === '1';
 const WITH_STORE = FLOOD || process.env['BENCH_UDP_STORE'] === '1';
 /** Node/V8 flags added to the sensor process, space-separated (e.g. `--single-threaded-gc`). */
 const SENSOR_FLAGS = process.env['BENCH_UDP_NODE_FLAGS'] ?? '';
+/**
+ * What the whole `sipsnare run` process (store and dashboard included) is
+ * meant to stay under, whatever the flood: each BENCH_UDP_FLOOD step's peak
+ * RSS is shown against it.
+ */
+const RSS_TARGET_MB = 300;
+/** Every step of the sensor's rounds, for the peak RSS summary of BENCH_UDP_FLOOD. */
+const sensorSteps: Run[] = [];
 /** Rate of the warm-up load sent before measuring. */
 const WARMUP_RATE = 2000;
 const CLK_TCK = 100;
@@ -232,6 +240,7 @@ async function sensorRound(label: string): Promise<Run | null> {
         peakRssMb: peakRssMb(pid),
       };
       report(label, r);
+      sensorSteps.push(r);
       if (!lossless(r) && !FLOOD) break;
       best = r;
       before = after;
@@ -282,6 +291,12 @@ async function runBare(rate: number, echo = false): Promise<Run> {
   }
 }
 
+/** A peak RSS against RSS_TARGET_MB: `under the 300 MB target by 12 MB` or `over ... by 40 MB`. */
+function rssAgainstTarget(mb: number): string {
+  const d = RSS_TARGET_MB - mb;
+  return `${d >= 0 ? 'under' : 'OVER'} the ${RSS_TARGET_MB} MB target by ${Math.abs(d)} MB`;
+}
+
 const lossless = (r: Run) =>
   r.received === r.sent && r.kernelErrors === 0 && r.achievedRate >= r.rate * 0.95;
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)] ?? NaN;
@@ -290,6 +305,7 @@ function report(label: string, r: Run): void {
   process.stdout.write(
     `  ${label} ${r.rate}/s: sent ${r.sent} (${r.achievedRate}/s paced) got ${r.received} kernel errors ${r.kernelErrors}` +
       (r.cpuPercent !== null ? ` cpu ${r.cpuPercent}% rss ${r.peakRssMb} MB` : '') +
+      (FLOOD && r.peakRssMb !== null ? ` (${rssAgainstTarget(r.peakRssMb)})` : '') +
       (lossless(r) ? '' : '  LOSS') +
       '\n',
   );
@@ -341,6 +357,19 @@ async function main(): Promise<void> {
         ? `CPU per message at ${echo.rate}/s (the same ${DURATION_MS / 1000} s step plus 600 ms): sensor ${cpuPerMessage(median(sensorBest.map((r) => r.cpuPercent ?? NaN)), echo.rate)} µs, bare echo loop ${cpuPerMessage(echo.cpuPercent ?? NaN, echo.rate)} µs\n`
         : ''),
   );
+  if (FLOOD) {
+    process.stdout.write(
+      `\npeak RSS of sipsnare run per offered rate (rounds; target ${RSS_TARGET_MB} MB):\n`,
+    );
+    for (const rate of RATES) {
+      const steps = sensorSteps.filter((r) => r.rate === rate && r.peakRssMb !== null);
+      if (steps.length === 0) continue;
+      const peak = Math.max(...steps.map((r) => r.peakRssMb ?? 0));
+      process.stdout.write(
+        `  ${rate}/s: ${steps.map((r) => r.peakRssMb).join(', ')} MB, received ${steps.map((r) => `${r.received} of ${r.sent}`).join(', ')}; highest ${rssAgainstTarget(peak)}\n`,
+      );
+    }
+  }
 }
 
 /** Microseconds of CPU per paced message, from a CPU share measured over the step plus 600 ms. */
