@@ -59,13 +59,22 @@ export const VALIDATED_READINGS_CACHE = 200_000;
 
 /** Generates and validates readings; keeps a bounded memo of validations. */
 export class CandidateGenerator {
-  private readonly validated = new BoundedCache<string, NumberFacts | null>(
-    VALIDATED_READINGS_CACHE,
-  );
+  private readonly validated: BoundedCache<string, NumberFacts | null>;
   /** Set for the duration of one explained `generate` call. */
   private trace: TriedReading[] | undefined;
 
-  constructor(private readonly region: CountryCode | undefined) {}
+  /** `cacheEntries`: validated readings kept (default VALIDATED_READINGS_CACHE). */
+  constructor(
+    private readonly region: CountryCode | undefined,
+    cacheEntries = VALIDATED_READINGS_CACHE,
+  ) {
+    this.validated = new BoundedCache(cacheEntries);
+  }
+
+  /** Validated readings kept now. */
+  get cachedReadings(): number {
+    return this.validated.size;
+  }
 
   /**
    * Every reading, best prior first, one per number. `possibleOnly`: accept

@@ -168,3 +168,19 @@ describe('resolveBurst', () => {
     );
   });
 });
+
+describe('NumberResolver caches', () => {
+  it('keep at most cacheEntries analyses and twice as many readings, and answer the same', () => {
+    const small = new NumberResolver({ cacheEntries: 16 });
+    const large = new NumberResolver();
+    for (let i = 0; i < 400; i += 4) {
+      const burst = [0, 1, 2, 3].map((k) => `00972${500000000 + i + k}`);
+      assert.deepEqual(small.resolveBurst(burst), large.resolveBurst(burst));
+    }
+    assert.ok(small.cachedStrings <= 16, `${small.cachedStrings} strings`);
+    assert.ok(small.cachedReadings <= 32, `${small.cachedReadings} readings`);
+    assert.equal(large.cachedStrings, 400);
+    // A string seen again is answered the same from the cache.
+    assert.deepEqual(small.resolveDialed('00972500000399'), large.resolveDialed('00972500000399'));
+  });
+});

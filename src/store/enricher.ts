@@ -9,7 +9,7 @@
  * leaves that value's columns null.
  */
 import { isIP } from 'node:net';
-import { classifyUserAgent, loadIpLookup, resolveBurst } from '../enrich/index.js';
+import { classifyUserAgent, loadIpLookup, NumberResolver, resolveBurst } from '../enrich/index.js';
 
 export interface IpEnrichment {
   readonly src_cc: string | null;
@@ -57,13 +57,24 @@ function orNull(v: string | null): string | null {
   return v === '' ? null : v;
 }
 
+export interface EnricherOptions {
+  /**
+   * Dialed strings whose analysis the number resolver keeps (its own
+   * resolver, NumberOptions.cacheEntries); by default the shared resolver,
+   * whose caches are sized for imports.
+   */
+  readonly numberCacheEntries?: number;
+}
+
 /**
  * Binds the enrichment modules (src/enrich): the geo-IP and ASN tables,
  * the User-Agent rules and the number resolver. A failure to load the
  * tables (a broken install) is an error, not silently empty columns.
  */
-export async function loadEnricher(): Promise<Enricher> {
+export async function loadEnricher(opts: EnricherOptions = {}): Promise<Enricher> {
   const lookup = await loadIpLookup();
+  const entries = opts.numberCacheEntries;
+  const resolver = entries === undefined ? null : new NumberResolver({ cacheEntries: entries });
   return {
     dataDate: lookup.dataDate,
     ip: (addr) => {
@@ -79,7 +90,7 @@ export async function loadEnricher(): Promise<Enricher> {
       };
     },
     burst: (dialed) => {
-      const out = resolveBurst(dialed);
+      const out = resolver ? resolver.resolveBurst(dialed) : resolveBurst(dialed);
       return dialed.map((_, i) => {
         const r = out[i];
         return {

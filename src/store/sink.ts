@@ -46,6 +46,16 @@ export const SINK_THREADS = 1;
  */
 export const SINK_READ_THREADS = 2;
 
+/**
+ * Dialed strings whose analysis the sink's number resolver keeps (1-2 KB
+ * each with their validated readings: some 8 MB at most). The importers'
+ * default, 100,000, made for millions of events, grew the sensor's heap by
+ * about 60 MB within 15 s of a flood of INVITEs to distinct numbers (30,000
+ * numbers), some 100 MB once full (docs/benchmarks.md). Scanners repeat a
+ * few numbers in bursts: a recent one is still found.
+ */
+export const SINK_NUMBER_CACHE = 4096;
+
 /** DuckDB's allocator hands memory back after any task that peaked above this. */
 export const SINK_ALLOCATOR_FLUSH = '16MB';
 
@@ -300,7 +310,8 @@ export async function openStoreSink(
     allocatorBackgroundThreads: SINK_ALLOCATOR_BACKGROUND,
   });
   try {
-    const enricher = opts.enricher ?? (await loadEnricher());
+    const enricher =
+      opts.enricher ?? (await loadEnricher({ numberCacheEntries: SINK_NUMBER_CACHE }));
     const gapMinutes = opts.gapMinutes ?? DEFAULT_GAP_MINUTES;
     const writer = await StoreWriter.create(store, { enricher, gapMinutes });
     if (enricher.dataDate) await store.setMeta('geo_data_date', enricher.dataDate);
