@@ -9,7 +9,7 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { emptyEvent, type SnareEvent } from '../events/catalog.js';
 import { ROGUE_DEFAULTS, scoreRogueServers, type CallerSpread } from '../analysis/rogue.js';
-import { FindingDetector } from './findings.js';
+import { FINDINGS_NUMBER_CACHE, FindingDetector } from './findings.js';
 
 /** Dial strings of nine countries, as an attacker dials them (international prefix 00). */
 const BY_COUNTRY: Readonly<Record<string, string>> = {
@@ -119,5 +119,22 @@ describe('the live rogue-candidate finding', () => {
     );
     assert.equal(found.length, 1);
     assert.equal(found[0]?.detail, 'DE ES FR IT NL (robust z 8.8)');
+  });
+});
+
+describe('the live toll-fraud finding under a flood of distinct numbers', () => {
+  it('keeps a bounded number of analyses, and still tells each call', () => {
+    const detector = new FindingDetector();
+    const n = FINDINGS_NUMBER_CACHE * 2;
+    let told = 0;
+    for (let i = 0; i < n; i++) {
+      const ev = { ...invite('192.0.2.9', 'IL'), dialed: `00972${500000000 + i}` };
+      if (detector.inspect(ev).some((f) => f.kind === 'toll_fraud_invite')) told++;
+    }
+    assert.equal(told, n);
+    assert.ok(
+      detector.cachedNumbers <= FINDINGS_NUMBER_CACHE,
+      `${detector.cachedNumbers} analyses kept`,
+    );
   });
 });

@@ -22,7 +22,7 @@
  * countries in a set of at most MAX_COUNTRIES.
  */
 import type { SnareEvent } from '../events/catalog.js';
-import { resolveDialed } from '../enrich/phone-number.js';
+import { NumberResolver } from '../enrich/phone-number.js';
 import { LruMap } from '../lru-map.js';
 import { ROGUE_DEFAULTS, type RogueOptions } from '../analysis/rogue.js';
 import { robustZFrom, spreadOfCounts } from '../analysis/shares.js';
@@ -49,6 +49,14 @@ export interface Finding {
 }
 
 export const MAX_SOURCES = 100_000;
+/**
+ * Dialed strings whose analysis the detector's number resolver keeps. The
+ * shared resolver's caches are sized for imports (100,000 analyses of 1-2
+ * KB each): fed every INVITE of a flood, they held 15 MB 9 s into the UDP
+ * bench's mix with INVITEs (8,000 distinct numbers), and grow to some 100
+ * MB with more distinct numbers (docs/benchmarks.md).
+ */
+export const FINDINGS_NUMBER_CACHE = 2048;
 /** Destination countries kept per source: far above any threshold worth setting. */
 const MAX_COUNTRIES = 64;
 
@@ -103,8 +111,14 @@ export class FindingDetector {
   private readonly seen = new LruMap<string, true>(MAX_SOURCES);
   private readonly callers = new CallerCountries();
   private readonly rogue = new LruMap<string, true>(MAX_SOURCES);
+  private readonly numbers = new NumberResolver({ cacheEntries: FINDINGS_NUMBER_CACHE });
 
   constructor(private readonly rogueRule: RogueOptions = ROGUE_DEFAULTS) {}
+
+  /** Dialed strings whose analysis is kept now (at most FINDINGS_NUMBER_CACHE). */
+  get cachedNumbers(): number {
+    return this.numbers.cachedStrings;
+  }
 
   /** Findings `ev` brings, in order (often none). */
   inspect(ev: SnareEvent): Finding[] {
@@ -138,7 +152,7 @@ export class FindingDetector {
     base: Omit<Finding, 'kind' | 'user' | 'detail'>,
     out: Finding[],
   ): void {
-    const r = resolveDialed(ev.dialed ?? '');
+    const r = this.numbers.resolveDialed(ev.dialed ?? '');
     if (r.kind !== 'external') return;
     out.push({ ...base, kind: 'toll_fraud_invite', user: ev.dialed, detail: r.e164 });
     const { countries, grew } = this.callers.add(ev.src_ip, r.cc);

@@ -48,13 +48,13 @@ export const SINK_READ_THREADS = 2;
 
 /**
  * Dialed strings whose analysis the sink's number resolver keeps (1-2 KB
- * each with their validated readings: some 8 MB at most). The importers'
- * default, 100,000, made for millions of events, grew the sensor's heap by
- * about 60 MB within 15 s of a flood of INVITEs to distinct numbers (30,000
- * numbers), some 100 MB once full (docs/benchmarks.md). Scanners repeat a
- * few numbers in bursts: a recent one is still found.
+ * each with their validated readings: some 4 MB at most). The importers'
+ * default, 100,000, made for millions of events, holds 59 MB of heap after
+ * 30,000 distinct numbers (15 s of INVITEs at 2,000/s) and 99 MB after
+ * 200,000; this one 3 MB (docs/benchmarks.md). Scanners repeat a few
+ * numbers in bursts: a recent one is still found.
  */
-export const SINK_NUMBER_CACHE = 4096;
+export const SINK_NUMBER_CACHE = 2048;
 
 /** DuckDB's allocator hands memory back after any task that peaked above this. */
 export const SINK_ALLOCATOR_FLUSH = '16MB';
