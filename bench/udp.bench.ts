@@ -15,7 +15,7 @@
  * under floods: `sipsnare run` (sensor, store and dashboard, as `npm
  * start`), every rate of the list whatever was lost, each step's peak RSS
  * (VmHWM) and what the sensor dropped. The sensor is started as an
- * executable, with the Node flags of its first line; BENCH_UDP_NODE_FLAGS
+ * executable, with the settings of its first lines; BENCH_UDP_NODE_FLAGS
  * adds Node/V8 flags through NODE_OPTIONS (a profile, a GC setting).
  *
  * usage: npm run bench -- udp     (BENCH_UDP_RATES=10000,20000 BENCH_UDP_ROUNDS=1 to shorten)
@@ -204,7 +204,7 @@ async function sensorRound(label: string): Promise<Run | null> {
       },
     }),
   );
-  // Started as `sipsnare` is installed: the executable, with the Node flags of its first line.
+  // Started as `sipsnare` is installed: the executable, with the settings of its first lines.
   const env: NodeJS.ProcessEnv = { ...process.env, SIPSNARE_LOG_LEVEL: 'info' };
   if (SENSOR_FLAGS !== '')
     env['NODE_OPTIONS'] = `${env['NODE_OPTIONS'] ?? ''} ${SENSOR_FLAGS}`.trim();
