@@ -10,6 +10,7 @@ import { emptyEvent, type SnareEvent } from '../events/catalog.js';
 import { queryHourlyPhases, queryTrafficUserAgents } from '../analysis/queries/browse.js';
 import { queryPhases } from '../analysis/queries/phases.js';
 import { querySummary } from '../analysis/queries/summary.js';
+import { querySourceStory, storyInput } from '../analysis/queries/source-story.js';
 import { analysePhases, PHASE_DEFAULTS, phaseBits } from '../analysis/phase-rules.js';
 import type { ReportFilter } from '../analysis/filter.js';
 import { rebuildCalls } from './calls.js';
@@ -45,15 +46,31 @@ async function tables(store: Store): Promise<Record<string, string[]>> {
   return out;
 }
 
+/**
+ * Sources whose stories are compared: the busiest, a few others in address
+ * order, and those of the store-evidence INVITEs of the live test.
+ */
+async function storySources(db: Queryable): Promise<string[]> {
+  const rows = await db.all(`SELECT src_ip FROM (
+      (SELECT src_ip FROM events GROUP BY src_ip ORDER BY count(*) DESC, src_ip LIMIT 4)
+      UNION (SELECT src_ip FROM events GROUP BY src_ip ORDER BY src_ip LIMIT 4)
+      UNION (SELECT DISTINCT src_ip FROM events WHERE src_ip IN ('203.0.113.7', '203.0.113.9')))
+    ORDER BY src_ip`);
+  return rows.map((r) => String(r['src_ip']));
+}
+
 /** What the API's aggregate queries answer for `filter` (phases classified on the defaults). */
 async function answers(db: Queryable, filter: ReportFilter): Promise<unknown> {
   const { activity, daily } = await queryPhases(db, filter, (a) => phaseBits(a, PHASE_DEFAULTS));
+  const stories: Record<string, unknown> = {};
+  for (const ip of await storySources(db)) stories[ip] = await querySourceStory(db, filter, ip);
   return {
     summary: await querySummary(db, filter),
     hourly: await queryHourlyPhases(db, filter, 10_000),
     phases: analysePhases(activity, daily, PHASE_DEFAULTS, 100_000),
     activity,
     user_agents: await queryTrafficUserAgents(db, filter, 1000),
+    stories,
   };
 }
 
@@ -76,6 +93,8 @@ async function assertExact(store: Store): Promise<void> {
   const kept = await tables(store);
   await rebuildRollups(store.conn);
   assert.deepEqual(kept, await tables(store));
+  assert.equal(await storyInput(db, {}), 'rollups');
+  assert.equal(await storyInput(db, { sensor: 'hp2' }), 'rollups');
   for (const f of SCOPES) {
     const rolled = await answers(db, f);
     assert.deepEqual(rolled, await scanned(store, f), `scope ${JSON.stringify(f)}`);
@@ -149,11 +168,11 @@ describe('rollups', () => {
       }
       // A bare national number resolved only by another source's full one:
       // store evidence moves these INVITEs to the abuse class.
-      const invite = (id: string, src_ip: string, dialed: string): SnareEvent => ({
+      const invite = (id: string, src_ip: string, dialed: string, ts = '10:00:00'): SnareEvent => ({
         ...emptyEvent(),
         event: 'sip.request',
         event_id: id,
-        ts: '2011-03-02T10:00:00.000Z',
+        ts: `2011-03-02T${ts}.000Z`,
         sensor: 'hp2',
         src_ip,
         method: 'INVITE',
@@ -162,6 +181,9 @@ describe('rollups', () => {
       });
       w.appendEvent(invite('x1', '203.0.113.9', '83810442079460000'), 'sensor');
       w.appendEvent(invite('x2', '203.0.113.7', '00442079460000'), 'sensor');
+      // An INVITE to an extension in the same hour keeps the first one's
+      // class: its first and last in the story must no longer count the moved one.
+      w.appendEvent(invite('x3', '203.0.113.9', '100', '10:00:30'), 'sensor');
       await w.close();
       ROLLUP_COMPACTION.minRows = 50_000;
       assert.ok(Math.max(...seen) > 0, 'keys with several rows (appended by batches)');

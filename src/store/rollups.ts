@@ -36,17 +36,35 @@ export interface Rollup {
   readonly keys: readonly (readonly [string, string])[];
   /** Value column, its aggregate, and how two partial values combine. */
   readonly values: readonly (readonly [string, string, Combine])[];
-  /** Whether its rows depend on the message class (store evidence can change it). */
-  readonly byClass: boolean;
+  /**
+   * Whether its rows depend on what store evidence changes (the message
+   * class, the dialled number): their old contribution is subtracted and
+   * the new one added (see `withRollupsAdjusted`).
+   */
+  readonly byEvidence: boolean;
+  /**
+   * For a table with first and last times by class, which a negated row
+   * cannot narrow: the key columns whose rows store evidence rebuilds from
+   * events instead (every row of the changed events' values of these keys).
+   */
+  readonly regroup?: readonly string[];
 }
 
-/** How two rows of one key combine: counts add up, first and last times widen. */
-type Combine = 'sum' | 'first' | 'last';
+/** How two rows of one key combine: counts add up, first and last times widen, flags or. */
+type Combine = 'sum' | 'first' | 'last' | 'or';
 const SUM: Combine = 'sum';
 const FIRST: Combine = 'first';
 const LAST: Combine = 'last';
+const OR: Combine = 'or';
+
+/** The aggregate that combines rows of one key. */
+const COMBINED: Record<Combine, string> = { sum: 'sum', first: 'min', last: 'max', or: 'bool_or' };
 
 const REQ = `event = 'sip.request'`;
+/** The user an extension-trying request aims at (the story's "extensions tried"). */
+const EXT_USER = `coalesce(nullif(to_user, ''), ruri_user)`;
+/** An event that authenticated: a configured password guessed, or the registrar said yes. */
+const CRACKED = `(guess_source = 'configured' OR auth_ok)`;
 
 /** The rollups; docs/store.md describes them and 0006_rollups.sql creates them. */
 export const ROLLUPS: readonly Rollup[] = [
@@ -61,7 +79,7 @@ export const ROLLUPS: readonly Rollup[] = [
       ['ph', `CASE WHEN ${REQ} THEN ${PH_SQL} ELSE 0 END`],
     ],
     values: [['n', 'count(*)', SUM]],
-    byClass: true,
+    byEvidence: true,
   },
   {
     table: 'roll_day_source',
@@ -77,7 +95,8 @@ export const ROLLUPS: readonly Rollup[] = [
       ['first_ts', 'min(ts)', FIRST],
       ['last_ts', 'max(ts)', LAST],
     ],
-    byClass: true,
+    byEvidence: true,
+    regroup: ['d', 'sensor', 'src_ip'],
   },
   {
     table: 'roll_source_user',
@@ -92,7 +111,7 @@ export const ROLLUPS: readonly Rollup[] = [
       ['n', 'count(*)', SUM],
       ['c', `count_if((${PH_SQL}) = 2 OR method = 'REGISTER')`, SUM],
     ],
-    byClass: true,
+    byEvidence: true,
   },
   {
     table: 'roll_source_password',
@@ -103,7 +122,7 @@ export const ROLLUPS: readonly Rollup[] = [
       ['password_guess', 'password_guess'],
     ],
     values: [['n', 'count(*)', SUM]],
-    byClass: false,
+    byEvidence: false,
   },
   {
     table: 'roll_ua',
@@ -116,9 +135,101 @@ export const ROLLUPS: readonly Rollup[] = [
       ['src_ip', 'src_ip'],
     ],
     values: [['n', 'count(*)', SUM]],
-    byClass: false,
+    byEvidence: false,
+  },
+  // The story of one source (0007; analysis/queries/source-story.ts). Their
+  // first key is src_ip: they are written in its order (see `bySource`).
+  {
+    table: 'roll_source_hour',
+    where: REQ,
+    keys: [
+      ['src_ip', 'src_ip'],
+      ['sensor', 'sensor'],
+      ['hr', `date_trunc('hour', ts)`],
+      ['ph', PH_SQL],
+    ],
+    values: [
+      ['n', 'count(*)', SUM],
+      ['first_ts', 'min(ts)', FIRST],
+      ['last_ts', 'max(ts)', LAST],
+    ],
+    byEvidence: true,
+    regroup: ['src_ip', 'sensor', 'hr'],
+  },
+  {
+    table: 'roll_source_method',
+    where: 'TRUE',
+    keys: [
+      ['src_ip', 'src_ip'],
+      ['sensor', 'sensor'],
+      ['method', 'method'],
+    ],
+    values: [['n', 'count(*)', SUM]],
+    byEvidence: false,
+  },
+  {
+    table: 'roll_source_ext',
+    where: `method IN ('REGISTER', 'INVITE', 'SUBSCRIBE', 'MESSAGE') AND ${EXT_USER} IS NOT NULL`,
+    keys: [
+      ['src_ip', 'src_ip'],
+      ['sensor', 'sensor'],
+      ['u', EXT_USER],
+    ],
+    values: [['n', 'count(*)', SUM]],
+    byEvidence: false,
+  },
+  {
+    table: 'roll_source_cred',
+    where: 'auth_user IS NOT NULL OR password_guess IS NOT NULL',
+    keys: [
+      ['src_ip', 'src_ip'],
+      ['sensor', 'sensor'],
+      ['auth_user', 'auth_user'],
+      ['password_guess', 'password_guess'],
+    ],
+    values: [
+      ['n', 'count(*)', SUM],
+      ['ok', CRACKED, OR],
+    ],
+    byEvidence: false,
+  },
+  {
+    table: 'roll_source_cracked',
+    where: CRACKED,
+    keys: [
+      ['src_ip', 'src_ip'],
+      ['sensor', 'sensor'],
+      ['u', 'coalesce(auth_user, from_user)'],
+      ['password_guess', 'password_guess'],
+    ],
+    values: [
+      ['n', 'count(*)', SUM],
+      ['first_ts', 'min(ts)', FIRST],
+    ],
+    byEvidence: false,
+  },
+  {
+    table: 'roll_source_number',
+    where: `method = 'INVITE' AND dialed_number IS NOT NULL`,
+    keys: [
+      ['src_ip', 'src_ip'],
+      ['sensor', 'sensor'],
+      ['dialed_number', 'dialed_number'],
+      ['dst_cc', 'dst_cc'],
+      ['number_type', 'number_type'],
+    ],
+    values: [
+      ['n', 'count(*)', SUM],
+      ['first_ts', 'min(ts)', FIRST],
+    ],
+    byEvidence: true,
   },
 ];
+
+/** Whether a table is kept in source order (its first key is src_ip), for reads of one source. */
+function bySource(r: Rollup): boolean {
+  return r.keys[0]?.[0] === 'src_ip';
+}
 
 /** Column names of a rollup, keys first, in the order of its table. */
 function columns(r: Rollup): string[] {
@@ -135,17 +246,41 @@ function aggregate(r: Rollup, rows: string, sign: 1 | -1): string {
 }
 
 /** Appends the sums of `rows` to the table (a key may then have several rows). */
-function append(r: Rollup, rows: string, sign: 1 | -1): string {
-  return `INSERT INTO ${r.table} (${columns(r).join(', ')}) ${aggregate(r, rows, sign)}`;
+function append(r: Rollup, rows: string, sign: 1 | -1, order = ''): string {
+  return `INSERT INTO ${r.table} (${columns(r).join(', ')}) ${aggregate(r, rows, sign)}${order}`;
 }
 
-/** One row per key, the rows of a key combined; keys whose events all went (n = 0) dropped. */
-export function compacted(r: Rollup): string {
-  const values = r.values.map(
-    ([k, , kind]) => `${kind === SUM ? 'sum' : kind === FIRST ? 'min' : 'max'}(${k}) AS ${k}`,
+/**
+ * ` ORDER BY src_ip` for a table read one source at a time: written in
+ * that order (full rebuild, compaction), each row group holds a narrow
+ * range of addresses, and DuckDB skips the others by their min and max.
+ */
+function sourceOrder(r: Rollup): string {
+  return bySource(r) ? ' ORDER BY src_ip' : '';
+}
+
+/**
+ * One row per key, the rows of a key combined (counts as BIGINT); keys
+ * whose events all went (n = 0) dropped. `where` narrows the rows read.
+ */
+export function compacted(r: Rollup, where = 'TRUE'): string {
+  const values = r.values.map(([k, , kind]) =>
+    kind === SUM ? `CAST(sum(${k}) AS BIGINT) AS ${k}` : `${COMBINED[kind]}(${k}) AS ${k}`,
   );
   return `SELECT ${[...r.keys.map(([k]) => k), ...values].join(', ')} FROM ${r.table}
-    GROUP BY ALL HAVING sum(n) <> 0`;
+    WHERE ${where} GROUP BY ALL HAVING sum(n) <> 0`;
+}
+
+/** The rows of `r` over event rows `rows` (the aggregation the table holds), for reading as it. */
+export function aggregated(r: Rollup, rows: string): string {
+  return aggregate(r, rows, 1);
+}
+
+/** The rollup of a table name. */
+export function rollupOf(table: string): Rollup {
+  const r = ROLLUPS.find((x) => x.table === table);
+  if (r === undefined) throw new Error(`no rollup ${table}`);
+  return r;
 }
 
 /**
@@ -167,7 +302,7 @@ async function compact(conn: DuckDBConnection, r: Rollup): Promise<number> {
   await conn.run(`CREATE OR REPLACE TEMP TABLE rollup_compact AS ${compacted(r)}`);
   await conn.run(`DELETE FROM ${r.table}`);
   const res = await conn.run(
-    `INSERT INTO ${r.table} (${columns(r).join(', ')}) SELECT * FROM rollup_compact`,
+    `INSERT INTO ${r.table} (${columns(r).join(', ')}) SELECT * FROM rollup_compact${sourceOrder(r)}`,
   );
   await conn.run('DROP TABLE rollup_compact');
   return res.rowsChanged;
@@ -229,7 +364,7 @@ export async function rebuildRollups(conn: DuckDBConnection): Promise<void> {
   try {
     for (const r of ROLLUPS) {
       await conn.run(`DELETE FROM ${r.table}`);
-      await conn.run(append(r, 'SELECT * FROM events', 1));
+      await conn.run(append(r, 'SELECT * FROM events', 1, sourceOrder(r)));
       growth.get(conn)?.delete(r.table);
     }
     await setState(conn, 'current');
@@ -292,19 +427,40 @@ export async function withRollupsAdjusted(
   update: () => Promise<void>,
 ): Promise<void> {
   if (!(await isCurrent(conn))) return update();
-  const byClass = ROLLUPS.filter((r) => r.byClass);
+  const negated = ROLLUPS.filter((r) => r.byEvidence && r.regroup === undefined);
+  const regrouped = ROLLUPS.filter((r) => r.byEvidence && r.regroup !== undefined);
   await conn.run(`CREATE OR REPLACE TEMP TABLE rollup_changed AS ${ids}`);
   const rows = `SELECT * FROM events WHERE event_id IN (SELECT event_id FROM rollup_changed)`;
   await conn.run('BEGIN TRANSACTION');
   try {
-    for (const r of byClass) await conn.run(append(r, rows, -1));
+    for (const r of negated) await conn.run(append(r, rows, -1));
     await update();
-    for (const r of byClass) await grew(conn, r, (await conn.run(append(r, rows, 1))).rowsChanged);
+    for (const r of negated) await grew(conn, r, (await conn.run(append(r, rows, 1))).rowsChanged);
+    for (const r of regrouped) await regroup(conn, r, rows);
     await conn.run('COMMIT');
   } catch (err) {
     await conn.run('ROLLBACK');
     throw err;
   } finally {
     await conn.run('DROP TABLE IF EXISTS rollup_changed');
+    await conn.run('DROP TABLE IF EXISTS rollup_regroup');
   }
+}
+
+/**
+ * Rebuilds from `events` every row of `r` whose `regroup` keys are those
+ * of the changed event rows `rows` (inside the caller's transaction).
+ */
+async function regroup(conn: DuckDBConnection, r: Rollup, rows: string): Promise<void> {
+  const keys = r.keys.filter(([k]) => r.regroup?.includes(k) === true);
+  // Columns named g_<key>, so that unqualified names inside the key expressions mean the event's.
+  await conn.run(`CREATE OR REPLACE TEMP TABLE rollup_regroup AS
+    SELECT DISTINCT ${keys.map(([k, e]) => `${e} AS g_${k}`).join(', ')} FROM (${rows})`);
+  const on = (expr: (k: string, e: string) => string): string =>
+    keys.map(([k, e]) => `g_${k} = ${expr(k, e)}`).join(' AND ');
+  await conn.run(
+    `DELETE FROM ${r.table} USING rollup_regroup WHERE ${on((k) => `${r.table}.${k}`)}`,
+  );
+  const again = `SELECT * FROM events WHERE EXISTS (SELECT 1 FROM rollup_regroup WHERE ${on((_k, e) => e)})`;
+  await grew(conn, r, (await conn.run(append(r, again, 1))).rowsChanged);
 }

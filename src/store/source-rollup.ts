@@ -1,7 +1,8 @@
 /**
  * @module
  * The `source_rollup` table (migration 0005, docs/store.md): additive
- * counts per source address, sensor, country, AS and user-agent label.
+ * counts per source address, sensor, country, AS and user-agent label and
+ * category (0007: the category of a source's story).
  * The sources list (analysis/queries/browse.ts) sums its few rows per
  * source instead of grouping every event; the aggregates that do not add
  * up (the most common country or user agent, distinct sensors) are taken
@@ -32,7 +33,15 @@ export type RollupMode = 'merge' | 'defer';
 export const ROLLUP_STALE_KEY = 'source_rollup_stale';
 
 /** The columns that identify a rollup row; the others are counts. */
-export const ROLLUP_KEY = ['src_ip', 'sensor', 'src_cc', 'src_asn', 'src_as_name', 'ua_label'];
+export const ROLLUP_KEY = [
+  'src_ip',
+  'sensor',
+  'src_cc',
+  'src_asn',
+  'src_as_name',
+  'ua_label',
+  'ua_category',
+];
 
 /**
  * Rollup rows of the events `FROM events WHERE <where>`: the aggregation

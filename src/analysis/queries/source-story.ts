@@ -4,11 +4,19 @@
  * of queries/phases.ts), what it tried (extensions, credentials, numbers)
  * and got (cracked extensions), its user agents, sensors, AS and country,
  * and a timeline of its messages per hour and phase.
+ *
+ * Read from the per-source rollups (store/rollups.ts, docs/store.md) when
+ * they are current and the scope has no date range; else computed from the
+ * source's events in scope, aggregated into the same relations first, so
+ * the two give the same story (tests compare them).
  */
 import { num, str, type Queryable, type Row } from '../../store/queryable.js';
 import { eventsWhere, SqlParams, type ReportFilter } from '../filter.js';
 import type { SourceStory, SourceStoryTotals } from '../types.js';
-import { PH_NAME, PH_SQL } from './phases.js';
+import { aggregated, compacted, rollupOf } from '../../store/rollups.js';
+import { rollupSelect } from '../../store/source-rollup.js';
+import { PH_NAME } from './phases.js';
+import { rollupUse, rollWhere } from './rollup-scope.js';
 
 export type { SourceStory, SourceStoryTotals } from '../types.js';
 
@@ -18,56 +26,87 @@ function list<T>(rows: Row[], f: (r: Row) => T): T[] {
   return rows.map(f);
 }
 
-/** A list of a story: rows of `e` (the source's events in scope), their order, at most `limit`. */
+/**
+ * The relations a story is computed from, each in the shape of a rollup
+ * table (store/rollups.ts, source-rollup.ts) and restricted to the source
+ * in scope: `h` its requests per sensor, hour and class
+ * (`roll_source_hour`), `m` its events per method (`roll_source_method`),
+ * `x` the extensions it tried (`roll_source_ext`),
+ * `c` its credentials (`roll_source_cred`), `k` what it cracked
+ * (`roll_source_cracked`), `d` the numbers it dialled (`roll_source_number`), `s`
+ * its per-source counts (`source_rollup`). Read from those tables, or
+ * aggregated the same way from the source's events: one set of lists
+ * below serves both, so both give the same story.
+ */
+const RELATIONS = {
+  h: 'roll_source_hour',
+  m: 'roll_source_method',
+  x: 'roll_source_ext',
+  c: 'roll_source_cred',
+  k: 'roll_source_cracked',
+  d: 'roll_source_number',
+} as const;
+
+/** A list of a story: rows over the relations, their order, at most `limit`. */
 interface StoryList {
   readonly rows: string;
   readonly order: string;
   readonly limit?: number;
 }
 
+const N = 'CAST(sum(n) AS BIGINT) AS n';
+
+/**
+ * The most common value of `col` among rows of `rel` (weighted by `w`) per
+ * `by` (or in all): most events, then the one seen first, then the
+ * smaller value; nulls are not values (null when there is none).
+ */
+function mostCommon(rel: string, col: string, w: string, by?: string): string {
+  const g = by === undefined ? '' : `${by}, `;
+  return `SELECT ${g}first(v ORDER BY c DESC, t, v) AS v FROM (
+      SELECT ${g}${col} AS v, sum(${w}) AS c, min(first_ts) AS t FROM ${rel}
+      WHERE ${col} IS NOT NULL GROUP BY ALL)${by === undefined ? '' : ` GROUP BY ${by}`}`;
+}
+
 /** Each list of a story. */
 const STORY_SQL = {
-  methods: { rows: `SELECT method, count(*) AS n FROM e GROUP BY method`, order: 'n DESC, method' },
+  methods: { rows: `SELECT method, ${N} FROM m GROUP BY method`, order: 'n DESC, method' },
   phases: {
-    rows: `SELECT ${PH_NAME} AS phase, count(*) AS n, min(ts) AS first_ts, max(ts) AS last_ts
-     FROM (SELECT ${PH_SQL} AS ph, ts FROM e WHERE event = 'sip.request') GROUP BY ph`,
+    rows: `SELECT ${PH_NAME} AS phase, ${N}, min(first_ts) AS first_ts, max(last_ts) AS last_ts
+     FROM h GROUP BY ph`,
     order: 'first_ts, phase',
   },
-  ext: {
-    rows: `SELECT coalesce(nullif(to_user, ''), ruri_user) AS u, count(*) AS n FROM e
-     WHERE method IN ('REGISTER', 'INVITE', 'SUBSCRIBE', 'MESSAGE') AND coalesce(nullif(to_user, ''), ruri_user) IS NOT NULL
-     GROUP BY u`,
-    order: 'n DESC, u',
-  },
+  ext: { rows: `SELECT u, ${N} FROM x GROUP BY u`, order: 'n DESC, u' },
   creds: {
-    rows: `SELECT auth_user AS u, password_guess AS pw, count(*) AS n,
-            bool_or(guess_source = 'configured' OR auth_ok) AS ok FROM e
-     WHERE auth_user IS NOT NULL OR password_guess IS NOT NULL GROUP BY ALL`,
+    rows: `SELECT auth_user AS u, password_guess AS pw, ${N}, bool_or(ok) AS ok FROM c GROUP BY ALL`,
     order: 'ok DESC, n DESC, u, pw',
   },
   cracked: {
-    rows: `SELECT coalesce(auth_user, from_user) AS u, password_guess AS pw, min(ts) AS ts FROM e
-     WHERE guess_source = 'configured' OR auth_ok GROUP BY ALL`,
+    rows: `SELECT u, password_guess AS pw, min(first_ts) AS ts FROM k GROUP BY ALL`,
     order: 'ts, u, pw',
   },
   numbers: {
-    rows: `SELECT dialed_number AS num, mode(dst_cc) AS cc, mode(number_type) AS t, count(*) AS n FROM e
-     WHERE method = 'INVITE' AND dialed_number IS NOT NULL GROUP BY dialed_number`,
+    rows: `SELECT t.num, cc.v AS cc, ty.v AS t, t.n
+     FROM (SELECT dialed_number AS num, ${N} FROM d GROUP BY dialed_number) t
+     LEFT JOIN (${mostCommon('d', 'dst_cc', 'n', 'dialed_number')}) cc ON cc.dialed_number = t.num
+     LEFT JOIN (${mostCommon('d', 'number_type', 'n', 'dialed_number')}) ty ON ty.dialed_number = t.num`,
     order: 'n DESC, num',
   },
-  dcc: {
-    rows: `SELECT dst_cc AS cc, count(*) AS n FROM e WHERE method = 'INVITE' AND dialed_number IS NOT NULL
-     GROUP BY dst_cc`,
-    order: 'n DESC, cc',
-  },
+  dcc: { rows: `SELECT dst_cc AS cc, ${N} FROM d GROUP BY dst_cc`, order: 'n DESC, cc' },
   uas: {
-    rows: `SELECT ua_label AS l, mode(ua_category) AS c, count(*) AS n FROM e GROUP BY ua_label`,
+    rows: `SELECT t.l, m.v AS c, t.n
+     FROM (SELECT ua_label AS l, CAST(sum(messages) AS BIGINT) AS n FROM s GROUP BY ua_label) t
+     LEFT JOIN (${mostCommon('s', 'ua_category', 'messages', 'ua_label')}) m
+       ON m.ua_label IS NOT DISTINCT FROM t.l`,
     order: 'n DESC, l',
   },
-  sensors: { rows: `SELECT sensor, count(*) AS n FROM e GROUP BY sensor`, order: 'n DESC, sensor' },
+  sensors: {
+    rows: `SELECT sensor, CAST(sum(messages) AS BIGINT) AS n FROM s GROUP BY sensor`,
+    order: 'n DESC, sensor',
+  },
   timeline: {
-    rows: `SELECT strftime(date_trunc('hour', ts), '%Y-%m-%dT%H:00:00Z') AS hour, ${PH_NAME} AS phase, count(*) AS n
-     FROM (SELECT ${PH_SQL} AS ph, ts FROM e WHERE event = 'sip.request') GROUP BY ALL`,
+    rows: `SELECT strftime(hr, '%Y-%m-%dT%H:00:00Z') AS hour, ${PH_NAME} AS phase, ${N}
+     FROM h GROUP BY ALL`,
     order: 'hour, phase',
     limit: 5000,
   },
@@ -76,10 +115,10 @@ const STORY_SQL = {
 type StoryKey = keyof typeof STORY_SQL;
 type StoryRows = Record<StoryKey, Row[]>;
 
-/** The columns of `events` a story reads: the one pass over the events copies only these. */
-const STORY_COLUMNS = `event, ts, method, number_kind, dialed_number, auth_user, to_user, ruri_user,
-  from_user, password_guess, guess_source, auth_ok, dst_cc, number_type, ua_label, ua_category,
-  sensor, src_cc, src_asn, src_as_name`;
+/** The columns of `events` a story reads: the scan copies only these. */
+const STORY_COLUMNS = `event, ts, sensor, src_ip, method, number_kind, dialed_number, auth_user,
+  to_user, ruri_user, from_user, password_guess, guess_source, auth_ok, dst_cc, number_type,
+  ua_label, ua_category, src_cc, src_asn, src_as_name`;
 
 /**
  * A list as one value: how many rows it has in all (`n`) and its rows as
@@ -92,13 +131,45 @@ function listColumn(key: StoryKey): string {
     FROM (${l.rows}) x) AS ${key}`;
 }
 
-/** One statement: the events of the source are read once, every list is computed from that copy. */
-function storySql(where: string): string {
-  return `WITH e AS MATERIALIZED (SELECT ${STORY_COLUMNS} FROM events WHERE ${where})
-  SELECT count(*) AS n, min(ts) AS first_ts, max(ts) AS last_ts, mode(src_cc) AS cc,
-    mode(src_asn) AS asn, mode(src_as_name) AS as_name,
-    ${(Object.keys(STORY_SQL) as StoryKey[]).map(listColumn).join(',\n    ')}
-  FROM e`;
+/** The story's relations (see RELATIONS) from the events `WHERE where`, read once. */
+function scannedRelations(where: string): string {
+  const rel = Object.entries(RELATIONS).map(
+    ([name, table]) =>
+      `${name} AS MATERIALIZED (${aggregated(rollupOf(table), 'SELECT * FROM e')})`,
+  );
+  return `e AS MATERIALIZED (SELECT ${STORY_COLUMNS} FROM events WHERE ${where}),
+  ${rel.join(',\n  ')},
+  s AS MATERIALIZED (${rollupSelect('TRUE', 'e')})`;
+}
+
+/** The story's relations from the rollup tables, their rows `WHERE where` (source and sensor). */
+function rolledRelations(where: string): string {
+  const rel = Object.entries(RELATIONS).map(
+    ([name, table]) => `${name} AS MATERIALIZED (${compacted(rollupOf(table), where)})`,
+  );
+  return `${rel.join(',\n  ')},
+  s AS MATERIALIZED (SELECT * FROM source_rollup WHERE ${where})`;
+}
+
+/** One statement: the head of the story and every list, over the relations of `WITH relations`. */
+function storySql(relations: string): string {
+  return `WITH ${relations}
+  SELECT (SELECT CAST(sum(messages) AS BIGINT) FROM s) AS n,
+    (SELECT min(first_ts) FROM s) AS first_ts, (SELECT max(last_ts) FROM s) AS last_ts,
+    (${mostCommon('s', 'src_cc', 'messages')}) AS cc,
+    (${mostCommon('s', 'src_asn', 'messages')}) AS asn,
+    (${mostCommon('s', 'src_as_name', 'messages')}) AS as_name,
+    ${(Object.keys(STORY_SQL) as StoryKey[]).map(listColumn).join(',\n    ')}`;
+}
+
+/** Where a story is read from: the rollups (current, scope without dates, tables of 0007) or the events. */
+export type StoryInput = 'rollups' | 'events';
+
+export async function storyInput(db: Queryable, filter: ReportFilter): Promise<StoryInput> {
+  if ((await rollupUse(db, filter)) !== 'all') return 'events';
+  const rows = await db.all(`SELECT count(*) AS n FROM duckdb_tables()
+    WHERE table_name = 'roll_source_hour' AND schema_name = 'main' AND NOT temporary`);
+  return num(rows[0] ?? {}, 'n') > 0 ? 'rollups' : 'events';
 }
 
 /** A list cell (`{n, rows}` as JSON, see queryable.ts) back to its rows and how many there are in all. */
@@ -123,15 +194,23 @@ const FIELD_OF = {
   timeline: 'timeline',
 } as const satisfies Record<StoryKey, keyof SourceStoryTotals>;
 
-/** The story of `ip` within `filter`; null when the scope holds no event from it. */
+/**
+ * The story of `ip` within `filter`; null when the scope holds no event
+ * from it. Read from the rollups when `storyInput` allows (or `input` says).
+ */
 export async function querySourceStory(
   db: Queryable,
   filter: ReportFilter,
   ip: string,
+  input?: StoryInput,
 ): Promise<SourceStory | null> {
+  const from = input ?? (await storyInput(db, filter));
   const p = new SqlParams();
-  const where = `${eventsWhere(filter, p)} AND src_ip = ${p.add(ip)}`;
-  const [head] = await db.all(storySql(where), p.values);
+  const sql =
+    from === 'rollups'
+      ? storySql(rolledRelations(`src_ip = ${p.add(ip)} AND ${rollWhere(filter, p, null)}`))
+      : storySql(scannedRelations(`${eventsWhere(filter, p)} AND src_ip = ${p.add(ip)}`));
+  const [head] = await db.all(sql, p.values);
   if (head === undefined || num(head, 'n') === 0) return null;
   const rows: Partial<StoryRows> = {};
   const totals: Partial<Record<keyof SourceStoryTotals, number>> = {};

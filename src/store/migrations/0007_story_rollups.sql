@@ -1,0 +1,84 @@
+-- 0007: per-source rollups of a source's story (/api/sources/{ip},
+-- src/analysis/queries/source-story.ts; docs/store.md, "Rollups"). Kept
+-- like those of 0006: appended by the store writer with every batch,
+-- rebuilt in full after an import, summed by key by readers. Unlike 0006,
+-- their key columns keep nulls as nulls (the story shows them as such).
+-- `ph` is the message class of a request (0006).
+
+-- Requests per source, sensor, UTC hour and class, with the first and
+-- last (the story's phases and timeline). Store evidence that moves
+-- INVITEs to another class rebuilds the rows of their (source, sensor,
+-- hour) from events, so the first and last of each class stay exact.
+CREATE TABLE roll_source_hour (
+  src_ip         VARCHAR NOT NULL,
+  sensor         VARCHAR NOT NULL,
+  hr             TIMESTAMP NOT NULL,
+  ph             TINYINT NOT NULL,
+  n              BIGINT NOT NULL,
+  first_ts       TIMESTAMP NOT NULL,
+  last_ts        TIMESTAMP NOT NULL
+);
+
+-- Events of every kind per source, sensor and method (the story's methods;
+-- its messages, first and last, sensors and country come from source_rollup).
+CREATE TABLE roll_source_method (
+  src_ip         VARCHAR NOT NULL,
+  sensor         VARCHAR NOT NULL,
+  method         VARCHAR,
+  n              BIGINT NOT NULL
+);
+
+-- Extensions tried: events of the REGISTER, INVITE, SUBSCRIBE and MESSAGE
+-- methods per source, sensor and target user (To user, else Request-URI user).
+CREATE TABLE roll_source_ext (
+  src_ip         VARCHAR NOT NULL,
+  sensor         VARCHAR NOT NULL,
+  u              VARCHAR NOT NULL,
+  n              BIGINT NOT NULL
+);
+
+-- Credentials tried: events with an Authorization user or a password guess
+-- per source, sensor, user and guess; `ok` = bool_or(guess_source =
+-- 'configured' OR auth_ok), null when no event says.
+CREATE TABLE roll_source_cred (
+  src_ip         VARCHAR NOT NULL,
+  sensor         VARCHAR NOT NULL,
+  auth_user      VARCHAR,
+  password_guess VARCHAR,
+  n              BIGINT NOT NULL,
+  ok             BOOLEAN
+);
+
+-- Cracked: events that authenticated (guess_source = 'configured' OR
+-- auth_ok) per source, sensor, user (Authorization, else From) and guess,
+-- with the first.
+CREATE TABLE roll_source_cracked (
+  src_ip         VARCHAR NOT NULL,
+  sensor         VARCHAR NOT NULL,
+  u              VARCHAR,
+  password_guess VARCHAR,
+  n              BIGINT NOT NULL,
+  first_ts       TIMESTAMP NOT NULL
+);
+
+-- Numbers called: INVITEs with a dialled number per source, sensor,
+-- number, its country and type, with the first (the tie-break of the most
+-- common country and type). Store evidence appends negated rows for the
+-- INVITEs it gives a number, as in 0006.
+CREATE TABLE roll_source_number (
+  src_ip         VARCHAR NOT NULL,
+  sensor         VARCHAR NOT NULL,
+  dialed_number  VARCHAR NOT NULL,
+  dst_cc         VARCHAR,
+  number_type    VARCHAR,
+  n              BIGINT NOT NULL,
+  first_ts       TIMESTAMP NOT NULL
+);
+
+-- The story's user agents take their category from source_rollup (0005),
+-- which now keeps it beside the label; its rows are rebuilt from events by
+-- the next store writer (or import), and readers scan events until then.
+ALTER TABLE source_rollup ADD COLUMN ua_category VARCHAR;
+INSERT OR REPLACE INTO meta (key, value) VALUES ('source_rollup_stale', '1');
+
+INSERT OR REPLACE INTO meta (key, value) VALUES ('rollups', 'stale');
