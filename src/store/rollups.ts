@@ -9,8 +9,10 @@
  *   - per batch (`appendingRollups`): the store writer appends the sums of
  *     the rows it just inserted, in the same transaction;
  *   - around an update of stored rows (`withRollupsAdjusted`): store-wide
- *     number evidence moves INVITEs to the abuse class, so their old
- *     contribution is appended negated and the new one added.
+ *     number evidence moves INVITEs to the abuse class and gives them a
+ *     number, so their old contribution is appended negated and the new
+ *     one added; a table with first and last times per class instead has
+ *     the rows of the changed events' keys rebuilt (`regroup`).
  * Appending is cheap (no index: an index on the keys made the full rebuild
  * 13 times slower), so a key may have several rows and readers always sum
  * by key; a table that has grown by half since its last compaction is
@@ -63,10 +65,14 @@ const COMBINED: Record<Combine, string> = { sum: 'sum', first: 'min', last: 'max
 const REQ = `event = 'sip.request'`;
 /** The user an extension-trying request aims at (the story's "extensions tried"). */
 const EXT_USER = `coalesce(nullif(to_user, ''), ruri_user)`;
+/** An event that tries an extension. */
+const EXT = `(method IN ('REGISTER', 'INVITE', 'SUBSCRIBE', 'MESSAGE') AND ${EXT_USER} IS NOT NULL)`;
+/** A request of the classes where users count (2 brute_force, 4 enumeration). */
+const USER_CLASS = `(${REQ} AND (${PH_SQL}) IN (2, 4))`;
 /** An event that authenticated: a configured password guessed, or the registrar said yes. */
 const CRACKED = `(guess_source = 'configured' OR auth_ok)`;
 
-/** The rollups; docs/store.md describes them and 0006_rollups.sql creates them. */
+/** The rollups; docs/store.md describes them, 0006_rollups.sql and 0007_story_rollups.sql create them. */
 export const ROLLUPS: readonly Rollup[] = [
   {
     table: 'roll_hour',
@@ -80,49 +86,6 @@ export const ROLLUPS: readonly Rollup[] = [
     ],
     values: [['n', 'count(*)', SUM]],
     byEvidence: true,
-  },
-  {
-    table: 'roll_day_source',
-    where: REQ,
-    keys: [
-      ['d', 'CAST(ts AS DATE)'],
-      ['sensor', 'sensor'],
-      ['src_ip', 'src_ip'],
-      ['ph', PH_SQL],
-    ],
-    values: [
-      ['n', 'count(*)', SUM],
-      ['first_ts', 'min(ts)', FIRST],
-      ['last_ts', 'max(ts)', LAST],
-    ],
-    byEvidence: true,
-    regroup: ['d', 'sensor', 'src_ip'],
-  },
-  {
-    table: 'roll_source_user',
-    where: `${REQ} AND (${PH_SQL}) IN (2, 4)`,
-    keys: [
-      ['sensor', 'sensor'],
-      ['src_ip', 'src_ip'],
-      ['ph', PH_SQL],
-      ['hu', `hash(coalesce(auth_user, nullif(to_user, ''), ruri_user))`],
-    ],
-    values: [
-      ['n', 'count(*)', SUM],
-      ['c', `count_if((${PH_SQL}) = 2 OR method = 'REGISTER')`, SUM],
-    ],
-    byEvidence: true,
-  },
-  {
-    table: 'roll_source_password',
-    where: `${REQ} AND password_guess IS NOT NULL`,
-    keys: [
-      ['sensor', 'sensor'],
-      ['src_ip', 'src_ip'],
-      ['password_guess', 'password_guess'],
-    ],
-    values: [['n', 'count(*)', SUM]],
-    byEvidence: false,
   },
   {
     table: 'roll_ua',
@@ -168,15 +131,27 @@ export const ROLLUPS: readonly Rollup[] = [
     byEvidence: false,
   },
   {
-    table: 'roll_source_ext',
-    where: `method IN ('REGISTER', 'INVITE', 'SUBSCRIBE', 'MESSAGE') AND ${EXT_USER} IS NOT NULL`,
+    // Per-user counts of the phase section (classes 2 and 4: `ph`, `c`) and
+    // the extensions a source tried (`ext`), in one table: the same users.
+    table: 'roll_source_target',
+    where: `${USER_CLASS} OR ${EXT}`,
     keys: [
       ['src_ip', 'src_ip'],
       ['sensor', 'sensor'],
+      ['ph', `CASE WHEN ${USER_CLASS} THEN ${PH_SQL} ELSE 0 END`],
+      ['ext', `coalesce(${EXT}, false)`],
+      ['auth_user', 'auth_user'],
       ['u', EXT_USER],
     ],
-    values: [['n', 'count(*)', SUM]],
-    byEvidence: false,
+    values: [
+      ['n', 'count(*)', SUM],
+      [
+        'c',
+        `count_if(${REQ} AND ((${PH_SQL}) = 2 OR ((${PH_SQL}) = 4 AND method = 'REGISTER')))`,
+        SUM,
+      ],
+    ],
+    byEvidence: true,
   },
   {
     table: 'roll_source_cred',
@@ -184,6 +159,7 @@ export const ROLLUPS: readonly Rollup[] = [
     keys: [
       ['src_ip', 'src_ip'],
       ['sensor', 'sensor'],
+      ['req', REQ],
       ['auth_user', 'auth_user'],
       ['password_guess', 'password_guess'],
     ],

@@ -3,10 +3,11 @@
  * The raw material of queries/phases.ts read from the rollups
  * (store/rollups.ts) instead of the events: per-source class counts and
  * first and last request from `roll_day_source`, the country from
- * `source_rollup`, per-user counts from `roll_source_user`, distinct
- * password guesses from `roll_source_password`. The same numbers as the scan (tests
- * compare them); only for scopes without a date range, since the
- * per-source tables keep no time. A key may have several rows (one per
+ * `source_rollup`, per-user counts from `roll_source_target` (its rows
+ * of classes 2 and 4), distinct password guesses from `roll_source_cred`
+ * (its requests). The same numbers as the scan (tests compare them); only
+ * for scopes without a date range, since those per-source tables keep no
+ * time. A key may have several rows (one per
  * batch until compacted), and store evidence appends negated rows: every
  * read sums by key and drops keys that sum to nothing.
  */
@@ -18,10 +19,10 @@ import { rollWhere } from './rollup-scope.js';
 /** Per-source counts (queries/phases.ts SourceActivity). */
 type SourceActivity = Omit<SourcePhases, 'phases'>;
 
-/** The scan's (day, source hash, class) -> requests table, as a subquery of `roll_day_source`. */
+/** The scan's (day, source hash, class) -> requests table, as a subquery of `roll_source_hour`. */
 export function rolledDays(filter: ReportFilter, p: SqlParams): string {
-  return `(SELECT d, hash(src_ip) AS hs, ph, sum(n) AS n FROM roll_day_source
-           WHERE ${rollWhere(filter, p, 'd')} GROUP BY ALL HAVING sum(n) <> 0)`;
+  return `(SELECT CAST(hr AS DATE) AS d, hash(src_ip) AS hs, ph, sum(n) AS n FROM roll_source_hour
+           WHERE ${rollWhere(filter, p, 'hr')} GROUP BY ALL HAVING sum(n) <> 0)`;
 }
 
 /**
@@ -52,15 +53,15 @@ export async function rolledActivity(
   const rows = await db.all(
     `WITH ds AS (
        SELECT src_ip, ${CLASS_COUNTS}, min(first_ts) AS first_ts, max(last_ts) AS last_ts
-       FROM roll_day_source WHERE ${w()} GROUP BY src_ip HAVING sum(n) > 0),
+       FROM roll_source_hour WHERE ${w()} GROUP BY src_ip HAVING sum(n) > 0),
      cc AS (SELECT src_ip, any_value(src_cc) AS cc FROM source_rollup WHERE ${w()} GROUP BY src_ip),
-     u AS (SELECT src_ip, ph, hu, sum(c) AS c FROM roll_source_user WHERE ${w()}
-           GROUP BY ALL HAVING sum(n) <> 0),
+     u AS (SELECT src_ip, ph, hash(coalesce(auth_user, u)) AS hu, sum(c) AS c
+           FROM roll_source_target WHERE ph > 0 AND ${w()} GROUP BY ALL HAVING sum(n) <> 0),
      us AS (
        SELECT src_ip, ${USER_COUNTS} FROM u GROUP BY src_ip),
      pw AS (
        SELECT src_ip, count(DISTINCT password_guess) AS password_guesses
-       FROM roll_source_password WHERE ${w()} GROUP BY src_ip)
+       FROM roll_source_cred WHERE req AND password_guess IS NOT NULL AND ${w()} GROUP BY src_ip)
      SELECT ds.src_ip, cc.cc, ds.first_ts, ds.last_ts,
             coalesce(pw.password_guesses, 0) AS password_guesses,
             ds.requests, ds.scan_requests, ds.auth_attempts, ds.external_invites,

@@ -2,9 +2,9 @@
  * @module
  * When the dashboard's queries may read the rollups (store/rollups.ts,
  * docs/store.md) instead of scanning `events`, and the scope's conditions
- * on them. The rollups keep the sensor, and `roll_hour`/`roll_day_source`
- * keep the UTC hour or day, so a date range (whole UTC days) and a sensor
- * are exact on those; the per-source tables keep no time, so a date range
+ * on them. The rollups keep the sensor, and `roll_hour`/`roll_source_hour`
+ * keep the UTC hour, so a date range (whole UTC days) and a sensor
+ * are exact on those; the other per-source tables keep no time, so a date range
  * sends the queries that need them back to the scan.
  *
  * Must never put a request value into SQL text: values are bound.

@@ -31,7 +31,7 @@ function list<T>(rows: Row[], f: (r: Row) => T): T[] {
  * table (store/rollups.ts, source-rollup.ts) and restricted to the source
  * in scope: `h` its requests per sensor, hour and class
  * (`roll_source_hour`), `m` its events per method (`roll_source_method`),
- * `x` the extensions it tried (`roll_source_ext`),
+ * `x` the users it aimed at (`roll_source_target`, `ext` the extensions tried),
  * `c` its credentials (`roll_source_cred`), `k` what it cracked
  * (`roll_source_cracked`), `d` the numbers it dialled (`roll_source_number`), `s`
  * its per-source counts (`source_rollup`). Read from those tables, or
@@ -41,7 +41,7 @@ function list<T>(rows: Row[], f: (r: Row) => T): T[] {
 const RELATIONS = {
   h: 'roll_source_hour',
   m: 'roll_source_method',
-  x: 'roll_source_ext',
+  x: 'roll_source_target',
   c: 'roll_source_cred',
   k: 'roll_source_cracked',
   d: 'roll_source_number',
@@ -76,7 +76,7 @@ const STORY_SQL = {
      FROM h GROUP BY ph`,
     order: 'first_ts, phase',
   },
-  ext: { rows: `SELECT u, ${N} FROM x GROUP BY u`, order: 'n DESC, u' },
+  ext: { rows: `SELECT u, ${N} FROM x WHERE ext GROUP BY u`, order: 'n DESC, u' },
   creds: {
     rows: `SELECT auth_user AS u, password_guess AS pw, ${N}, bool_or(ok) AS ok FROM c GROUP BY ALL`,
     order: 'ok DESC, n DESC, u, pw',

@@ -6,7 +6,9 @@
 -- `ph` is the message class of a request (0006).
 
 -- Requests per source, sensor, UTC hour and class, with the first and
--- last (the story's phases and timeline). Store evidence that moves
+-- last (the story's phases and timeline; the phase section's daily series
+-- and per-source class counts, which read roll_day_source before: it is
+-- dropped, the same sums by hour cost one aggregation less). Store evidence that moves
 -- INVITEs to another class rebuilds the rows of their (source, sensor,
 -- hour) from events, so the first and last of each class stay exact.
 CREATE TABLE roll_source_hour (
@@ -19,6 +21,8 @@ CREATE TABLE roll_source_hour (
   last_ts        TIMESTAMP NOT NULL
 );
 
+DROP TABLE roll_day_source;
+
 -- Events of every kind per source, sensor and method (the story's methods;
 -- its messages, first and last, sensors and country come from source_rollup).
 CREATE TABLE roll_source_method (
@@ -28,21 +32,37 @@ CREATE TABLE roll_source_method (
   n              BIGINT NOT NULL
 );
 
--- Extensions tried: events of the REGISTER, INVITE, SUBSCRIBE and MESSAGE
--- methods per source, sensor and target user (To user, else Request-URI user).
-CREATE TABLE roll_source_ext (
+-- Users aimed at, per source, sensor, class (`ph`: 2 or 4 for the
+-- requests of the classes where users count, else 0), whether the event
+-- tries an extension (`ext`: a REGISTER, INVITE, SUBSCRIBE or MESSAGE with
+-- a target user), Authorization user and target user (`u`: To user, else
+-- Request-URI user): `n` events, `c` those counted per user (every
+-- brute_force request, the REGISTERs of enumeration). The phase section's
+-- per-user counts (roll_source_user before, dropped) and the story's
+-- extensions tried, from one aggregation. Store evidence appends negated
+-- rows (the class), as in 0006.
+DROP TABLE roll_source_user;
+CREATE TABLE roll_source_target (
   src_ip         VARCHAR NOT NULL,
   sensor         VARCHAR NOT NULL,
-  u              VARCHAR NOT NULL,
-  n              BIGINT NOT NULL
+  ph             TINYINT NOT NULL,
+  ext            BOOLEAN NOT NULL,
+  auth_user      VARCHAR,
+  u              VARCHAR,
+  n              BIGINT NOT NULL,
+  c              BIGINT NOT NULL
 );
 
 -- Credentials tried: events with an Authorization user or a password guess
--- per source, sensor, user and guess; `ok` = bool_or(guess_source =
--- 'configured' OR auth_ok), null when no event says.
+-- per source, sensor, whether a request (`req`), user and guess; `ok` =
+-- bool_or(guess_source = 'configured' OR auth_ok), null when no event
+-- says. Its requests with a guess give the phase section's distinct
+-- guesses (roll_source_password before, dropped).
+DROP TABLE roll_source_password;
 CREATE TABLE roll_source_cred (
   src_ip         VARCHAR NOT NULL,
   sensor         VARCHAR NOT NULL,
+  req            BOOLEAN NOT NULL,
   auth_user      VARCHAR,
   password_guess VARCHAR,
   n              BIGINT NOT NULL,
