@@ -105,8 +105,8 @@ const STORY_SQL = {
     order: 'n DESC, sensor',
   },
   timeline: {
-    rows: `SELECT strftime(hr, '%Y-%m-%dT%H:00:00Z') AS hour, ${PH_NAME} AS phase, ${N}
-     FROM h GROUP BY ALL`,
+    rows: `SELECT strftime(hr, '%Y-%m-%dT%H:00:00Z') AS hour, ${PH_NAME} AS phase, n
+     FROM (SELECT hr, ph, ${N} FROM h GROUP BY hr, ph)`,
     order: 'hour, phase',
     limit: 5000,
   },
@@ -142,10 +142,22 @@ function scannedRelations(where: string): string {
   s AS MATERIALIZED (${rollupSelect('TRUE', 'e')})`;
 }
 
+/**
+ * A rollup table's rows `WHERE where`: one per key (summed) for a table
+ * where store evidence appends negated rows, whose keys may sum to
+ * nothing; as stored for the others (every list sums by its own key).
+ */
+function rolled(table: string, where: string): string {
+  const r = rollupOf(table);
+  return r.byEvidence && r.regroup === undefined
+    ? compacted(r, where)
+    : `SELECT * FROM ${table} WHERE ${where}`;
+}
+
 /** The story's relations from the rollup tables, their rows `WHERE where` (source and sensor). */
 function rolledRelations(where: string): string {
   const rel = Object.entries(RELATIONS).map(
-    ([name, table]) => `${name} AS MATERIALIZED (${compacted(rollupOf(table), where)})`,
+    ([name, table]) => `${name} AS MATERIALIZED (${rolled(table, where)})`,
   );
   return `${rel.join(',\n  ')},
   s AS MATERIALIZED (SELECT * FROM source_rollup WHERE ${where})`;
