@@ -76,6 +76,36 @@ describe('loadIpLookup with user files', () => {
     assert.equal(ip.lookup('2a01::1').cc, null);
   });
 
+  it('names an AS from a later row, and keeps the IPv4 names once the IPv6 table loads', async () => {
+    const cc4 = join(dir, 'n-cc4.csv');
+    const asn4 = join(dir, 'n-asn4.csv');
+    const cc6 = join(dir, 'n-cc6.csv');
+    const asn6 = join(dir, 'n-asn6.csv');
+    writeFileSync(cc4, '');
+    // AS 13335 first without a name, named by a later row; AS 64500 never named.
+    writeFileSync(
+      asn4,
+      '16777216,16777471,13335\n33554432,33554687,13335,"Cloudflare, Inc."\n' +
+        '50331648,50331903,64500\n67108864,67109119,15169,Google LLC\n',
+    );
+    writeFileSync(cc6, '');
+    // 2a00::/32: a new AS, and 2a01::/32: an AS the IPv4 table named.
+    writeFileSync(
+      asn6,
+      '55827575822966466661959896531774472192,55827575902194629176224234125318422527,3320,Deutsche Telekom AG\n' +
+        '55832768119825001489588427028103692288,55832768199053164003852764621647642623,15169,Other name\n',
+    );
+    const ip = await loadIpLookup({ countryV4: cc4, asnV4: asn4, countryV6: cc6, asnV6: asn6 });
+    const cloudflare = { cc: null, asn: 13335, as_name: 'Cloudflare, Inc.' };
+    assert.deepEqual(ip.lookup('1.0.0.1'), cloudflare);
+    assert.deepEqual(ip.lookup('2.0.0.1'), cloudflare);
+    assert.deepEqual(ip.lookup('3.0.0.1'), { cc: null, asn: 64500, as_name: null });
+    assert.deepEqual(ip.lookup('2a00::1'), { cc: null, asn: 3320, as_name: 'Deutsche Telekom AG' });
+    assert.deepEqual(ip.lookup('2a01::1'), { cc: null, asn: 15169, as_name: 'Google LLC' });
+    assert.deepEqual(ip.lookup('4.0.0.1'), { cc: null, asn: 15169, as_name: 'Google LLC' });
+    assert.deepEqual(ip.lookup('1.0.0.1'), cloudflare);
+  });
+
   it('fails with SNARE_ERR_IO naming a missing file', async () => {
     await assert.rejects(loadIpLookup({ countryV4: join(dir, 'missing.csv') }), (err: unknown) => {
       assert.equal((err as { code?: string }).code, 'SNARE_ERR_IO');

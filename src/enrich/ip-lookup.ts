@@ -123,10 +123,59 @@ function firstCsvField(bytes: Uint8Array, from: number, to: number): string {
   return utf8.decode(utf8Encoder.encode(field));
 }
 
-/** Keeps the first AS name seen per ASN; the row stores the ASN itself. */
+/**
+ * The ASes of the ASN tables: a row stores a code, and the code gives its
+ * ASN and the first name seen for it. Once a table is loaded (`seal`) the
+ * names are kept end to end in one string with their offsets in a typed
+ * array: 2.8 MB for the 84,000 names of the bundled IPv4 table, against
+ * 7.1 MB as a Map of ASN to name (a string and a map entry each). Loading
+ * another table (IPv6, on its first lookup) opens them again.
+ */
 class AsNames {
-  readonly names = new Map<number, string>();
-  /** Byte twin of `parse`: decodes a name only for an ASN not seen before. */
+  /** ASN and name start per code, and the names end to end (sealed). */
+  private asns = new Int32Array(0);
+  private starts = new Uint32Array(1);
+  private text = '';
+  /** While a table loads: ASN and name per code, and the code of each ASN. */
+  private loading: { asns: number[]; names: string[]; codes: Map<number, number> } | null = null;
+
+  /** The ASN of a code. */
+  asnOf(code: number): number {
+    return this.asns[code] ?? -1;
+  }
+
+  /** The name of a code; null when no row named it. */
+  nameOf(code: number): string | null {
+    const from = this.starts[code] ?? 0;
+    const to = this.starts[code + 1] ?? from;
+    return to > from ? this.text.slice(from, to) : null;
+  }
+
+  /** Ends a table's load: the names go into one string. */
+  seal(): void {
+    const l = this.loading;
+    if (l === null) return;
+    this.asns = Int32Array.from(l.asns);
+    this.starts = new Uint32Array(l.names.length + 1);
+    let at = 0;
+    l.names.forEach((name, code) => {
+      at += name.length;
+      this.starts[code + 1] = at;
+    });
+    this.text = l.names.join('');
+    this.loading = null;
+  }
+
+  /** The load state, opened again from the sealed form when another table loads. */
+  private open(): NonNullable<AsNames['loading']> {
+    if (this.loading !== null) return this.loading;
+    const asns = Array.from(this.asns);
+    const names = asns.map((_, code) => this.nameOf(code) ?? '');
+    this.loading = { asns, names, codes: new Map(asns.map((asn, code) => [asn, code])) };
+    return this.loading;
+  }
+
+  /** Byte twin of `parse`: decodes a name only for an ASN not named before; returns the code. */
   readonly parseBytes = (bytes: Uint8Array, from: number, to: number): number => {
     let asn = 0;
     let i = from;
@@ -138,11 +187,16 @@ class AsNames {
     }
     if (i === from || i - from > 10 || asn > 0x7fffffff) return -1;
     if (i < to && bytes[i] !== 44) return -1;
-    if (i < to && !this.names.has(asn)) {
-      const name = firstCsvField(bytes, i + 1, to);
-      if (name !== '') this.names.set(asn, name);
+    const l = this.open();
+    let code = l.codes.get(asn);
+    if (code === undefined) {
+      code = l.asns.length;
+      l.asns.push(asn);
+      l.names.push('');
+      l.codes.set(asn, code);
     }
-    return asn;
+    if (i < to && l.names[code] === '') l.names[code] = firstCsvField(bytes, i + 1, to);
+    return code;
   };
 }
 
@@ -167,15 +221,17 @@ export async function loadIpLookup(opts: IpLookupOptions = {}): Promise<IpLookup
   const [ccBytes, asnBytes] = await Promise.all([readRangeBytes(countryV4), readRangeBytes(asnV4)]);
   const cc4 = parseRanges4Bytes(ccBytes, ccs.parseBytes);
   const asn4 = parseRanges4Bytes(asnBytes, names.parseBytes);
+  names.seal();
   let v6: { cc: Ranges6; asn: Ranges6 } | null = null;
   let v6Failed = false;
 
-  const info = (ccIdx: number, asn: number): IpInfo => {
-    if (ccIdx < 0 && asn < 0) return NONE;
+  const info = (ccIdx: number, asCode: number): IpInfo => {
+    if (ccIdx < 0 && asCode < 0) return NONE;
+    const asn = asCode < 0 ? -1 : names.asnOf(asCode);
     return {
       cc: ccIdx < 0 ? null : (ccs.codes[ccIdx] ?? null),
       asn: asn < 0 ? null : asn,
-      as_name: asn < 0 ? null : (names.names.get(asn) ?? null),
+      as_name: asCode < 0 ? null : names.nameOf(asCode),
     };
   };
   const at = (t: Ranges4 | Ranges6, i: number): number => (i < 0 ? -1 : (t.values[i] ?? -1));
@@ -199,6 +255,8 @@ export async function loadIpLookup(opts: IpLookupOptions = {}): Promise<IpLookup
           // An unreadable IPv6 file must not break IPv4 enrichment: answer unknown.
           v6Failed = true;
           return NONE;
+        } finally {
+          names.seal();
         }
       }
       const { words } = parsed;
