@@ -40,7 +40,7 @@ import { CentralStore } from '../src/collect/central-store.js';
 import { Collector } from '../src/collect/collector.js';
 import { defaultConfig } from '../src/config/defaults.js';
 import { eventOf } from '../src/events/catalog.js';
-import { silentLogger } from '../src/log.js';
+import { createLogger, silentLogger } from '../src/log.js';
 import { DEFAULT_GAP_MINUTES } from '../src/store/calls.js';
 import { loadEnricher } from '../src/store/enricher.js';
 import { freePort } from '../test/integration/sensor-process.js';
@@ -98,7 +98,9 @@ async function startNats(): Promise<string> {
     join(dir, 'nats.conf'),
     `listen: 127.0.0.1:${port}\njetstream { store_dir: "${join(dir, 'js')}" }\nmax_payload: 1MB\n`,
   );
-  const c = spawn('nats-server', ['-c', join(dir, 'nats.conf')], { stdio: 'ignore' });
+  const c = spawn('nats-server', ['-c', join(dir, 'nats.conf')], {
+    stdio: process.env['SNARE_BENCH_NET_DEBUG'] ? ['ignore', 'ignore', 'inherit'] : 'ignore',
+  });
   children.push(c);
   natsServer = c;
   await sleep(1000);
@@ -148,7 +150,7 @@ async function collector(
     collect: { ...base.collect, durable: `bench-${stream}` },
     store,
     rejectedFile: join(dir, `${stream}.rejected.jsonl`),
-    log: silentLogger(),
+    log: process.env['SNARE_BENCH_NET_DEBUG'] ? createLogger('info') : silentLogger(),
     onCommit,
   });
   await c.start();

@@ -17,9 +17,12 @@
  *
  * A message may hold several events (`ship.events_per_message`,
  * nats/message.ts): batches are counted in events, and the consumer's
- * max_ack_pending is lowered to about MAX_ACK_PENDING events' worth of
- * messages once batches show many events per message (raised again when
- * they show about one). Should the events received and not yet committed
+ * max_ack_pending starts at MIN_ACK_PENDING messages and is fitted to what
+ * the messages hold: MAX_ACK_PENDING for single events, about
+ * MAX_ACK_PENDING events' worth (and at most PACKED_PENDING_BYTES) of
+ * packed ones, so that nats-server never has more waiting for the collector
+ * than it lets a client have (64 MiB: past that it drops the client as a
+ * slow consumer). Should the events received and not yet committed
  * pass `heldBound` all the same (before that fit, or a sensor sending huge
  * messages), the collector stops pulling, commits what it holds and pulls
  * again (the consumer is recreated from its acknowledged floor when
@@ -41,6 +44,7 @@ import {
   bindConsumer,
   fittedAckPending,
   MAX_ACK_PENDING,
+  MIN_ACK_PENDING,
   setAckPending,
 } from './consumer.js';
 import { RejectLog, type Rejected } from './rejects.js';
@@ -60,7 +64,7 @@ export const CALLS_TIME_SHARE = 0.1;
 export { ACK_WAIT_MS, MAX_ACK_PENDING } from './consumer.js';
 
 /** Messages received between two looks at the consumer's max_ack_pending. */
-export const FIT_SAMPLE = 100;
+export const FIT_SAMPLE = 50;
 
 /**
  * Events received and not yet committed beyond which the collector stops
@@ -112,12 +116,17 @@ export class Collector {
   private paused = false;
   /** Times pulls were stopped that way. */
   private pauses = 0;
-  /** The consumer's max_ack_pending (lowered for messages of many events). */
-  private ackPending = MAX_ACK_PENDING;
+  /**
+   * The consumer's max_ack_pending: MIN_ACK_PENDING until the first
+   * messages show what they hold, then fitted to them (`fitAckPending`).
+   */
+  private ackPending = MIN_ACK_PENDING;
+  /** True once the consumer was bound (at start, a kept consumer's max_ack_pending is lowered). */
+  private bound = false;
   private fitFailed = false;
   private fitting = false;
   /** Messages and their events received since max_ack_pending was last looked at. */
-  private sample = { messages: 0, events: 0 };
+  private sample = { messages: 0, events: 0, bytes: 0 };
   private tracker = new AckTracker<JsMsg>(1);
   /** The consumer's acknowledged floor when it was last bound (stream sequence). */
   private floor = 0;
@@ -202,6 +211,16 @@ export class Collector {
     );
     this.floor = bound.floor;
     this.ackPending = bound.maxAckPending;
+    if (!this.bound && this.ackPending > MIN_ACK_PENDING) {
+      // A consumer kept from an earlier run: start small until the messages show what they hold.
+      try {
+        await setAckPending(await jetstreamManager(nc), ship, collect, MIN_ACK_PENDING);
+        this.ackPending = MIN_ACK_PENDING;
+      } catch (err) {
+        log.warn({ err: String(err) }, 'cannot change the consumer max_ack_pending');
+      }
+    }
+    this.bound = true;
     if (bound.reset !== null) {
       this.resets++;
       log.info(
@@ -228,7 +247,7 @@ export class Collector {
         const n = lineCount(m.data);
         lines.push(n);
         this.heldEvents += n;
-        this.sampled(n);
+        this.sampled(n, m.data.length);
         if (this.heldEvents > holdAt && !this.paused) {
           // Many events per message: stop pulling until these are committed.
           this.paused = true;
@@ -292,27 +311,29 @@ export class Collector {
   }
 
   /** Counts the events of every FIT_SAMPLE messages received and fits max_ack_pending to them. */
-  private sampled(events: number): void {
-    this.sample.messages++;
-    this.sample.events += events;
-    if (this.sample.messages < FIT_SAMPLE) return;
-    const perMessage = this.sample.events / this.sample.messages;
-    this.sample = { messages: 0, events: 0 };
+  private sampled(events: number, bytes: number): void {
+    const sample = this.sample;
+    sample.messages++;
+    sample.events += events;
+    sample.bytes += bytes;
+    if (sample.messages < FIT_SAMPLE) return;
+    this.sample = { messages: 0, events: 0, bytes: 0 };
     if (this.fitting) return;
     this.fitting = true;
-    void this.fitAckPending(perMessage).finally(() => {
+    const want = fittedAckPending(sample.events / sample.messages, sample.bytes / sample.messages);
+    void this.fitAckPending(want, sample.events / sample.messages).finally(() => {
       this.fitting = false;
     });
   }
 
   /**
-   * Lowers the consumer's max_ack_pending when messages hold many events
-   * each (so that the broker does not deliver MAX_ACK_PENDING messages of a
-   * hundred events each), raises it again when they are single events;
-   * changes it only by a factor of 2 or more.
+   * Sets the consumer's max_ack_pending to `want` (fittedAckPending of the
+   * messages just received): low when messages hold many events each, so
+   * that the broker does not deliver MAX_ACK_PENDING messages of a hundred
+   * events each, MAX_ACK_PENDING for single events; changes it only by a
+   * factor of 2 or more.
    */
-  private async fitAckPending(perMessage: number): Promise<void> {
-    const want = fittedAckPending(perMessage);
+  private async fitAckPending(want: number, perMessage: number): Promise<void> {
     if (this.nc === null || (want < this.ackPending * 2 && want * 2 > this.ackPending)) return;
     const events_per_message = Math.round(perMessage * 10) / 10;
     try {

@@ -1,6 +1,12 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { AckTracker, fittedAckPending, MAX_ACK_PENDING, MIN_ACK_PENDING } from './consumer.js';
+import {
+  AckTracker,
+  fittedAckPending,
+  MAX_ACK_PENDING,
+  MIN_ACK_PENDING,
+  PACKED_PENDING_BYTES,
+} from './consumer.js';
 
 /** A delivery: stream sequence `seq`, consumer delivery sequence `d`. */
 interface Delivery {
@@ -60,5 +66,14 @@ describe('fittedAckPending', () => {
     assert.equal(fittedAckPending(96.2), Math.floor(MAX_ACK_PENDING / 96.2));
     assert.equal(fittedAckPending(10_000), MIN_ACK_PENDING);
     assert.equal(fittedAckPending(Number.NaN), MAX_ACK_PENDING);
+  });
+
+  it('keeps packed messages waiting under PACKED_PENDING_BYTES, single events as before', () => {
+    // 100 events of 600 bytes: events bind (500 messages, 30 MB).
+    assert.equal(fittedAckPending(100, 60_000), 500);
+    // 100 events of 2 KB: bytes bind.
+    assert.equal(fittedAckPending(100, 200_000), Math.floor(PACKED_PENDING_BYTES / 200_000));
+    assert.equal(fittedAckPending(500, 512 * 1024), MIN_ACK_PENDING);
+    assert.equal(fittedAckPending(1, 70_000), MAX_ACK_PENDING);
   });
 });

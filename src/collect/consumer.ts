@@ -49,17 +49,29 @@ export interface Bound {
   readonly maxAckPending: number;
 }
 
-/** The fewest messages the collector lets the consumer deliver unacknowledged. */
+/**
+ * The fewest messages the collector lets the consumer deliver
+ * unacknowledged, and what it starts with until it has seen what the
+ * messages hold: even of the largest messages a shipper packs (512 KiB),
+ * that many stay under nats-server's 64 MiB of data waiting for one client,
+ * beyond which the server drops the client as a slow consumer.
+ */
 export const MIN_ACK_PENDING = 100;
 
+/** Bytes of packed messages the consumer may deliver unacknowledged (well under those 64 MiB). */
+export const PACKED_PENDING_BYTES = 32 * 1024 * 1024;
+
 /**
- * The max_ack_pending that keeps the events delivered and not acknowledged
- * near MAX_ACK_PENDING when messages hold `eventsPerMessage` events on
- * average: MAX_ACK_PENDING itself for one event per message (or about one).
+ * The max_ack_pending for messages of `eventsPerMessage` events and
+ * `bytesPerMessage` bytes on average: MAX_ACK_PENDING for one event per
+ * message (or about one), else about MAX_ACK_PENDING events' worth and at
+ * most PACKED_PENDING_BYTES of messages, at least MIN_ACK_PENDING.
  */
-export function fittedAckPending(eventsPerMessage: number): number {
+export function fittedAckPending(eventsPerMessage: number, bytesPerMessage = 0): number {
   if (!(eventsPerMessage > 1.5)) return MAX_ACK_PENDING;
-  return Math.max(MIN_ACK_PENDING, Math.floor(MAX_ACK_PENDING / eventsPerMessage));
+  const byEvents = MAX_ACK_PENDING / eventsPerMessage;
+  const byBytes = bytesPerMessage > 0 ? PACKED_PENDING_BYTES / bytesPerMessage : byEvents;
+  return Math.max(MIN_ACK_PENDING, Math.floor(Math.min(byEvents, byBytes)));
 }
 
 /** Sets the durable consumer's max_ack_pending (an update JetStream allows on a live consumer). */

@@ -17,9 +17,17 @@ import { DEFAULT_TOP } from '../../src/cli/commands/report.js';
 import { SIMULATE_DEFAULTS } from '../../src/cli/commands/simulate.js';
 import {
   CALLS_EVERY_MS as COLLECT_CALLS_EVERY_MS,
+  heldBound,
+  MAX_ACK_PENDING,
   RETRY_MS as COLLECT_RETRY_MS,
 } from '../../src/collect/collector.js';
 import { COLLECT_MEMORY_LIMIT } from '../../src/collect/central-store.js';
+import { MIN_ACK_PENDING, PACKED_PENDING_BYTES } from '../../src/collect/consumer.js';
+import {
+  MAX_MESSAGE_BYTES,
+  MAX_MESSAGE_EVENTS,
+  PAYLOAD_HEADROOM_BYTES,
+} from '../../src/nats/message.js';
 import { defaultConfig } from '../../src/config/defaults.js';
 import {
   MAX_FIELD_CHARS as MAX_EVENT_FIELD_CHARS,
@@ -297,6 +305,17 @@ describe('docs/deploy.md', () => {
       `to ${mem(COLLECT_MEMORY_LIMIT)} in the collector`,
       `the stream's duplicate window (${DUPLICATE_WINDOW_NS / 60e9} minutes)`,
       `--dupe-window ${DUPLICATE_WINDOW_NS / 60e9}m`,
+    );
+  });
+
+  it('gives batched shipping its bounds', () => {
+    says(
+      'docs/deploy.md',
+      `(N from 2 to ${n(MAX_MESSAGE_EVENTS)})`,
+      `stays under ${MAX_MESSAGE_BYTES / 1024} KiB and under the server's \`max_payload\` (minus ${PAYLOAD_HEADROOM_BYTES / 1024} KiB`,
+      `A message of more than ${MAX_MESSAGE_BYTES / 1024} KiB or more than ${n(MAX_MESSAGE_EVENTS)} lines is rejected whole`,
+      `(${n(MAX_ACK_PENDING)} messages for single events; about ${n(MAX_ACK_PENDING)} events' worth and at most ${MiB(PACKED_PENDING_BYTES)}, at least ${MIN_ACK_PENDING} messages, for packed ones), starting at ${MIN_ACK_PENDING} messages`,
+      `more than ${n(heldBound(1))} events (or twice \`collect.batch_events\`)`,
     );
   });
 });
