@@ -103,6 +103,9 @@ describe('stageLegacyFileSql', () => {
       FIG1,
       '',
       FIG1.replace('+0000', '-0330'),
+      FIG1.replace('+0000', '-0000'),
+      FIG1.replace('+0000', '+0001'),
+      FIG1.replace('+0000', '+2359'),
       FIG1.replace('+0000', '+1400'), // offset hour out of range: JavaScript
       FIG1.replace('2011-12-27', '2011-02-31'), // rolls over in Date.UTC: JavaScript
       FIG1.replace('2011-12-27', '2011-02-29'), // not on the calendar: JavaScript

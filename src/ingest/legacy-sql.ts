@@ -99,14 +99,17 @@ const PLAIN = `coalesce(strlen(line) <= ${MAX_PLAIN_BYTES} AND strpos(line, '\\'
  * no space), so a value holding one comes after it. (Two splits of part 1
  * per field cost 0.17 s more per 2 M lines.) The
  * time of a plain line is a valid `YYYY-MM-DD HH:MM:SS`, which a cast
- * reads as strptime would, in half the time.
+ * reads as strptime would, in half the time; the offset the sensor writes,
+ * `+0000`, is recognised whole (reading hours and minutes of every line's
+ * offset cost more than the cast: 0.23 s against 0.09 s per 2 M lines).
  */
 const CUT_SQL = `INSERT INTO stage_legacy
   SELECT n,
     CAST(epoch_ms(CAST(substr(line, 1, 19) AS TIMESTAMP))
-      - (CASE WHEN substr(line, 21, 1) = '+' THEN 1 ELSE -1 END)
-      * (CAST(substr(line, 22, 2) AS BIGINT) * 60 + CAST(substr(line, 24, 2) AS BIGINT))
-      * 60000 AS DOUBLE) AS ts_ms,
+      - CASE WHEN substr(line, 21, 5) = '+0000' THEN 0
+        ELSE (CASE WHEN substr(line, 21, 1) = '+' THEN 1 ELSE -1 END)
+          * (CAST(substr(line, 22, 2) AS BIGINT) * 60 + CAST(substr(line, 24, 2) AS BIGINT))
+          * 60000 END AS DOUBLE) AS ts_ms,
     substr(line, ip_at + 6, method_at - ip_at - 6) AS src_ip,
     substr(line, method_at + 10, strpos(line, ', from: "') - method_at - 10) AS method,
     nullif(p[2], '') AS from_user,
