@@ -13,7 +13,8 @@
  * Both are measured twice: with one event per message (the default,
  * `ship.events_per_message` 1) and batched (SNARE_BENCH_NET_BATCH events
  * per message, default 100); SNARE_BENCH_NET_MODES=event or =batch runs
- * one of them only.
+ * one of them only. SNARE_BENCH_NET_DEBUG=1 shows the collector's log
+ * (info), the shippers' warnings and nats-server's log on stderr.
  * The collector runs in this process (the same classes as `sipsnare
  * collect`), so it sees each commit. Beside the rates it prints the CPU
  * time each part spent per event (collector, shippers, nats-server: a
