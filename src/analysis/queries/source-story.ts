@@ -52,6 +52,11 @@ interface StoryList {
   readonly rows: string;
   readonly order: string;
   readonly limit?: number;
+  /**
+   * For a long list: the relation its rows come one each from, and their
+   * order in its terms, so only the first `limit` rows are built.
+   */
+  readonly first?: { readonly from: string; readonly order: string };
 }
 
 const N = 'CAST(sum(n) AS BIGINT) AS n';
@@ -105,10 +110,10 @@ const STORY_SQL = {
     order: 'n DESC, sensor',
   },
   timeline: {
-    rows: `SELECT strftime(hr, '%Y-%m-%dT%H:00:00Z') AS hour, ${PH_NAME} AS phase, n
-     FROM (SELECT hr, ph, ${N} FROM h GROUP BY hr, ph)`,
+    rows: `SELECT strftime(hr, '%Y-%m-%dT%H:00:00Z') AS hour, ${PH_NAME} AS phase, n FROM t`,
     order: 'hour, phase',
     limit: 5000,
+    first: { from: 't', order: `hr, ${PH_NAME}` },
   },
 } as const satisfies Record<string, StoryList>;
 
@@ -127,9 +132,17 @@ const STORY_COLUMNS = `event, ts, sensor, src_ip, method, number_kind, dialed_nu
 function listColumn(key: StoryKey): string {
   const l: StoryList = STORY_SQL[key];
   const order = l.order.replace(/(\w+)( DESC)?/g, 'x.$1$2');
-  return `(SELECT {'n': count(*), 'rows': list(x ORDER BY ${order})[1:${l.limit ?? LIST}]}
+  const limit = l.limit ?? LIST;
+  if (l.first !== undefined) {
+    return `(SELECT {'n': (SELECT count(*) FROM ${l.first.from}), 'rows': list(x ORDER BY ${order})}
+      FROM (${l.rows} ORDER BY ${l.first.order} LIMIT ${limit}) x) AS ${key}`;
+  }
+  return `(SELECT {'n': count(*), 'rows': list(x ORDER BY ${order})[1:${limit}]}
     FROM (${l.rows}) x) AS ${key}`;
 }
+
+/** The timeline's rows before they are named: requests per hour and class. */
+const TIMELINE = `t AS MATERIALIZED (SELECT hr, ph, ${N} FROM h GROUP BY hr, ph)`;
 
 /** The story's relations (see RELATIONS) from the events `WHERE where`, read once. */
 function scannedRelations(where: string): string {
@@ -139,7 +152,8 @@ function scannedRelations(where: string): string {
   );
   return `e AS MATERIALIZED (SELECT ${STORY_COLUMNS} FROM events WHERE ${where}),
   ${rel.join(',\n  ')},
-  s AS MATERIALIZED (${rollupSelect('TRUE', 'e')})`;
+  s AS MATERIALIZED (${rollupSelect('TRUE', 'e')}),
+  ${TIMELINE}`;
 }
 
 /**
@@ -160,7 +174,8 @@ function rolledRelations(where: string): string {
     ([name, table]) => `${name} AS MATERIALIZED (${rolled(table, where)})`,
   );
   return `${rel.join(',\n  ')},
-  s AS MATERIALIZED (SELECT * FROM source_rollup WHERE ${where})`;
+  s AS MATERIALIZED (SELECT * FROM source_rollup WHERE ${where}),
+  ${TIMELINE}`;
 }
 
 /** One statement: the head of the story and every list, over the relations of `WITH relations`. */
