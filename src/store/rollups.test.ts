@@ -141,6 +141,21 @@ describe('rollups', () => {
     }
   });
 
+  it('are not read from a store at an older schema (its rollup tables are others)', async () => {
+    const store = await openStore(':memory:');
+    try {
+      const db = queryable(store.conn);
+      await rebuildRollups(store.conn);
+      assert.equal(await rollupsCurrent(db), true);
+      assert.equal(await storyInput(db, {}), 'rollups');
+      await store.setMeta('schema_version', '6');
+      assert.equal(await rollupsCurrent(db), false);
+      assert.equal(await storyInput(db, {}), 'events');
+    } finally {
+      store.close();
+    }
+  });
+
   it('after live writer batches (and store-wide number evidence) equal the same', async () => {
     const store = await openStore(':memory:');
     try {

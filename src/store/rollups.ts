@@ -308,15 +308,24 @@ async function setState(conn: DuckDBConnection, state: 'current' | 'stale'): Pro
 }
 
 /**
+ * The schema version whose rollup tables this code reads: a store read
+ * as it is (read-only) at an older version has other tables, or none.
+ */
+export const ROLLUPS_SCHEMA = 7;
+
+/**
  * True when these rollups and `source_rollup` (0005, read beside them) hold
- * every stored event (false for a store made before them).
+ * every stored event (false for a store made before them, or read
+ * unmigrated from before their current tables).
  */
 export async function rollupsCurrent(db: Queryable): Promise<boolean> {
   try {
     const rows = await db.all(
       `SELECT count(*) FILTER (WHERE key = 'rollups' AND value = 'current') = 1
-         AND count(*) FILTER (WHERE key = $1) = 0 AS ok FROM meta`,
-      [ROLLUP_STALE_KEY],
+         AND count(*) FILTER (WHERE key = $1) = 0
+         AND count(*) FILTER (WHERE key = 'schema_version' AND TRY_CAST(value AS INTEGER) >= $2) = 1
+         AS ok FROM meta`,
+      [ROLLUP_STALE_KEY, ROLLUPS_SCHEMA],
     );
     return rows[0]?.['ok'] === true;
   } catch {

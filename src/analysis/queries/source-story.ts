@@ -189,14 +189,11 @@ function storySql(relations: string): string {
     ${(Object.keys(STORY_SQL) as StoryKey[]).map(listColumn).join(',\n    ')}`;
 }
 
-/** Where a story is read from: the rollups (current, scope without dates, tables of 0007) or the events. */
+/** Where a story is read from: the rollups (current, scope without dates) or the events. */
 export type StoryInput = 'rollups' | 'events';
 
 export async function storyInput(db: Queryable, filter: ReportFilter): Promise<StoryInput> {
-  if ((await rollupUse(db, filter)) !== 'all') return 'events';
-  const rows = await db.all(`SELECT count(*) AS n FROM duckdb_tables()
-    WHERE table_name = 'roll_source_hour' AND schema_name = 'main' AND NOT temporary`);
-  return num(rows[0] ?? {}, 'n') > 0 ? 'rollups' : 'events';
+  return (await rollupUse(db, filter)) === 'all' ? 'rollups' : 'events';
 }
 
 /** A list cell (`{n, rows}` as JSON, see queryable.ts) back to its rows and how many there are in all. */

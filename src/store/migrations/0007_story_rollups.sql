@@ -96,9 +96,15 @@ CREATE TABLE roll_source_number (
 );
 
 -- The story's user agents take their category from source_rollup (0005),
--- which now keeps it beside the label; its rows are rebuilt from events by
--- the next store writer (or import), and readers scan events until then.
+-- which now keeps it beside the label: refilled from the events stored
+-- (the aggregation of src/store/source-rollup.ts).
 ALTER TABLE source_rollup ADD COLUMN ua_category VARCHAR;
-INSERT OR REPLACE INTO meta (key, value) VALUES ('source_rollup_stale', '1');
+DELETE FROM source_rollup;
+INSERT INTO source_rollup (src_ip, sensor, src_cc, src_asn, src_as_name, ua_label, ua_category,
+  messages, first_ts, last_ts, registers, invites, auth_attempts, cracked)
+SELECT src_ip, sensor, src_cc, src_asn, src_as_name, ua_label, ua_category, count(*), min(ts), max(ts),
+  count(*) FILTER (WHERE method = 'REGISTER'), count(*) FILTER (WHERE method = 'INVITE'),
+  count(*) FILTER (WHERE auth_user IS NOT NULL), bool_or(guess_source = 'configured' OR auth_ok)
+FROM events GROUP BY src_ip, sensor, src_cc, src_asn, src_as_name, ua_label, ua_category;
 
 INSERT OR REPLACE INTO meta (key, value) VALUES ('rollups', 'stale');
