@@ -7,9 +7,16 @@
  */
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
+import { setFlagsFromString } from 'node:v8';
+import { runInNewContext } from 'node:vm';
 import { emptyEvent, type SnareEvent } from '../events/catalog.js';
 import { ROGUE_DEFAULTS, scoreRogueServers, type CallerSpread } from '../analysis/rogue.js';
-import { FINDINGS_NUMBER_CACHE, FindingDetector } from './findings.js';
+import {
+  CALLER_BUDGET_BYTES,
+  CallerCountries,
+  FINDINGS_NUMBER_CACHE,
+  FindingDetector,
+} from './findings.js';
 
 /** Dial strings of nine countries, as an attacker dials them (international prefix 00). */
 const BY_COUNTRY: Readonly<Record<string, string>> = {
@@ -136,5 +143,35 @@ describe('the live toll-fraud finding under a flood of distinct numbers', () => 
       detector.cachedNumbers <= FINDINGS_NUMBER_CACHE,
       `${detector.cachedNumbers} analyses kept`,
     );
+  });
+});
+
+describe('the callers of the rogue rule under a flood from many addresses', () => {
+  /** V8's heap in use after a full collection. */
+  const heapAfterGc = (): number => {
+    setFlagsFromString('--expose-gc');
+    (runInNewContext('gc') as () => void)();
+    return process.memoryUsage().heapUsed;
+  };
+
+  it('stays within its byte budget, forgetting the least recently seen callers', () => {
+    const table = new CallerCountries();
+    const codes = Array.from({ length: 64 }, (_, i) => `C${i}`);
+    const h0 = heapAfterGc();
+    // 40,000 callers of 64 countries each: some 60 MB of sets without the budget.
+    const n = 40_000;
+    for (let i = 0; i < n; i++) {
+      const ip = `10.${(i >> 16) & 255}.${(i >> 8) & 255}.${i & 255}`;
+      for (const cc of codes) table.add(ip, cc);
+      // The first caller keeps calling: it stays among the most recently seen.
+      if (i % 100 === 0) table.add('192.0.2.1', 'FR');
+    }
+    const grown = (heapAfterGc() - h0) / 1024 / 1024;
+    assert.ok(table.estimatedBytes <= CALLER_BUDGET_BYTES, `${table.estimatedBytes} bytes`);
+    assert.ok(grown < 32, `the heap grew by ${grown.toFixed(1)} MB for ${table.size} callers`);
+    assert.ok(table.size > 1000 && table.size < n, `${table.size} callers kept`);
+    assert.equal(table.countriesOf('192.0.2.1'), 1, 'a caller seen lately is kept');
+    assert.equal(table.countriesOf('10.0.0.0'), undefined, 'the least recently seen went first');
+    assert.equal(table.countriesOf('10.0.156.63'), 64, 'the last caller is whole');
   });
 });

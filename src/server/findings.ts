@@ -19,7 +19,10 @@
  * callers catch up (findings.test.ts shows both).
  *
  * Must stay bounded: the per-source state lives in LRU maps, a source's
- * countries in a set of at most MAX_COUNTRIES.
+ * countries in a set of at most MAX_COUNTRIES, and the callers with their
+ * sets within CALLER_BUDGET_BYTES (estimated): a flood from many addresses
+ * each calling many countries forgets the least recently seen callers
+ * first.
  */
 import type { SnareEvent } from '../events/catalog.js';
 import { NumberResolver } from '../enrich/phone-number.js';
@@ -59,33 +62,65 @@ export const MAX_SOURCES = 100_000;
 export const FINDINGS_NUMBER_CACHE = 2048;
 /** Destination countries kept per source: far above any threshold worth setting. */
 const MAX_COUNTRIES = 64;
+/**
+ * What the callers' table may hold, estimated as CALLER_BYTES per caller
+ * and COUNTRY_BYTES per destination country in its set. Measured with the
+ * heap's growth: 190-200 bytes per caller with one country, 1.4 KB with
+ * 64; without this bound, 100,000 callers of 64 countries each (what
+ * MAX_SOURCES alone allowed) held some 140 MB (docs/benchmarks.md). 16 MB
+ * keeps some 80,000 callers of one country, 10,000 of 64.
+ */
+export const CALLER_BUDGET_BYTES = 16 * 1024 * 1024;
+const CALLER_BYTES = 240;
+const COUNTRY_BYTES = 22;
 
 /**
  * The callers seen, with their destination countries, and how many callers
  * have each count of countries (the population of the rogue rule).
  */
-class CallerCountries {
+export class CallerCountries {
   private readonly callers = new LruMap<string, Set<string>>(MAX_SOURCES);
   /** `hist[k]`: tracked callers with k destination countries. */
   private readonly hist: number[] = new Array<number>(MAX_COUNTRIES + 1).fill(0);
+  /** Estimated bytes held (CALLER_BYTES, COUNTRY_BYTES), at most CALLER_BUDGET_BYTES. */
+  private bytes = 0;
+
+  /** Callers tracked now. */
+  get size(): number {
+    return this.callers.size;
+  }
+
+  /** Estimated bytes of the callers tracked now. */
+  get estimatedBytes(): number {
+    return this.bytes;
+  }
 
   /** Notes a call from `ip` to `cc` (null: unknown country); returns the caller's countries. */
   add(ip: string, cc: string | null): { countries: ReadonlySet<string>; grew: boolean } {
     let set = this.callers.get(ip);
     if (set === undefined) {
-      this.evictIfFull();
+      this.evictWhile(() => this.callers.size >= MAX_SOURCES);
       set = new Set();
       this.callers.set(ip, set);
       this.bump(0, 1);
+      this.bytes += CALLER_BYTES;
     }
     let grew = false;
     if (cc !== null && !set.has(cc) && set.size < MAX_COUNTRIES) {
       this.bump(set.size, -1);
       set.add(cc);
       this.bump(set.size, 1);
+      this.bytes += COUNTRY_BYTES;
       grew = true;
     }
+    // The caller just used is the most recent: the least recently seen go first.
+    this.evictWhile(() => this.bytes > CALLER_BUDGET_BYTES && this.callers.size > 1);
     return { countries: set, grew };
+  }
+
+  /** How many countries `ip` was seen calling (undefined: not tracked); marks it as seen. */
+  countriesOf(ip: string): number | undefined {
+    return this.callers.get(ip)?.size;
   }
 
   /** Robust z of `k` among the tracked callers' counts. */
@@ -97,13 +132,18 @@ class CallerCountries {
     this.hist[k] = (this.hist[k] ?? 0) + d;
   }
 
-  private evictIfFull(): void {
-    if (this.callers.size < MAX_SOURCES) return;
-    const oldest = this.callers.oldestKey();
-    if (oldest === undefined) return;
-    const set = this.callers.get(oldest);
-    if (set !== undefined) this.bump(set.size, -1);
-    this.callers.delete(oldest);
+  /** Forgets the least recently seen callers while `more()` holds. */
+  private evictWhile(more: () => boolean): void {
+    while (more()) {
+      const oldest = this.callers.oldestKey();
+      if (oldest === undefined) return;
+      const set = this.callers.get(oldest);
+      if (set !== undefined) {
+        this.bump(set.size, -1);
+        this.bytes -= CALLER_BYTES + COUNTRY_BYTES * set.size;
+      }
+      this.callers.delete(oldest);
+    }
   }
 }
 
@@ -114,6 +154,11 @@ export class FindingDetector {
   private readonly numbers = new NumberResolver({ cacheEntries: FINDINGS_NUMBER_CACHE });
 
   constructor(private readonly rogueRule: RogueOptions = ROGUE_DEFAULTS) {}
+
+  /** Callers tracked for the rogue rule, and their estimated bytes (at most CALLER_BUDGET_BYTES). */
+  get callerTable(): { readonly callers: number; readonly bytes: number } {
+    return { callers: this.callers.size, bytes: this.callers.estimatedBytes };
+  }
 
   /** Dialed strings whose analysis is kept now (at most FINDINGS_NUMBER_CACHE). */
   get cachedNumbers(): number {
