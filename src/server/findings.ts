@@ -64,11 +64,11 @@ export const FINDINGS_NUMBER_CACHE = 2048;
 const MAX_COUNTRIES = 64;
 /**
  * What the callers' table may hold, estimated as CALLER_BYTES per caller
- * and COUNTRY_BYTES per destination country in its set. Measured with the
- * heap's growth: 190-200 bytes per caller with one country, 1.4 KB with
- * 64; without this bound, 100,000 callers of 64 countries each (what
- * MAX_SOURCES alone allowed) held some 140 MB (docs/benchmarks.md). 16 MB
- * keeps some 80,000 callers of one country, 10,000 of 64.
+ * and COUNTRY_BYTES per destination country in its set. Measured as the
+ * heap's growth: some 200 bytes per caller with one country, 1.4-1.6 KB
+ * with 64; bounded by entries alone (MAX_SOURCES), 100,000 callers of 64
+ * countries each held some 140-160 MB (docs/benchmarks.md). 16 MB keeps
+ * some 70,000 callers of one country, or 9,000 of 64.
  */
 export const CALLER_BUDGET_BYTES = 16 * 1024 * 1024;
 const CALLER_BYTES = 240;
