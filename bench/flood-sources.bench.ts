@@ -18,14 +18,8 @@
  *   BENCH_FLOOD_RATE (15000 msgs/s), BENCH_FLOOD_MS (20000), BENCH_FLOOD_ROUNDS (2 of each),
  *   BENCH_FLOOD_STORE=0 (no store)
  */
-import { spawn } from 'node:child_process';
 import { createSocket, type Socket } from 'node:dgram';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { stringify } from 'yaml';
-import { REPO_ROOT } from '../test/helpers/shared.js';
-import { freePort } from '../test/integration/sensor-process.js';
+import { procStatusMb, startFloodedRun } from '../test/integration/flooded-run.js';
 
 const RATE = Number(process.env['BENCH_FLOOD_RATE'] ?? 15_000);
 const FLOOD_MS = Number(process.env['BENCH_FLOOD_MS'] ?? 20_000);
@@ -43,11 +37,6 @@ const TARGET_MB = 300;
 const COUNTRIES = ['44', '49', '33', '39', '34', '7', '86', '91', '234', '880', '972', '92'];
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
-
-function status(pid: number, key: 'VmHWM' | 'VmRSS'): number {
-  const m = new RegExp(`${key}:\\s+(\\d+) kB`).exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
-  return m ? Number(m[1]) / 1024 : NaN;
-}
 
 /** The n-th source address: 127.1.0.1 upwards, skipping host parts 0 and 255. */
 function sourceAddress(n: number): string {
@@ -123,64 +112,21 @@ async function flood(port: number, addresses: number): Promise<{ sent: number; s
 
 /** One `sipsnare run` flooded from `addresses` addresses; prints and returns its peak RSS. */
 async function round(addresses: number): Promise<number> {
-  const dir = mkdtempSync(join(tmpdir(), 'snare-flood-src-'));
-  const port = await freePort();
-  const big = 10_000_000;
-  writeFileSync(
-    join(dir, 'c.yaml'),
-    stringify({
-      sensor_id: 'flood',
-      listen: [`udp://127.0.0.1:${port}`],
-      events: { jsonl: join(dir, 'events') },
-      store: { db: WITH_STORE ? join(dir, 'store.duckdb') : null },
-      http: { listen: `127.0.0.1:${await freePort()}` },
-      limits: {
-        responses_per_source_per_s: big,
-        responses_per_source_burst: big,
-        responses_global_per_s: big,
-      },
-    }),
-  );
-  const child = spawn(
-    join(REPO_ROOT, 'bin', 'sipsnare'),
-    ['run', '--config', join(dir, 'c.yaml')],
-    {
-      stdio: ['ignore', 'ignore', 'pipe'],
-      env: { ...process.env, SIPSNARE_LOG_LEVEL: 'info' },
-    },
-  );
-  let err = '';
-  child.stderr.on('data', (d: Buffer) => (err += d.toString()));
-  const exited = new Promise<number | null>((r) => child.once('exit', r));
-  const pid = child.pid ?? 0;
-  let peak = 0;
-  const sampler = setInterval(() => {
-    if (child.exitCode === null) peak = Math.max(peak, status(pid, 'VmHWM'));
-  }, 250);
+  const run = await startFloodedRun({ store: WITH_STORE });
+  const { pid, port } = run;
   try {
-    const t0 = Date.now();
-    while (!err.includes('sensor started')) {
-      if (child.exitCode !== null || Date.now() - t0 > 20_000)
-        throw new Error(`run did not start: ${err}`);
-      await sleep(25);
-    }
-    const idle = status(pid, 'VmRSS');
+    const idle = procStatusMb(pid, 'VmRSS');
     const { sent, sources } = await flood(port, addresses);
     await sleep(SETTLE_MS);
-    peak = Math.max(peak, status(pid, 'VmHWM'));
+    const peak = run.peak();
     const verdict = peak < TARGET_MB ? 'under' : 'OVER';
-    const died = child.exitCode === null ? '' : ', the process died';
+    const died = run.child.exitCode === null ? '' : ', the process died';
     process.stdout.write(
       `${String(sources).padStart(6)} address(es): idle ${idle.toFixed(0)} MB, peak ${peak.toFixed(0)} MB (${verdict} the ${TARGET_MB} MB target), ${sent} messages in ${FLOOD_MS / 1000} s${died}\n`,
     );
     return peak;
   } finally {
-    clearInterval(sampler);
-    if (child.exitCode === null) child.kill('SIGTERM');
-    const killer = setTimeout(() => child.kill('SIGKILL'), 10_000);
-    await exited;
-    clearTimeout(killer);
-    rmSync(dir, { recursive: true, force: true });
+    await run.stop();
   }
 }
 

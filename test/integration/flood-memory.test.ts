@@ -9,15 +9,10 @@
  * of the flood, and holds more of it at once.
  */
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
 import { createSocket, type Socket } from 'node:dgram';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { readFileSync } from 'node:fs';
 import { describe, it } from 'node:test';
-import { stringify } from 'yaml';
-import { REPO_ROOT } from '../helpers/shared.js';
-import { freePort } from './sensor-process.js';
+import { procStatusMb, startFloodedRun } from './flooded-run.js';
 
 const RATE = 20_000;
 const FLOOD_MS = 10_000;
@@ -37,11 +32,6 @@ const SETTLE_MS = 4_000;
 const LIMIT_MB = 360;
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
-
-function status(pid: number, key: 'VmHWM' | 'VmRSS'): number {
-  const m = new RegExp(`${key}:\\s+(\\d+) kB`).exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
-  return m ? Number(m[1]) / 1024 : NaN;
-}
 
 function message(i: number, port: number): Buffer {
   const method = i % 2 === 0 ? 'OPTIONS' : 'REGISTER';
@@ -96,47 +86,9 @@ async function flood(port: number): Promise<number> {
 
 describe('sipsnare run under a UDP flood', () => {
   it(`stays under ${LIMIT_MB} MB of resident memory, store included`, async (t) => {
-    const dir = mkdtempSync(join(tmpdir(), 'snare-flood-'));
-    const port = await freePort();
-    const big = 10_000_000;
-    writeFileSync(
-      join(dir, 'c.yaml'),
-      stringify({
-        sensor_id: 'flood',
-        listen: [`udp://127.0.0.1:${port}`],
-        events: { jsonl: join(dir, 'events') },
-        store: { db: join(dir, 'store.duckdb') },
-        http: { listen: `127.0.0.1:${await freePort()}` },
-        limits: {
-          responses_per_source_per_s: big,
-          responses_per_source_burst: big,
-          responses_global_per_s: big,
-        },
-      }),
-    );
-    const child = spawn(
-      join(REPO_ROOT, 'bin', 'sipsnare'),
-      ['run', '--config', join(dir, 'c.yaml')],
-      {
-        stdio: ['ignore', 'ignore', 'pipe'],
-        env: { ...process.env, SIPSNARE_LOG_LEVEL: 'info' },
-      },
-    );
-    let err = '';
-    child.stderr.on('data', (d: Buffer) => (err += d.toString()));
-    const exited = new Promise<number | null>((r) => child.once('exit', r));
-    const pid = child.pid ?? 0;
-    let peak = 0;
-    const sampler = setInterval(() => {
-      if (child.exitCode === null) peak = Math.max(peak, status(pid, 'VmHWM'));
-    }, 250);
+    const run = await startFloodedRun();
+    const { pid, port } = run;
     try {
-      const t0 = Date.now();
-      while (!err.includes('sensor started')) {
-        if (child.exitCode !== null || Date.now() - t0 > 20_000)
-          throw new Error(`run did not start: ${err}`);
-        await sleep(25);
-      }
       // Started as installed: the first lines of the executable set these for `run`.
       const environ = readFileSync(`/proc/${pid}/environ`, 'latin1').split('\0');
       assert.ok(environ.includes('MALLOC_MMAP_THRESHOLD_=131072'), 'the C allocator setting');
@@ -145,23 +97,21 @@ describe('sipsnare run under a UDP flood', () => {
         argv.includes('--max-semi-space-size=4'),
         `V8's young generation: ${argv.join(' ')}`,
       );
-      const idle = status(pid, 'VmRSS');
+      const idle = procStatusMb(pid, 'VmRSS');
       const sent = await flood(port);
       await sleep(SETTLE_MS);
-      peak = Math.max(peak, status(pid, 'VmHWM'));
+      const peak = run.peak();
       t.diagnostic(`idle ${idle.toFixed(0)} MB, peak ${peak.toFixed(0)} MB, ${sent} messages sent`);
-      assert.ok(child.exitCode === null, `the process survived the flood: ${err.slice(-2000)}`);
+      assert.ok(
+        run.child.exitCode === null,
+        `the process survived the flood: ${run.stderr().slice(-2000)}`,
+      );
       assert.ok(
         peak < LIMIT_MB,
         `peak RSS ${peak.toFixed(0)} MB (idle ${idle.toFixed(0)} MB) under ${sent} messages in ${FLOOD_MS / 1000} s`,
       );
     } finally {
-      clearInterval(sampler);
-      if (child.exitCode === null) child.kill('SIGTERM');
-      const killer = setTimeout(() => child.kill('SIGKILL'), 10_000);
-      await exited;
-      clearTimeout(killer);
-      rmSync(dir, { recursive: true, force: true });
+      await run.stop();
     }
   });
 });
