@@ -11,7 +11,6 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { DuckDBInstance } from '@duckdb/node-api';
 import { jetstreamManager, StorageType } from '@nats-io/jetstream';
 import { connect } from '@nats-io/transport-node';
 import { stringify } from 'yaml';
@@ -20,6 +19,7 @@ import { REPO_ROOT } from '../helpers/shared.js';
 import { natsMissing, startNatsServer, type NatsServer } from './nats-server.js';
 import {
   eventLines,
+  rows,
   runSensorAgain,
   startCollector,
   startShippingNetwork,
@@ -39,19 +39,6 @@ const LIMITS = {
 function cli(...args: string[]): void {
   const r = spawnSync(process.execPath, [BIN, ...args], { encoding: 'utf8', timeout: 120000 });
   assert.equal(r.status, 0, `sipsnare ${args.join(' ')}: ${r.stderr}`);
-}
-
-/** Rows, and distinct event ids, of a store (opened read-only once its writer stopped). */
-async function rows(db: string): Promise<{ rows: number; ids: number }> {
-  const inst = await DuckDBInstance.create(db, { access_mode: 'READ_ONLY' });
-  const conn = await inst.connect();
-  const r = await conn.runAndReadAll(
-    'SELECT count(*)::INTEGER AS n, count(DISTINCT event_id)::INTEGER AS d FROM events',
-  );
-  const row = r.getRowObjectsJS()[0] ?? {};
-  conn.closeSync();
-  inst.closeSync();
-  return { rows: Number(row['n']), ids: Number(row['d']) };
 }
 
 /** A sensor's event directory with `n` synthetic events, and a ship config for it. */

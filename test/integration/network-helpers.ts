@@ -12,6 +12,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { createSocket } from 'node:dgram';
 import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { DuckDBInstance } from '@duckdb/node-api';
 import { stringify } from 'yaml';
 import { REPO_ROOT } from '../helpers/shared.js';
 import { startNatsServer, type NatsServer } from './nats-server.js';
@@ -340,4 +341,17 @@ export async function startShippingNetwork(opts: {
     throw err;
   }
   return { nats, servers, sensors, collector, cleanup };
+}
+
+/** Rows, and distinct event ids, of a store (opened read-only once its writer stopped). */
+export async function rows(db: string): Promise<{ rows: number; ids: number }> {
+  const inst = await DuckDBInstance.create(db, { access_mode: 'READ_ONLY' });
+  const conn = await inst.connect();
+  const r = await conn.runAndReadAll(
+    'SELECT count(*)::INTEGER AS n, count(DISTINCT event_id)::INTEGER AS d FROM events',
+  );
+  const row = r.getRowObjectsJS()[0] ?? {};
+  conn.closeSync();
+  inst.closeSync();
+  return { rows: Number(row['n']), ids: Number(row['d']) };
 }

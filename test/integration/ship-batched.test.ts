@@ -12,7 +12,6 @@ import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { before, describe, it } from 'node:test';
-import { DuckDBInstance } from '@duckdb/node-api';
 import { jetstream, jetstreamManager } from '@nats-io/jetstream';
 import { connect, headers, type NatsConnection } from '@nats-io/transport-node';
 import { stringify } from 'yaml';
@@ -21,6 +20,7 @@ import { REPO_ROOT } from '../helpers/shared.js';
 import { natsMissing, natsSuite } from './nats-server.js';
 import {
   eventLines,
+  rows,
   startCollector,
   startShippingNetwork,
   udpLoad,
@@ -47,19 +47,6 @@ function event(sensor: string, n: number, method = 'OPTIONS'): SnareEvent {
     },
     { method },
   );
-}
-
-/** Rows, and distinct event ids, of a store (opened read-only once its writer stopped). */
-async function rows(db: string): Promise<{ rows: number; ids: number }> {
-  const inst = await DuckDBInstance.create(db, { access_mode: 'READ_ONLY' });
-  const conn = await inst.connect();
-  const r = await conn.runAndReadAll(
-    'SELECT count(*)::INTEGER AS n, count(DISTINCT event_id)::INTEGER AS d FROM events',
-  );
-  const row = r.getRowObjectsJS()[0] ?? {};
-  conn.closeSync();
-  inst.closeSync();
-  return { rows: Number(row['n']), ids: Number(row['d']) };
 }
 
 async function streamMessages(url: string): Promise<number> {
