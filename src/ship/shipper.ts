@@ -4,14 +4,15 @@
  * on `<prefix>.<sensor_id>`, with `Nats-Msg-Id` = event_id so the stream's
  * duplicate window drops what is shipped twice; with
  * `ship.events_per_message` above 1, up to that many lines of one file go
- * in one message (ship/pack.ts says how, and which message id it carries). The files are the
- * write-ahead log: the position saved on disk moves only over lines the
- * broker acknowledged, in order, so a crash or an outage ships again from
- * there, never skips. Up to `max_in_flight` events wait for their acks at
- * once (publisher.ts); when the window is full, the shipper waits until
- * half of it is acknowledged and refills it in one go, so the socket gets
- * large writes. A broker that is down is retried every second for ever; the sensor
- * writing the files never waits for the shipper.
+ * in one message (ship/pack.ts says how, and which message id it
+ * carries). The files are the write-ahead log: the position saved on disk
+ * moves only over lines the broker acknowledged, in order, so a crash or
+ * an outage ships again from there, never skips. Up to `max_in_flight`
+ * events wait for their acks at once (publisher.ts); when the window is
+ * full, the shipper waits until half of it is acknowledged and refills it
+ * in one go, so the socket gets large writes. A broker that is down is
+ * retried every second for ever; the sensor writing the files never waits
+ * for the shipper.
  *
  * Must never advance the position past a line that is not acknowledged.
  */
