@@ -16,17 +16,14 @@
  * received, so a restart finds nothing waiting for its acknowledgement.
  *
  * A message may hold several events (`ship.events_per_message`,
- * nats/message.ts): batches are counted in events, and the consumer's
- * max_ack_pending starts at MIN_ACK_PENDING messages and is fitted to what
- * the messages hold: MAX_ACK_PENDING for single events, about
- * MAX_ACK_PENDING events' worth (and at most PACKED_PENDING_BYTES) of
- * packed ones, so that nats-server never has more waiting for the collector
- * than it lets a client have (64 MiB: past that it drops the client as a
- * slow consumer). Should the events received and not yet committed
- * pass `heldBound` all the same (before that fit, or a sensor sending huge
- * messages), the collector stops pulling, commits what it holds and pulls
- * again (the consumer is recreated from its acknowledged floor when
- * deliveries went to the stopped pulls meanwhile).
+ * nats/message.ts): batches are counted in events (collect/held.ts), and
+ * the consumer's max_ack_pending is fitted to what the messages hold
+ * (collect/ack-fit.ts), so that nats-server never has more waiting for the
+ * collector than it lets a client have. Should the events received and not
+ * yet committed pass `heldBound` all the same (before that fit, or a
+ * sensor sending huge messages), the collector stops pulling, commits what
+ * it holds and pulls again (the consumer is recreated from its
+ * acknowledged floor when deliveries went to the stopped pulls meanwhile).
  *
  * Must never let one message stop the collector, and never hold more than
  * the consumer's max_ack_pending messages, nor more than `heldBound` events
@@ -39,16 +36,11 @@ import type { SnareEvent } from '../events/catalog.js';
 import type { Logger } from '../log.js';
 import { connectNats, ensureStream } from '../nats/connect.js';
 import type { CentralStore } from './central-store.js';
-import {
-  AckTracker,
-  bindConsumer,
-  fittedAckPending,
-  MAX_ACK_PENDING,
-  MIN_ACK_PENDING,
-  setAckPending,
-} from './consumer.js';
+import { AckPendingFit } from './ack-fit.js';
+import { AckTracker, bindConsumer, MAX_ACK_PENDING } from './consumer.js';
+import { heldBound, HeldMessages } from './held.js';
 import { RejectLog, type Rejected } from './rejects.js';
-import { lineCount, MAX_MESSAGE_EVENTS, messageLines } from '../nats/message.js';
+import { MAX_MESSAGE_EVENTS, messageLines } from '../nats/message.js';
 import { checkEvent, MAX_MESSAGE_BYTES, sensorOfSubject } from './validate.js';
 
 /** Wait between commit attempts while the store fails. */
@@ -62,18 +54,6 @@ export const CALLS_EVERY_MS = 10_000;
  */
 export const CALLS_TIME_SHARE = 0.1;
 export { ACK_WAIT_MS, MAX_ACK_PENDING } from './consumer.js';
-
-/** Messages received between two looks at the consumer's max_ack_pending. */
-export const FIT_SAMPLE = 50;
-
-/**
- * Events received and not yet committed beyond which the collector stops
- * pulling until it has committed them: never reached with one event per
- * message (the consumer delivers at most MAX_ACK_PENDING messages).
- */
-export function heldBound(batchEvents: number): number {
-  return Math.max(4 * MAX_ACK_PENDING, 2 * batchEvents);
-}
 
 export interface CollectorOptions {
   readonly servers: readonly string[];
@@ -108,31 +88,17 @@ const sleep = (ms: number): Promise<void> =>
 export class Collector {
   private nc: NatsConnection | null = null;
   private messages: ConsumerMessages | null = null;
-  private held: JsMsg[] = [];
-  /** Lines of each held message (at most its events), and their sum. */
-  private heldLines: number[] = [];
-  private heldEvents = 0;
+  private held = new HeldMessages<JsMsg>();
   /** True while pulls are stopped because `heldBound` events are held. */
   private paused = false;
   /** Times pulls were stopped that way. */
   private pauses = 0;
-  /**
-   * The consumer's max_ack_pending: MIN_ACK_PENDING until the first
-   * messages show what they hold, then fitted to them (`fitAckPending`).
-   */
-  private ackPending = MIN_ACK_PENDING;
-  /** True once the consumer was bound (at start, a kept consumer's max_ack_pending is lowered). */
-  private bound = false;
-  private fitFailed = false;
-  private fitting = false;
-  /** Messages and their events received since max_ack_pending was last looked at. */
-  private sample = { messages: 0, events: 0, bytes: 0 };
+  private readonly ackPending: AckPendingFit;
   private tracker = new AckTracker<JsMsg>(1);
   /** The consumer's acknowledged floor when it was last bound (stream sequence). */
   private floor = 0;
   /** Consumer resets (start included): the collector's status and the tests read it. */
   private resets = 0;
-  private firstHeldAt = 0;
   private stopping = false;
   private failing = false;
   private loop: Promise<void> | null = null;
@@ -146,6 +112,7 @@ export class Collector {
 
   constructor(private readonly opts: CollectorOptions) {
     this.rejects = new RejectLog(opts.rejectedFile, opts.log);
+    this.ackPending = new AckPendingFit(opts.ship, opts.collect, opts.log);
   }
 
   get stats(): CollectorStats {
@@ -197,30 +164,20 @@ export class Collector {
     const { ship, collect, log } = this.opts;
     const nc = this.nc as NatsConnection;
     this.messages?.stop();
-    this.held = [];
-    this.heldLines = [];
-    this.heldEvents = 0;
+    const held = new HeldMessages<JsMsg>();
+    this.held = held;
     this.paused = false;
+    const jsm = await jetstreamManager(nc);
     const bound = await bindConsumer(
-      await jetstreamManager(nc),
+      jsm,
       ship,
       collect,
       forceReset,
       this.floor,
-      this.ackPending,
+      this.ackPending.value,
     );
     this.floor = bound.floor;
-    this.ackPending = bound.maxAckPending;
-    if (!this.bound && this.ackPending > MIN_ACK_PENDING) {
-      // A consumer kept from an earlier run: start small until the messages show what they hold.
-      try {
-        await setAckPending(await jetstreamManager(nc), ship, collect, MIN_ACK_PENDING);
-        this.ackPending = MIN_ACK_PENDING;
-      } catch (err) {
-        log.warn({ err: String(err) }, 'cannot change the consumer max_ack_pending');
-      }
-    }
-    this.bound = true;
+    await this.ackPending.bind(jsm, bound.maxAckPending);
     if (bound.reset !== null) {
       this.resets++;
       log.info(
@@ -230,8 +187,6 @@ export class Collector {
     }
     const tracker = new AckTracker<JsMsg>(bound.nextDelivery);
     this.tracker = tracker;
-    const held: JsMsg[] = this.held;
-    const lines = this.heldLines;
     const holdAt = heldBound(collect.batch_events);
     const consumer = await jetstream(nc).consumers.get(ship.stream, collect.durable);
     this.messages = await consumer.consume({
@@ -242,19 +197,15 @@ export class Collector {
         // A session replaced by a reset: its messages come again through the new one.
         if (this.tracker !== tracker) return;
         tracker.delivered(m);
-        if (held.length === 0) this.firstHeldAt = Date.now();
-        held.push(m);
-        const n = lineCount(m.data);
-        lines.push(n);
-        this.heldEvents += n;
-        this.sampled(n, m.data.length);
-        if (this.heldEvents > holdAt && !this.paused) {
+        const n = held.push(m);
+        this.ackPending.note(() => jetstreamManager(nc), n, m.data.length);
+        if (held.events > holdAt && !this.paused) {
           // Many events per message: stop pulling until these are committed.
           this.paused = true;
           this.pauses++;
           this.messages?.stop();
         }
-        if (this.heldEvents >= collect.batch_events) this.wake?.();
+        if (held.events >= collect.batch_events) this.wake?.();
       },
     });
   }
@@ -263,8 +214,8 @@ export class Collector {
     const { collect } = this.opts;
     for (;;) {
       const due =
-        this.heldEvents >= collect.batch_events ||
-        (this.held.length > 0 && Date.now() - this.firstHeldAt >= collect.batch_ms);
+        this.held.events >= collect.batch_events ||
+        (this.held.size > 0 && Date.now() - this.held.firstAt >= collect.batch_ms);
       if (this.tracker.broken && !this.stopping && !this.failing) {
         this.opts.log.warn(
           { durable: collect.durable },
@@ -279,11 +230,8 @@ export class Collector {
         }
         continue;
       }
-      if (due || ((this.stopping || this.paused) && this.held.length > 0)) {
-        const n = this.messagesFor(collect.batch_events);
-        const batch = this.held.splice(0, n.messages);
-        this.firstHeldAt = Date.now();
-        await this.process(batch);
+      if (due || ((this.stopping || this.paused) && this.held.size > 0)) {
+        await this.process(this.held.take(collect.batch_events));
         continue;
       }
       if (this.stopping) break;
@@ -308,66 +256,6 @@ export class Collector {
       this.wake = null;
     }
     await this.opts.store.close();
-  }
-
-  /** Counts the events of every FIT_SAMPLE messages received and fits max_ack_pending to them. */
-  private sampled(events: number, bytes: number): void {
-    const sample = this.sample;
-    sample.messages++;
-    sample.events += events;
-    sample.bytes += bytes;
-    if (sample.messages < FIT_SAMPLE) return;
-    this.sample = { messages: 0, events: 0, bytes: 0 };
-    if (this.fitting) return;
-    this.fitting = true;
-    const want = fittedAckPending(sample.events / sample.messages, sample.bytes / sample.messages);
-    void this.fitAckPending(want, sample.events / sample.messages).finally(() => {
-      this.fitting = false;
-    });
-  }
-
-  /**
-   * Sets the consumer's max_ack_pending to `want` (fittedAckPending of the
-   * messages just received): low when messages hold many events each, so
-   * that the broker does not deliver MAX_ACK_PENDING messages of a hundred
-   * events each, MAX_ACK_PENDING for single events; changes it only by a
-   * factor of 2 or more.
-   */
-  private async fitAckPending(want: number, perMessage: number): Promise<void> {
-    if (this.nc === null || (want < this.ackPending * 2 && want * 2 > this.ackPending)) return;
-    const events_per_message = Math.round(perMessage * 10) / 10;
-    try {
-      await setAckPending(await jetstreamManager(this.nc), this.opts.ship, this.opts.collect, want);
-      this.opts.log.info(
-        {
-          durable: this.opts.collect.durable,
-          max_ack_pending: want,
-          events_per_message,
-        },
-        'consumer max_ack_pending fitted to the events per message',
-      );
-      this.ackPending = want;
-    } catch (err) {
-      // Tried again after the next sample; said once.
-      if (!this.fitFailed)
-        this.opts.log.warn({ err: String(err) }, 'cannot change the consumer max_ack_pending');
-      this.fitFailed = true;
-    }
-  }
-
-  /** How many held messages, from the oldest, make a batch of about `events` (at least one), and their events. */
-  private messagesFor(events: number): { messages: number; events: number } {
-    let sum = 0;
-    let n = 0;
-    while (n < this.heldLines.length && (n === 0 || sum < events)) {
-      const k = this.heldLines[n] ?? 1;
-      if (n > 0 && sum + k > events) break;
-      sum += k;
-      n++;
-    }
-    this.heldLines.splice(0, n);
-    this.heldEvents -= sum;
-    return { messages: Math.max(n, 1), events: sum };
   }
 
   /** Checks, stores and acknowledges one batch; retries the commit until it works. */
@@ -408,7 +296,7 @@ export class Collector {
         const r = events.length > 0 ? await this.opts.store.commit(events) : null;
         await this.rejects.keep(rejected);
         const at = Date.now();
-        this.tracker.target(batch, this.held)?.ack();
+        this.tracker.target(batch, this.held.all)?.ack();
         this.batches++;
         if (r) {
           this.stored += r.added;
@@ -429,9 +317,7 @@ export class Collector {
             { err: String(err), events: events.length },
             'stopping with an uncommitted batch: not acknowledged, JetStream delivers it again',
           );
-          this.held.length = 0;
-          this.heldLines.length = 0;
-          this.heldEvents = 0;
+          this.held.clear();
           return;
         }
         if (!this.failing) {

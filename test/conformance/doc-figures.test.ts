@@ -17,12 +17,12 @@ import { DEFAULT_TOP } from '../../src/cli/commands/report.js';
 import { SIMULATE_DEFAULTS } from '../../src/cli/commands/simulate.js';
 import {
   CALLS_EVERY_MS as COLLECT_CALLS_EVERY_MS,
-  heldBound,
   MAX_ACK_PENDING,
   RETRY_MS as COLLECT_RETRY_MS,
 } from '../../src/collect/collector.js';
 import { COLLECT_MEMORY_LIMIT } from '../../src/collect/central-store.js';
 import { MIN_ACK_PENDING, PACKED_PENDING_BYTES } from '../../src/collect/consumer.js';
+import { heldBound } from '../../src/collect/held.js';
 import {
   MAX_MESSAGE_BYTES,
   MAX_MESSAGE_EVENTS,
