@@ -16,13 +16,8 @@ import type { ReportFilter } from '../analysis/filter.js';
 import { rebuildCalls } from './calls.js';
 import { loadEnricher } from './enricher.js';
 import { queryable, type Queryable } from './queryable.js';
-import {
-  compacted,
-  ROLLUP_COMPACTION,
-  ROLLUPS,
-  rebuildRollups,
-  rollupsCurrent,
-} from './rollups.js';
+import { compacted, ROLLUPS } from './rollup-tables.js';
+import { ROLLUP_COMPACTION, rebuildRollups, rollupsCurrent } from './rollups.js';
 import { openStore, type Store } from './store.js';
 import { StoreWriter } from './writer.js';
 

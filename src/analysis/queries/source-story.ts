@@ -13,7 +13,7 @@
 import { num, str, type Queryable, type Row } from '../../store/queryable.js';
 import { eventsWhere, SqlParams, type ReportFilter } from '../filter.js';
 import type { SourceStory, SourceStoryTotals } from '../types.js';
-import { aggregated, compacted, rollupOf } from '../../store/rollups.js';
+import { aggregated, compacted, rollupOf } from '../../store/rollup-tables.js';
 import { rollupSelect } from '../../store/source-rollup.js';
 import { PH_NAME } from './phases.js';
 import { rollupUse, rollWhere } from './rollup-scope.js';
@@ -28,7 +28,7 @@ function list<T>(rows: Row[], f: (r: Row) => T): T[] {
 
 /**
  * The relations a story is computed from, each in the shape of a rollup
- * table (store/rollups.ts, source-rollup.ts) and restricted to the source
+ * table (store/rollup-tables.ts, source-rollup.ts) and restricted to the source
  * in scope: `h` its requests per sensor, hour and class
  * (`roll_source_hour`), `m` its events per method (`roll_source_method`),
  * `x` the users it aimed at (`roll_source_target`, `ext` the extensions tried),
