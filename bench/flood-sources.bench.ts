@@ -19,7 +19,7 @@
  *   BENCH_FLOOD_STORE=0 (no store)
  */
 import { createSocket, type Socket } from 'node:dgram';
-import { procStatusMb, startFloodedRun } from '../test/integration/flooded-run.js';
+import { paced, procStatusMb, startFloodedRun } from '../test/integration/flooded-run.js';
 
 const RATE = Number(process.env['BENCH_FLOOD_RATE'] ?? 15_000);
 const FLOOD_MS = Number(process.env['BENCH_FLOOD_MS'] ?? 20_000);
@@ -81,29 +81,17 @@ async function flood(port: number, addresses: number): Promise<{ sent: number; s
     return { s, src, used: 0 };
   };
   const slots = Array.from({ length: SLOTS }, open);
-  let sent = 0;
-  const t0 = performance.now();
-  const total = (RATE * FLOOD_MS) / 1000;
-  await new Promise<void>((resolve) => {
-    const tick = (): void => {
-      const now = performance.now();
-      const due = Math.min(total, Math.floor(((now - t0) * RATE) / 1000));
-      for (; sent < due; sent++) {
-        const k = sent % SLOTS;
-        let slot = slots[k];
-        if (slot === undefined) continue;
-        if (slot.used >= PER_ADDRESS) {
-          slot.s.close();
-          slot = open();
-          slots[k] = slot;
-        }
-        slot.s.send(message(sent, slot.used, slot.src, port), port, '127.0.0.1');
-        slot.used++;
-      }
-      if (sent >= total || now - t0 > FLOOD_MS + 2000) resolve();
-      else setTimeout(tick, 1);
-    };
-    tick();
+  const sent = await paced((RATE * FLOOD_MS) / 1000, RATE, FLOOD_MS, (i) => {
+    const k = i % SLOTS;
+    let slot = slots[k];
+    if (slot === undefined) return;
+    if (slot.used >= PER_ADDRESS) {
+      slot.s.close();
+      slot = open();
+      slots[k] = slot;
+    }
+    slot.s.send(message(i, slot.used, slot.src, port), port, '127.0.0.1');
+    slot.used++;
   });
   await sleep(100);
   for (const slot of slots) slot.s.close();

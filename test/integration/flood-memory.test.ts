@@ -12,7 +12,7 @@ import assert from 'node:assert/strict';
 import { createSocket, type Socket } from 'node:dgram';
 import { readFileSync } from 'node:fs';
 import { describe, it } from 'node:test';
-import { procStatusMb, startFloodedRun } from './flooded-run.js';
+import { paced, procStatusMb, startFloodedRun } from './flooded-run.js';
 
 const RATE = 20_000;
 const FLOOD_MS = 10_000;
@@ -63,22 +63,10 @@ async function flood(port: number): Promise<number> {
   const pool = Array.from({ length: 4000 }, (_, i) =>
     message(i, sockets[i % 4]?.address().port ?? 0),
   );
-  let sent = 0;
-  const t0 = performance.now();
-  const total = (RATE * FLOOD_MS) / 1000;
-  await new Promise<void>((resolve) => {
-    const tick = (): void => {
-      const now = performance.now();
-      const due = Math.min(total, Math.floor(((now - t0) * RATE) / 1000));
-      for (; sent < due; sent++) {
-        const m = pool[sent % pool.length];
-        // A fresh Call-ID each lap of the pool: every message opens a new transaction.
-        if (m) sockets[sent % 4]?.send(m, port, '127.0.0.1');
-      }
-      if (sent >= total || now - t0 > FLOOD_MS + 2000) resolve();
-      else setTimeout(tick, 1);
-    };
-    tick();
+  const sent = await paced((RATE * FLOOD_MS) / 1000, RATE, FLOOD_MS, (i) => {
+    const m = pool[i % pool.length];
+    // A fresh Call-ID each lap of the pool: every message opens a new transaction.
+    if (m) sockets[i % 4]?.send(m, port, '127.0.0.1');
   });
   for (const s of sockets) s.close();
   return sent;

@@ -103,3 +103,29 @@ export async function startFloodedRun(opts: { store?: boolean } = {}): Promise<F
     stop,
   };
 }
+
+/**
+ * Calls `send(i)` for i = 0, 1, ... at `rate` per second (a 1 ms timer
+ * catches up with what is due) until `total` calls, or `maxMs` plus 2 s
+ * have passed; returns how many were made.
+ */
+export async function paced(
+  total: number,
+  rate: number,
+  maxMs: number,
+  send: (i: number) => void,
+): Promise<number> {
+  let sent = 0;
+  const t0 = performance.now();
+  await new Promise<void>((resolve) => {
+    const tick = (): void => {
+      const now = performance.now();
+      const due = Math.min(total, Math.floor(((now - t0) * rate) / 1000));
+      for (; sent < due; sent++) send(sent);
+      if (sent >= total || now - t0 > maxMs + 2000) resolve();
+      else setTimeout(tick, 1);
+    };
+    tick();
+  });
+  return sent;
+}
