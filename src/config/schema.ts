@@ -277,7 +277,7 @@ export const CONFIG_KEYS: readonly KeySpec[] = [
     default: 65536,
     env: 'yaml',
     check: positive,
-    doc: 'Source addresses whose budgets are kept; the least recently seen is forgotten first.',
+    doc: 'Source addresses whose response budgets are kept, some 48 bytes each (3 MB at the default); the least recently seen is forgotten first and comes back with a fresh burst, still within the global budget.',
   },
   {
     key: 'limits.max_dialogs',

@@ -7,6 +7,7 @@ import {
   ResponseLimiter,
   withinAmplification,
 } from './limits.js';
+import { bytesPerItem, nthAddress } from '../testing/heap.js';
 
 const opts = { perSourcePerS: 10, perSourceBurst: 5, globalPerS: 1000, maxTrackedSources: 100 };
 
@@ -33,6 +34,29 @@ describe('ResponseLimiter', () => {
     const l = new ResponseLimiter({ ...opts, maxTrackedSources: 3 });
     for (let i = 0; i < 1000; i++) l.take(`10.0.${i >> 8}.${i & 255}`, 0);
     assert.equal(l.trackedSources, 3);
+  });
+
+  it('keeps a forgotten source to a fresh burst, within the global budget', () => {
+    const l = new ResponseLimiter({ ...opts, maxTrackedSources: 2, globalPerS: 8 });
+    for (let i = 0; i < 5; i++) assert.equal(l.take('192.0.2.1', 0), null);
+    assert.equal(l.take('192.0.2.1', 0), 'source_rate');
+    l.take('192.0.2.2', 0);
+    l.take('192.0.2.3', 0);
+    // 192.0.2.1 was forgotten: a fresh burst, but only what the global bucket has left.
+    assert.equal(l.take('192.0.2.1', 0), null);
+    assert.equal(l.take('192.0.2.1', 0), 'global_rate');
+  });
+
+  it('holds under 48 bytes a source offered (an LruMap of strings and buckets: 120)', () => {
+    // 100,000 addresses offered, 65,536 kept: some 31 bytes a source offered, 48 a source kept.
+    const per = bytesPerItem(
+      () => new ResponseLimiter({ ...opts, maxTrackedSources: 65_536 }),
+      (l, n) => {
+        for (let i = 0; i < n; i++) l.take(nthAddress(i), i);
+      },
+      100_000,
+    );
+    assert.ok(per < 48, `${per.toFixed(1)} bytes a source offered`);
   });
 
   it('aggregates withheld answers per source and reason, bounded', () => {

@@ -6,7 +6,7 @@
  * answers into `sensor.rate_limited` reports. Decides only; never sends,
  * never writes events itself, and its memory is bounded whatever the traffic.
  */
-import { LruMap } from '../lru-map.js';
+import { AddressTable } from '../address-table.js';
 
 /** Why an answer was withheld (the `reason` of sensor.rate_limited). */
 export const LIMIT_REASONS = [
@@ -41,6 +41,10 @@ interface Bucket {
   lastMs: number;
 }
 
+/** A source's budget in the table's doubles: tokens left, then when last refilled. */
+const TOKENS = 0;
+const LAST_MS = 1;
+
 /** One aggregated report: `dropped` answers withheld from `srcIp` for `reason`. */
 export interface DropReport {
   readonly srcIp: string;
@@ -53,14 +57,19 @@ export const OVERFLOW_SOURCE = '::';
 
 /**
  * Per-source and global token buckets. `take()` consumes one token from
- * both or from neither. Sources are kept in order of last use (an LruMap:
- * a Map deleted and re-inserted on each hit made V8 shrink and regrow its
- * table on every message from a lone flooding source); beyond
- * `maxTrackedSources` the least recently seen is forgotten, which at worst
- * hands it a fresh burst.
+ * both or from neither. Sources are kept in order of last use in an
+ * AddressTable (typed arrays: some 50 bytes a source, against some 180
+ * for an LruMap of address strings and bucket objects, address-table.ts);
+ * beyond `maxTrackedSources` the least recently seen is forgotten. That is
+ * safe: a forgotten source comes back with a fresh burst
+ * (`perSourceBurst`), no more than a new address gets, every answer still
+ * takes a token of the global bucket, and no UDP answer exceeds
+ * AMPLIFICATION_FACTOR times its request, so spreading a flood over more
+ * addresses than the table holds gains an attacker nothing a spoofed
+ * address would not.
  */
 export class ResponseLimiter {
-  private readonly sources: LruMap<string, Bucket>;
+  private readonly sources: AddressTable;
   private readonly global: Bucket;
   private readonly pending = new Map<
     string,
@@ -68,13 +77,18 @@ export class ResponseLimiter {
   >();
 
   constructor(private readonly opts: LimiterOptions) {
-    this.sources = new LruMap(opts.maxTrackedSources);
+    this.sources = new AddressTable({ max: opts.maxTrackedSources, f64PerSlot: 2 });
     this.global = { tokens: opts.globalPerS, lastMs: -1 };
   }
 
   /** Sources currently tracked (bounded by maxTrackedSources). */
   get trackedSources(): number {
     return this.sources.size;
+  }
+
+  /** Bytes the tracked sources' table holds now. */
+  get trackedBytes(): number {
+    return this.sources.bytes;
   }
 
   /** Sources with drops waiting to be reported (bounded). */
@@ -84,17 +98,20 @@ export class ResponseLimiter {
 
   /** Takes one response token for `srcIp`; returns null when allowed, else why not. */
   take(srcIp: string, nowMs: number): LimitReason | null {
-    let b = this.sources.get(srcIp);
-    if (b === undefined) {
-      b = { tokens: this.opts.perSourceBurst, lastMs: nowMs };
-      this.sources.set(srcIp, b);
+    let slot = this.sources.find(srcIp);
+    let f = this.sources.f64;
+    if (slot < 0) {
+      slot = this.sources.add(srcIp);
+      f = this.sources.f64;
+      f[2 * slot + TOKENS] = this.opts.perSourceBurst;
     } else {
-      b.tokens = Math.min(
+      const last = f[2 * slot + LAST_MS] ?? nowMs;
+      f[2 * slot + TOKENS] = Math.min(
         this.opts.perSourceBurst,
-        b.tokens + ((nowMs - b.lastMs) * this.opts.perSourcePerS) / 1000,
+        (f[2 * slot + TOKENS] ?? 0) + ((nowMs - last) * this.opts.perSourcePerS) / 1000,
       );
-      b.lastMs = nowMs;
     }
+    f[2 * slot + LAST_MS] = nowMs;
     const g = this.global;
     if (g.lastMs < 0) g.lastMs = nowMs;
     g.tokens = Math.min(
@@ -102,9 +119,10 @@ export class ResponseLimiter {
       g.tokens + ((nowMs - g.lastMs) * this.opts.globalPerS) / 1000,
     );
     g.lastMs = nowMs;
-    if (b.tokens < 1) return 'source_rate';
+    const tokens = f[2 * slot + TOKENS] ?? 0;
+    if (tokens < 1) return 'source_rate';
     if (g.tokens < 1) return 'global_rate';
-    b.tokens -= 1;
+    f[2 * slot + TOKENS] = tokens - 1;
     g.tokens -= 1;
     return null;
   }

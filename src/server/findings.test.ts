@@ -7,16 +7,16 @@
  */
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { setFlagsFromString } from 'node:v8';
-import { runInNewContext } from 'node:vm';
 import { emptyEvent, type SnareEvent } from '../events/catalog.js';
 import { ROGUE_DEFAULTS, scoreRogueServers, type CallerSpread } from '../analysis/rogue.js';
 import {
-  CALLER_BUDGET_BYTES,
+  CALLER_TABLE_BOUND_BYTES,
   CallerCountries,
   FINDINGS_NUMBER_CACHE,
   FindingDetector,
+  MAX_SOURCES,
 } from './findings.js';
+import { bytesPerItem, heapAfterGc, nthAddress } from '../testing/heap.js';
 
 /** Dial strings of nine countries, as an attacker dials them (international prefix 00). */
 const BY_COUNTRY: Readonly<Record<string, string>> = {
@@ -147,31 +147,64 @@ describe('the live toll-fraud finding under a flood of distinct numbers', () => 
 });
 
 describe('the callers of the rogue rule under a flood from many addresses', () => {
-  /** V8's heap in use after a full collection. */
-  const heapAfterGc = (): number => {
-    setFlagsFromString('--expose-gc');
-    (runInNewContext('gc') as () => void)();
-    return process.memoryUsage().heapUsed;
-  };
-
-  it('stays within its byte budget, forgetting the least recently seen callers', () => {
+  it('holds a fixed size a caller, however many countries it calls', () => {
     const table = new CallerCountries();
     const codes = Array.from({ length: 64 }, (_, i) => `C${i}`);
     const h0 = heapAfterGc();
-    // 40,000 callers of 64 countries each: some 60 MB of sets without the budget.
+    // 40,000 callers of 64 countries each: 56 MB as a Set per caller, 16-32 MB within a bytes budget;
+    // now 4.4 MB (the table grown to 65,536 slots).
     const n = 40_000;
     for (let i = 0; i < n; i++) {
-      const ip = `10.${(i >> 16) & 255}.${(i >> 8) & 255}.${i & 255}`;
+      const ip = nthAddress(i);
       for (const cc of codes) table.add(ip, cc);
-      // The first caller keeps calling: it stays among the most recently seen.
-      if (i % 100 === 0) table.add('192.0.2.1', 'FR');
     }
     const grown = (heapAfterGc() - h0) / 1024 / 1024;
-    assert.ok(table.estimatedBytes <= CALLER_BUDGET_BYTES, `${table.estimatedBytes} bytes`);
-    assert.ok(grown < 32, `the heap grew by ${grown.toFixed(1)} MB for ${table.size} callers`);
-    assert.ok(table.size > 1000 && table.size < n, `${table.size} callers kept`);
+    assert.ok(grown < 6, `the heap grew by ${grown.toFixed(1)} MB for ${table.size} callers`);
+    assert.equal(table.size, n);
+    assert.equal(table.countriesOf(nthAddress(0)), 64);
+    assert.equal(table.countryCodes(nthAddress(0)).length, 64);
+  });
+
+  it('keeps the latest MAX_SOURCES callers, within its bound in bytes', () => {
+    const table = new CallerCountries();
+    for (let i = 0; i < MAX_SOURCES + 10; i++) {
+      table.add(nthAddress(i), 'FR');
+      // The first caller keeps calling: it stays among the most recently seen.
+      if (i % 1000 === 0) table.add('192.0.2.1', 'DE');
+    }
+    assert.equal(table.size, MAX_SOURCES);
+    assert.ok(table.bytes <= CALLER_TABLE_BOUND_BYTES, `${table.bytes} bytes`);
     assert.equal(table.countriesOf('192.0.2.1'), 1, 'a caller seen lately is kept');
-    assert.equal(table.countriesOf('10.0.0.0'), undefined, 'the least recently seen went first');
-    assert.equal(table.countriesOf('10.0.156.63'), 64, 'the last caller is whole');
+    assert.equal(table.countriesOf(nthAddress(0)), undefined, 'the least recently seen went first');
+    assert.deepEqual(table.countryCodes(nthAddress(MAX_SOURCES + 9)), ['FR']);
+  });
+
+  it('holds under 100 bytes a caller of one country (a Set per caller: 190)', () => {
+    const per = bytesPerItem(
+      () => new CallerCountries(),
+      (t, n) => {
+        for (let i = 0; i < n; i++) t.add(nthAddress(i), COUNTRIES[i % COUNTRIES.length] ?? null);
+      },
+      100_000,
+    );
+    assert.ok(per < 100, `${per.toFixed(1)} bytes a caller`);
+  });
+});
+
+describe('the sources seen (new_source) under a flood from many addresses', () => {
+  it('tells each new source once, and holds under 48 bytes a source (an LruMap: 125)', () => {
+    let told = 0;
+    const per = bytesPerItem(
+      () => new FindingDetector(),
+      (d, n) => {
+        for (let i = 0; i < n; i++) {
+          const ev = { ...invite(nthAddress(i), 'FR'), method: 'OPTIONS', dialed: null };
+          told += d.inspect(ev).filter((f) => f.kind === 'new_source').length;
+        }
+      },
+      100_000,
+    );
+    assert.equal(told, 100_000);
+    assert.ok(per < 48, `${per.toFixed(1)} bytes a source`);
   });
 });

@@ -18,15 +18,16 @@
  * out when it crossed the threshold stays flagged here even if later
  * callers catch up (findings.test.ts shows both).
  *
- * Must stay bounded: the per-source state lives in LRU maps, a source's
- * countries in a set of at most MAX_COUNTRIES, and the callers with their
- * sets within CALLER_BUDGET_BYTES (estimated): a flood from many addresses
- * each calling many countries forgets the least recently seen callers
- * first.
+ * Must stay bounded: the per-source state lives in AddressTables (typed
+ * arrays, least recently seen forgotten first, MAX_SOURCES each), a
+ * caller's countries in a 256-bit set of its own. Every entry has a fixed
+ * size, so the entries bound is a bytes bound: some 35 bytes a source seen
+ * and 70 a caller, whatever the callers dial (findings.test.ts; an LruMap
+ * of address strings took 125 and a Set of countries per caller 190).
  */
 import type { SnareEvent } from '../events/catalog.js';
 import { NumberResolver } from '../enrich/phone-number.js';
-import { LruMap } from '../lru-map.js';
+import { AddressTable } from '../address-table.js';
 import { ROGUE_DEFAULTS, type RogueOptions } from '../analysis/rogue.js';
 import { robustZFrom, spreadOfCounts } from '../analysis/shares.js';
 
@@ -63,64 +64,88 @@ export const FINDINGS_NUMBER_CACHE = 2048;
 /** Destination countries kept per source: far above any threshold worth setting. */
 const MAX_COUNTRIES = 64;
 /**
- * What the callers' table may hold, estimated as CALLER_BYTES per caller
- * and COUNTRY_BYTES per destination country in its set. Measured as the
- * heap's growth: some 200 bytes per caller with one country, 1.4-1.6 KB
- * with 64; bounded by entries alone (MAX_SOURCES), 100,000 callers of 64
- * countries each held some 140-160 MB (docs/benchmarks.md). 16 MB keeps
- * some 70,000 callers of one country, or 9,000 of 64.
+ * Distinct country codes the callers' sets can name: libphonenumber knows
+ * 245 regions; a code beyond the first 256 seen is not counted.
  */
-export const CALLER_BUDGET_BYTES = 16 * 1024 * 1024;
-const CALLER_BYTES = 240;
-const COUNTRY_BYTES = 22;
+const MAX_COUNTRY_CODES = 256;
+/** A caller's words: the set of country ids (256 bits), then its size. */
+const SET_WORDS = MAX_COUNTRY_CODES / 32;
+const CALLER_WORDS = SET_WORDS + 1;
+
+/** What the callers' table holds at most (MAX_SOURCES callers): some 7 MB. */
+export const CALLER_TABLE_BOUND_BYTES = 8 * 1024 * 1024;
 
 /**
  * The callers seen, with their destination countries, and how many callers
- * have each count of countries (the population of the rogue rule).
+ * have each count of countries (the population of the rogue rule). A
+ * caller is 4 words of address, 2 of recency, 9 of countries and its index
+ * positions: some 70 bytes (address-table.ts), so MAX_SOURCES callers hold
+ * some 7 MB at most, however many countries each calls. (A Set of country
+ * codes per caller took 190 bytes with one country and 1.4-1.6 KB with 64,
+ * and needed a bytes bound of its own; docs/benchmarks.md.)
  */
 export class CallerCountries {
-  private readonly callers = new LruMap<string, Set<string>>(MAX_SOURCES);
+  private readonly callers = new AddressTable({
+    max: MAX_SOURCES,
+    u32PerSlot: CALLER_WORDS,
+    onEvict: (slot) => {
+      this.bump(this.callers.u32[slot * CALLER_WORDS + SET_WORDS] ?? 0, -1);
+    },
+  });
   /** `hist[k]`: tracked callers with k destination countries. */
   private readonly hist: number[] = new Array<number>(MAX_COUNTRIES + 1).fill(0);
-  /** Estimated bytes held (CALLER_BYTES, COUNTRY_BYTES), at most CALLER_BUDGET_BYTES. */
-  private bytes = 0;
+  private readonly codeIds = new Map<string, number>();
+  private readonly codes: string[] = [];
 
   /** Callers tracked now. */
   get size(): number {
     return this.callers.size;
   }
 
-  /** Estimated bytes of the callers tracked now. */
-  get estimatedBytes(): number {
-    return this.bytes;
+  /** Bytes of the callers' table now. */
+  get bytes(): number {
+    return this.callers.bytes;
   }
 
-  /** Notes a call from `ip` to `cc` (null: unknown country); returns the caller's countries. */
-  add(ip: string, cc: string | null): { countries: ReadonlySet<string>; grew: boolean } {
-    let set = this.callers.get(ip);
-    if (set === undefined) {
-      this.evictWhile(() => this.callers.size >= MAX_SOURCES);
-      set = new Set();
-      this.callers.set(ip, set);
+  /** Notes a call from `ip` to `cc` (null: unknown country); returns the caller's count of countries. */
+  add(ip: string, cc: string | null): { count: number; grew: boolean } {
+    let slot = this.callers.find(ip);
+    if (slot < 0) {
+      slot = this.callers.add(ip);
       this.bump(0, 1);
-      this.bytes += CALLER_BYTES;
     }
-    let grew = false;
-    if (cc !== null && !set.has(cc) && set.size < MAX_COUNTRIES) {
-      this.bump(set.size, -1);
-      set.add(cc);
-      this.bump(set.size, 1);
-      this.bytes += COUNTRY_BYTES;
-      grew = true;
-    }
-    // The caller just used is the most recent: the least recently seen go first.
-    this.evictWhile(() => this.bytes > CALLER_BUDGET_BYTES && this.callers.size > 1);
-    return { countries: set, grew };
+    const words = this.callers.u32;
+    const at = slot * CALLER_WORDS;
+    const count = words[at + SET_WORDS] ?? 0;
+    const id = cc === null ? -1 : this.idOf(cc);
+    if (id < 0 || count >= MAX_COUNTRIES) return { count, grew: false };
+    const bit = 1 << (id & 31);
+    const w = at + (id >>> 5);
+    if (((words[w] ?? 0) & bit) !== 0) return { count, grew: false };
+    words[w] = (words[w] ?? 0) | bit;
+    words[at + SET_WORDS] = count + 1;
+    this.bump(count, -1);
+    this.bump(count + 1, 1);
+    return { count: count + 1, grew: true };
   }
 
   /** How many countries `ip` was seen calling (undefined: not tracked); marks it as seen. */
   countriesOf(ip: string): number | undefined {
-    return this.callers.get(ip)?.size;
+    const slot = this.callers.find(ip);
+    return slot < 0 ? undefined : this.callers.u32[slot * CALLER_WORDS + SET_WORDS];
+  }
+
+  /** The country codes `ip` was seen calling, sorted (empty: not tracked); marks it as seen. */
+  countryCodes(ip: string): string[] {
+    const slot = this.callers.find(ip);
+    if (slot < 0) return [];
+    const words = this.callers.u32;
+    const out: string[] = [];
+    for (let id = 0; id < this.codes.length; id++) {
+      if ((((words[slot * CALLER_WORDS + (id >>> 5)] ?? 0) >>> (id & 31)) & 1) === 1)
+        out.push(this.codes[id] ?? '');
+    }
+    return out.sort();
   }
 
   /** Robust z of `k` among the tracked callers' counts. */
@@ -128,36 +153,39 @@ export class CallerCountries {
     return robustZFrom(k, spreadOfCounts(this.hist));
   }
 
-  private bump(k: number, d: number): void {
-    this.hist[k] = (this.hist[k] ?? 0) + d;
+  /** The id of a country code, -1 once MAX_COUNTRY_CODES are taken. */
+  private idOf(cc: string): number {
+    let id = this.codeIds.get(cc);
+    if (id === undefined) {
+      if (this.codes.length >= MAX_COUNTRY_CODES) return -1;
+      id = this.codes.length;
+      this.codes.push(cc);
+      this.codeIds.set(cc, id);
+    }
+    return id;
   }
 
-  /** Forgets the least recently seen callers while `more()` holds. */
-  private evictWhile(more: () => boolean): void {
-    while (more()) {
-      const oldest = this.callers.oldestKey();
-      if (oldest === undefined) return;
-      const set = this.callers.get(oldest);
-      if (set !== undefined) {
-        this.bump(set.size, -1);
-        this.bytes -= CALLER_BYTES + COUNTRY_BYTES * set.size;
-      }
-      this.callers.delete(oldest);
-    }
+  private bump(k: number, d: number): void {
+    this.hist[k] = (this.hist[k] ?? 0) + d;
   }
 }
 
 export class FindingDetector {
-  private readonly seen = new LruMap<string, true>(MAX_SOURCES);
+  private readonly seen = new AddressTable({ max: MAX_SOURCES });
   private readonly callers = new CallerCountries();
-  private readonly rogue = new LruMap<string, true>(MAX_SOURCES);
+  private readonly rogue = new AddressTable({ max: MAX_SOURCES });
   private readonly numbers = new NumberResolver({ cacheEntries: FINDINGS_NUMBER_CACHE });
 
   constructor(private readonly rogueRule: RogueOptions = ROGUE_DEFAULTS) {}
 
-  /** Callers tracked for the rogue rule, and their estimated bytes (at most CALLER_BUDGET_BYTES). */
+  /** Callers tracked for the rogue rule, and the bytes of their table. */
   get callerTable(): { readonly callers: number; readonly bytes: number } {
-    return { callers: this.callers.size, bytes: this.callers.estimatedBytes };
+    return { callers: this.callers.size, bytes: this.callers.bytes };
+  }
+
+  /** Sources seen (for new_source), and the bytes of their table. */
+  get seenTable(): { readonly sources: number; readonly bytes: number } {
+    return { sources: this.seen.size, bytes: this.seen.bytes };
   }
 
   /** Dialed strings whose analysis is kept now (at most FINDINGS_NUMBER_CACHE). */
@@ -175,8 +203,8 @@ export class FindingDetector {
       event_id: ev.event_id,
       user_agent: ev.user_agent,
     };
-    if (this.seen.get(ev.src_ip) === undefined) {
-      this.seen.set(ev.src_ip, true);
+    if (this.seen.find(ev.src_ip) < 0) {
+      this.seen.add(ev.src_ip);
       out.push({ ...base, kind: 'new_source', user: null, detail: null });
     }
     if (ev.event !== 'sip.request') return out;
@@ -200,19 +228,18 @@ export class FindingDetector {
     const r = this.numbers.resolveDialed(ev.dialed ?? '');
     if (r.kind !== 'external') return;
     out.push({ ...base, kind: 'toll_fraud_invite', user: ev.dialed, detail: r.e164 });
-    const { countries, grew } = this.callers.add(ev.src_ip, r.cc);
-    const k = countries.size;
+    const { count: k, grew } = this.callers.add(ev.src_ip, r.cc);
     if (!grew || k < this.rogueRule.minCountries) return;
-    if (this.rogue.get(ev.src_ip) !== undefined) return;
+    if (this.rogue.find(ev.src_ip) >= 0) return;
     const z = this.callers.zOf(k);
     if (z < this.rogueRule.minZ) return;
-    this.rogue.set(ev.src_ip, true);
+    this.rogue.add(ev.src_ip);
     const zText = Number.isFinite(z) ? z.toFixed(1) : 'inf';
     out.push({
       ...base,
       kind: 'rogue_candidate',
       user: null,
-      detail: `${[...countries].sort().join(' ')} (robust z ${zText})`,
+      detail: `${this.callers.countryCodes(ev.src_ip).join(' ')} (robust z ${zText})`,
     });
   }
 }

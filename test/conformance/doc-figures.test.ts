@@ -75,7 +75,10 @@ import {
 import { MAX_EXPIRY_S, MIN_EXPIRY_S } from '../../src/sensor/persona/register.js';
 import { MAX_PENDING_WRITE_BYTES } from '../../src/sensor/transport/tcp.js';
 import { UDP_MAX_INFLIGHT, UDP_MAX_INFLIGHT_BYTES } from '../../src/sensor/transport/udp.js';
-import { CALLER_BUDGET_BYTES, MAX_SOURCES as FEED_MAX_CALLERS } from '../../src/server/findings.js';
+import {
+  CALLER_TABLE_BOUND_BYTES,
+  MAX_SOURCES as FEED_MAX_CALLERS,
+} from '../../src/server/findings.js';
 import { LIVE_INTERVAL_MS, LIVE_MAX_EVENTS, RECENT_FINDINGS } from '../../src/server/live.js';
 import { KEEPALIVE_MS, MAX_CLIENTS } from '../../src/server/sse.js';
 import { MAX_PATH_PARAM_CHARS } from '../../src/server/app.js';
@@ -255,8 +258,8 @@ describe('docs/api.md', () => {
       `(at most ${LIVE_MAX_EVENTS}; \`skipped\` counts the rest)`,
       `A comment line every ${s(KEEPALIVE_MS)}`,
       `calls to at least ${ROGUE_DEFAULTS.minCountries} destination countries and a robust z-score of at least ${ROGUE_DEFAULTS.minZ}`,
-      `(the latest ${n(FEED_MAX_CALLERS)}, fewer when`,
-      `the table stays within some ${CALLER_BUDGET_BYTES / 1024 / 1024} MB`,
+      `(the latest ${n(FEED_MAX_CALLERS)}, whatever`,
+      `the table holds at most some ${CALLER_TABLE_BOUND_BYTES / 1024 / 1024} MB`,
       `a path parameter over ${MAX_PATH_PARAM_CHARS} characters is 414`,
     );
   });
