@@ -12,7 +12,8 @@ import { emptyEvent, type SnareEvent } from '../src/events/catalog.js';
 import { TrafficCounter } from '../src/runtime/traffic.js';
 import { ResponseLimiter } from '../src/sensor/limits.js';
 import { CallerCountries, FindingDetector } from '../src/server/findings.js';
-import { bytesPerItem, nthAddress } from '../src/testing/heap.js';
+import { NumberResolver } from '../src/enrich/phone-number.js';
+import { bytesPerItem, heapAfterGc, nthAddress } from '../src/testing/heap.js';
 
 const N = Number(process.env['BENCH_SOURCES'] ?? 100_000);
 const COUNTRIES = ['FR', 'DE', 'ES', 'IT', 'NL', 'CH', 'IL', 'SE', 'PL', 'GB', 'US', 'BR'];
@@ -83,11 +84,51 @@ const rows: [string, () => number][] = [
   ],
 ];
 
+/** Dial strings of twelve countries, international prefix 00 (one in the US: 001). */
+const DIALS = [
+  '0033123456789',
+  '0049301234567',
+  '0034912345678',
+  '0039061234567',
+  '0031201234567',
+  '0041441234567',
+  '00972599123456',
+  '0046812345678',
+  '0048221234567',
+  '00442071234567',
+  '0012025550123',
+  '005511912345678',
+];
+
+/** Heap of a resolver with 2,048 analyses after 10,000 distinct numbers, per analysis kept. */
+function perAnalysis(keepSteps: boolean): [number, number] {
+  const r = new NumberResolver({ cacheEntries: 2048, keepSteps });
+  const before = heapAfterGc();
+  for (let i = 0; i < 10_000; i++) {
+    const d = DIALS[i % DIALS.length] ?? '';
+    r.resolveDialed(d.slice(0, -4) + String(1000 + (i % 9000)));
+  }
+  const held = heapAfterGc() - before;
+  return [held / r.cachedStrings, held];
+}
+
 console.log(`${N.toLocaleString('en')} distinct source addresses, heap bytes per source`);
 for (const [name, measure] of rows) {
   measure(); // warm up: code and hidden classes
   const runs = [measure(), measure(), measure()].sort((a, b) => a - b);
   console.log(
     `${name}: ${(runs[1] ?? 0).toFixed(1)} B/source (runs ${runs.map((r) => r.toFixed(1)).join(', ')})`,
+  );
+}
+
+console.log('number analyses (NumberResolver, 2,048 kept, 10,000 distinct numbers offered)');
+for (const keepSteps of [true, false]) {
+  perAnalysis(keepSteps);
+  const runs = [perAnalysis(keepSteps), perAnalysis(keepSteps), perAnalysis(keepSteps)].sort(
+    (a, b) => a[0] - b[0],
+  );
+  const [per, held] = runs[1] ?? [0, 0];
+  console.log(
+    `keepSteps ${String(keepSteps)}: ${per.toFixed(0)} B an analysis kept, ${(held / 1024 / 1024).toFixed(2)} MB`,
   );
 }

@@ -47,22 +47,24 @@ export function cleanDialed(input: string): CleanDialed {
     s = d;
   }
   const featureCode = /^[*#]/.test(s);
-  let digits = '';
+  // Collected apart and joined once: `digits += c` makes a rope of one
+  // 32-byte node a character, held for as long as the analysis is cached.
+  const out: string[] = [];
   let plusAt = -1;
   let masked = false;
   let junk = false;
   for (let i = 0; i < s.length; i++) {
     const c = s[i] ?? '';
-    if (c >= '0' && c <= '9') digits += c;
+    if (c >= '0' && c <= '9') out.push(c);
     else if (c === 'X' || c === 'x') {
-      digits += 'X';
+      out.push('X');
       masked = true;
-    } else if (c === '*' && !featureCode && digits.length > 0 && /[0-9Xx*]/.test(s.slice(i + 1))) {
-      digits += 'X';
+    } else if (c === '*' && !featureCode && out.length > 0 && /[0-9Xx*]/.test(s.slice(i + 1))) {
+      out.push('X');
       masked = true;
     } else if (c === '+') {
-      if (plusAt < 0) plusAt = digits.length;
-      else if (plusAt === digits.length) notes.push('repeated + read as one');
+      if (plusAt < 0) plusAt = out.length;
+      else if (plusAt === out.length) notes.push('repeated + read as one');
       else junk = true;
     } else if (c === ' ' || c === '-' || c === '.' || c === '(' || c === ')' || c === '/') {
       /* visual separator */
@@ -73,5 +75,6 @@ export function cleanDialed(input: string): CleanDialed {
     }
   }
   if (masked) notes.push('masked digits present');
+  const digits = out.join('');
   return { digits, plusAt, masked, featureCode, junk, notes };
 }

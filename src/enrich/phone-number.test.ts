@@ -3,6 +3,7 @@ import { readFileSync } from 'node:fs';
 import { describe, it } from 'node:test';
 import fc from 'fast-check';
 import { testdata } from '../../test/helpers/shared.js';
+import { heapAfterGc } from '../testing/heap.js';
 import { NumberResolver, resolveBurst, resolveDialed } from './phone-number.js';
 
 // The article's Figure 2, with the five masked digits filled in (Israeli mobile +972 52 345 6586).
@@ -182,5 +183,43 @@ describe('NumberResolver caches', () => {
     assert.equal(large.cachedStrings, 400);
     // A string seen again is answered the same from the cache.
     assert.deepEqual(small.resolveDialed('00972500000399'), large.resolveDialed('00972500000399'));
+  });
+
+  it('without steps, answer the same numbers, in half the heap', () => {
+    const full = new NumberResolver({ cacheEntries: 2048 });
+    const lean = new NumberResolver({ cacheEntries: 2048, keepSteps: false });
+    const numbers = (r: NumberResolver) => (d: readonly string[]) =>
+      r.resolveBurst(d).map(({ steps: _, ...rest }) => rest);
+    for (const burst of [FIGURE_2, ['0033123456789', '0044203769023', '*97', 'abc']]) {
+      assert.deepEqual(numbers(lean)(burst), numbers(full)(burst));
+      assert.deepEqual(numbers(lean)(burst), numbers(full)(burst), 'from the caches');
+    }
+    assert.deepEqual(lean.resolveDialed('0033123456789').steps, []);
+    assert.ok(full.resolveDialed('0033123456789').steps.length > 0);
+
+    const held = (r: NumberResolver): number => {
+      const h0 = heapAfterGc();
+      for (let i = 0; i < 6000; i++) r.resolveDialed(`00972${510000000 + i}`);
+      return (heapAfterGc() - h0) / r.cachedStrings;
+    };
+    const withSteps = held(new NumberResolver({ cacheEntries: 2048 }));
+    const without = held(new NumberResolver({ cacheEntries: 2048, keepSteps: false }));
+    assert.ok(
+      without < 0.6 * withSteps,
+      `${without.toFixed(0)} B against ${withSteps.toFixed(0)} B`,
+    );
+  });
+
+  it('keep no analysis of a string longer than what is read, so their bytes are bounded', () => {
+    const r = new NumberResolver({ cacheEntries: 2048 });
+    const long = (i: number): string => `0033123${String(100000 + i)}` + '1'.repeat(1000);
+    assert.equal(r.resolveDialed('0033123456789' + ' '.repeat(1000)).e164, '+33123456789');
+    const h0 = heapAfterGc();
+    // 4,096 strings of 1,012 characters: 6-12 MB in 2,048 analyses kept (half a KB for a short one).
+    for (let i = 0; i < 4096; i++) r.resolveDialed(long(i));
+    const grown = (heapAfterGc() - h0) / 1024 / 1024;
+    assert.ok(grown < 2, `the heap grew by ${grown.toFixed(1)} MB`);
+    assert.equal(r.cachedStrings, 0);
+    assert.equal(r.resolveDialed(long(7)).kind, 'invalid', 'still analysed (more than 22 digits)');
   });
 });

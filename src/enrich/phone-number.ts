@@ -10,7 +10,7 @@
 import type { CountryCode } from 'libphonenumber-js/max';
 import { BoundedCache } from './bounded-cache.js';
 import { MAX_DIALED_DIGITS, MAX_EXTENSION_DIGITS } from './dial-prefixes.js';
-import { cleanDialed } from './dialed-text.js';
+import { cleanDialed, MAX_DIALED_TEXT } from './dialed-text.js';
 import { CandidateGenerator, type Candidate, type TriedReading } from './number-candidates.js';
 import { external, resolveAnalyses, type Analysis } from './burst-evidence.js';
 import type { DialedKind, DialedResolution } from './resolution.js';
@@ -28,12 +28,20 @@ export interface NumberOptions {
   /**
    * Dialed strings whose analysis is kept (default RESOLVED_STRINGS_CACHE;
    * twice as many validated readings are kept beside them). An analysis
-   * with its readings and the steps that explain it takes 1-2 KB of heap:
-   * the default, made for imports of millions of events, holds some 100 MB
-   * once full. A process that records a flood of distinct numbers for hours
-   * keeps a few thousand.
+   * with its readings and the steps that explain it takes some 2 KB of
+   * heap, 0.7-1.3 KB without the steps (`keepSteps`); strings longer than
+   * MAX_DIALED_TEXT are not kept. The default, made for imports of millions
+   * of events, holds some 100 MB once full. A process that records a flood
+   * of distinct numbers for hours keeps a few thousand.
    */
   readonly cacheEntries?: number;
+  /**
+   * Keep the explanation steps of the analyses (default true). Without
+   * them (`steps` holds only what a burst adds), a cached analysis takes
+   * half the heap: for a process that records the numbers and never shows
+   * how they were read (the live store sink, the dashboard's findings).
+   */
+  readonly keepSteps?: boolean;
 }
 
 /** Dialed strings whose analysis one resolver keeps. */
@@ -44,6 +52,7 @@ export class NumberResolver {
   private readonly analysed: BoundedCache<string, Analysis>;
   private readonly generator: CandidateGenerator;
   private readonly extensions: ReadonlySet<string>;
+  private readonly keepSteps: boolean;
 
   constructor(opts: NumberOptions = {}) {
     const region = opts.region?.toUpperCase() as CountryCode | undefined;
@@ -51,6 +60,7 @@ export class NumberResolver {
     this.analysed = new BoundedCache(entries);
     this.generator = new CandidateGenerator(region, 2 * entries);
     this.extensions = new Set(opts.extensions ?? []);
+    this.keepSteps = opts.keepSteps ?? true;
   }
 
   /** Dialed strings whose analysis is kept now (at most `cacheEntries`). */
@@ -98,12 +108,19 @@ export class NumberResolver {
     return resolveAnalyses(analyses, (rest) => this.generator.validate(rest));
   }
 
+  /**
+   * The analysis of `dialed`, cached unless longer than MAX_DIALED_TEXT:
+   * only that much is read, and an event field may hold 1,024 characters,
+   * so a cache of long strings would be bounded in entries but not in
+   * bytes (2,048 strings of 1,012 characters held 6-12 MB).
+   */
   private analyse(dialed: string): Analysis {
     const key = typeof dialed === 'string' ? dialed : '';
     const hit = this.analysed.get(key);
     if (hit) return hit;
-    const a = this.analyseUncached(key);
-    this.analysed.set(key, a);
+    let a = this.analyseUncached(key);
+    if (!this.keepSteps) a = { ...a, alone: { ...a.alone, steps: [] } };
+    if (key.length <= MAX_DIALED_TEXT) this.analysed.set(key, a);
     return a;
   }
 

@@ -58,7 +58,9 @@ export const MAX_SOURCES = 100_000;
  * shared resolver's caches are sized for imports (100,000 analyses of 1-2
  * KB each): fed every INVITE of a flood, they held 15 MB 9 s into the UDP
  * bench's mix with INVITEs (8,000 distinct numbers), and grow to some 100
- * MB with more distinct numbers (docs/benchmarks.md).
+ * MB with more distinct numbers (docs/benchmarks.md). The detector shows
+ * the number, not how it was read: its analyses keep no explanation steps,
+ * some 1 KB each with their readings, 2-2.5 MB when full.
  */
 export const FINDINGS_NUMBER_CACHE = 2048;
 /** Destination countries kept per source: far above any threshold worth setting. */
@@ -174,7 +176,10 @@ export class FindingDetector {
   private readonly seen = new AddressTable({ max: MAX_SOURCES });
   private readonly callers = new CallerCountries();
   private readonly rogue = new AddressTable({ max: MAX_SOURCES });
-  private readonly numbers = new NumberResolver({ cacheEntries: FINDINGS_NUMBER_CACHE });
+  private readonly numbers = new NumberResolver({
+    cacheEntries: FINDINGS_NUMBER_CACHE,
+    keepSteps: false,
+  });
 
   constructor(private readonly rogueRule: RogueOptions = ROGUE_DEFAULTS) {}
 

@@ -61,7 +61,8 @@ export interface EnricherOptions {
   /**
    * Dialed strings whose analysis the number resolver keeps (its own
    * resolver, NumberOptions.cacheEntries); by default the shared resolver,
-   * whose caches are sized for imports.
+   * whose caches are sized for imports. Its analyses keep no explanation
+   * steps (NumberOptions.keepSteps): the columns hold none.
    */
   readonly numberCacheEntries?: number;
 }
@@ -74,7 +75,8 @@ export interface EnricherOptions {
 export async function loadEnricher(opts: EnricherOptions = {}): Promise<Enricher> {
   const lookup = await loadIpLookup();
   const entries = opts.numberCacheEntries;
-  const resolver = entries === undefined ? null : new NumberResolver({ cacheEntries: entries });
+  const resolver =
+    entries === undefined ? null : new NumberResolver({ cacheEntries: entries, keepSteps: false });
   return {
     dataDate: lookup.dataDate,
     ip: (addr) => {

@@ -47,11 +47,12 @@ export const SINK_THREADS = 1;
 export const SINK_READ_THREADS = 2;
 
 /**
- * Dialed strings whose analysis the sink's number resolver keeps (1-2 KB
- * each with their validated readings: some 4 MB at most). The importers'
- * default, 100,000, made for millions of events, holds 59 MB of heap after
- * 30,000 distinct numbers (15 s of INVITEs at 2,000/s) and 99 MB after
- * 200,000; this one 3 MB (docs/benchmarks.md). Scanners repeat a few
+ * Dialed strings whose analysis the sink's number resolver keeps (some 1
+ * KB each with their validated readings, without the explanation steps
+ * the columns do not hold: 2-2.5 MB at most). The importers' default,
+ * 100,000, made for millions of events, holds 59 MB of heap after 30,000
+ * distinct numbers (15 s of INVITEs at 2,000/s) and 99 MB after 200,000;
+ * this one 3 MB with the steps, 2 MB without (docs/benchmarks.md). Scanners repeat a few
  * numbers in bursts: a recent one is still found.
  */
 export const SINK_NUMBER_CACHE = 2048;
