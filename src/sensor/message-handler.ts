@@ -46,6 +46,13 @@ function lastStatus(result: PersonaResult): number | null {
   return result.replies[result.replies.length - 1]?.status ?? null;
 }
 
+/** The bytes of some replies. */
+function bytesOf(replies: readonly OutboundMessage[]): number {
+  let bytes = 0;
+  for (const r of replies) bytes += r.data.length;
+  return bytes;
+}
+
 /** The event fields every message shares: transport and addresses. */
 function peerFields(
   p: Peer,
@@ -74,7 +81,7 @@ export class MessageHandler {
   private readonly events: EventLog;
   private readonly limiter: ResponseLimiter;
   private readonly log: Logger;
-  private readonly retransmitter: Retransmitter;
+  private readonly retransmitter: Retransmitter<ReplyTarget>;
   private readonly deferred: DeferredTasks;
   private readonly gate: ReplyGate<HeldReplies>;
   private readonly internalErrors = new LogThrottle();
@@ -85,7 +92,16 @@ export class MessageHandler {
     this.events = opts.events;
     this.limiter = opts.limiter;
     this.log = opts.log;
-    this.retransmitter = new Retransmitter({ maxEntries: opts.limits.max_dialogs });
+    // One send and one budget check for every entry: an entry holds where it goes and the bytes.
+    this.retransmitter = new Retransmitter<ReplyTarget>(
+      { maxEntries: opts.limits.max_dialogs },
+      {
+        send: (to, bytes) => {
+          to.reply(Buffer.from(bytes, 'latin1'));
+        },
+        allow: (to) => this.limiter.take(to.srcIp, performance.now()) === null,
+      },
+    );
     this.deferred = new DeferredTasks(opts.limits.max_dialogs);
     const sink = opts.sink;
     this.gate = new ReplyGate<HeldReplies>(
@@ -125,7 +141,7 @@ export class MessageHandler {
         // Sent once the event below is written (reply-gate.ts). Held with where it goes, not
         // the message: its bytes are a view of the whole batch of datagrams it came in, which a
         // held reply (or a retransmission) would otherwise keep alive.
-        this.gate.after({ to: replyTarget(msg), replies: result.replies });
+        this.gate.after({ to: replyTarget(msg), replies: result.replies }, bytesOf(result.replies));
         response = result.fields.response ?? lastStatus(result);
         if (result.later) this.scheduleLater(msg, result.later);
       } else {
@@ -207,18 +223,14 @@ export class MessageHandler {
 
   /** Sends replies to the message's source, retransmitting INVITE finals over UDP. */
   private send(to: ReplyTarget, replies: readonly OutboundMessage[]): void {
-    let scope: string | null = null;
     for (const r of replies) {
       to.reply(r.data);
       if (r.retransmitKey !== undefined && to.transport === 'udp') {
-        const data = r.data;
-        scope ??= retransmitScope(to);
+        // The key joined into a string of its own; the bytes shared with the persona's copy.
         this.retransmitter.add(
-          scope + r.retransmitKey,
-          () => {
-            to.reply(data);
-          },
-          () => this.limiter.take(to.srcIp, performance.now()) === null,
+          [to.transport, to.srcIp, to.srcPort, r.retransmitKey].join('|'),
+          to,
+          r.text ?? r.data.toString('latin1'),
         );
       }
     }
@@ -228,17 +240,14 @@ export class MessageHandler {
   private sendLater(to: ReplyTarget, replies: readonly OutboundMessage[]): void {
     if (this.stopped || replies.length === 0) return;
     const withheld = this.limiter.take(to.srcIp, performance.now());
-    if (withheld === null) this.gate.after({ to, replies });
+    if (withheld === null) this.gate.after({ to, replies }, bytesOf(replies));
     else this.limiter.recordDrop(to.srcIp, withheld);
   }
 
   /** Null when the replies may be sent, else the budget they would break. */
   private budget(msg: InboundMessage, result: PersonaResult): LimitReason | null {
-    if (msg.transport === 'udp') {
-      let bytes = 0;
-      for (const r of result.replies) bytes += r.data.length;
-      if (!withinAmplification(msg.bytes.length, bytes)) return 'amplification';
-    }
+    if (msg.transport === 'udp' && !withinAmplification(msg.bytes.length, bytesOf(result.replies)))
+      return 'amplification';
     return this.limiter.take(msg.srcIp, performance.now());
   }
 }

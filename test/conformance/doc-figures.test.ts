@@ -107,6 +107,9 @@ import {
 } from '../../src/store/sink.js';
 import { STORAGE_VERSION } from '../../src/store/store.js';
 import { REPO_ROOT } from '../helpers/shared.js';
+import { DIALOG_MAX_BYTES } from '../../src/sensor/persona/dialogs.js';
+import { MAX_WAITING_REPLIES, MAX_WAITING_REPLY_BYTES } from '../../src/sensor/reply-gate.js';
+import { RETRANSMIT_MAX_BYTES } from '../../src/sensor/retransmit.js';
 
 /** A document with every run of white space (line breaks too) as one space. */
 function doc(path: string): string {
@@ -272,6 +275,8 @@ describe('docs/architecture.md and docs/security.md', () => {
       says(d, `${n(UDP_MAX_INFLIGHT)} and ${MiB(UDP_MAX_INFLIGHT_BYTES)}`, MiB(JSONL_MAX_PENDING));
     says(
       'docs/architecture.md',
+      `${MiB(RETRANSMIT_MAX_BYTES)} of retransmitted responses and ${MiB(DIALOG_MAX_BYTES)} of answers kept by the dialogs`,
+      `replies waiting for their line (${n(MAX_WAITING_REPLIES)} and ${MiB(MAX_WAITING_REPLY_BYTES)};`,
       `as its first ${EXCERPT_BYTES} bytes only`,
       `the last ~${DEFAULT_FLUSH_INTERVAL_MS} ms`,
       `at most once per ${s(LOG_THROTTLE_MS)}`,
@@ -281,6 +286,8 @@ describe('docs/architecture.md and docs/security.md', () => {
       'docs/security.md',
       `\`limits.max_message_bytes\` (${KiB(cfg.limits.max_message_bytes)}`,
       `at most ${KiB(MAX_PENDING_WRITE_BYTES)} waiting`,
+      `held within ${MiB(RETRANSMIT_MAX_BYTES)} and the answers the dialogs keep for retransmitted requests within ${MiB(DIALOG_MAX_BYTES)}`,
+      `waiting for their event line at most ${n(MAX_WAITING_REPLIES)} and ${MiB(MAX_WAITING_REPLY_BYTES)}`,
       `(${n(MAX_PENDING_REPORTS)} sources`,
       `at most ${n(MAX_WORDLIST_WORDS)} words per digest`,
       `event fields are cut to ${n(MAX_FIELD_CHARS)} characters`,

@@ -18,16 +18,16 @@ import { getHeader } from '../../sip/headers.js';
 import type { SipMessage, SipRequest } from '../../sip/message.js';
 import { parse } from '../../sip/parse.js';
 import { parseCSeq, validateMessage } from '../../sip/validate.js';
-import { LruMap } from '../../lru-map.js';
 import { dispatch } from './dispatch.js';
 import { excerptOf } from '../../sip/excerpt.js';
 import { messageFields } from '../../sip-fields/fields.js';
 import { AsteriskPbx, branchOf, retransmitKey } from './pbx.js';
 import { finalReason } from './reasons.js';
-import type { Answer, RequestScope } from './scope.js';
+import type { RequestScope } from './scope.js';
 import { dispatchPjsip } from './pjsip/dispatch.js';
 import { PjsipPbx } from './pjsip/pbx.js';
-import { newDialog, rememberAnswer, type DialogState, type PendingInvite } from './state.js';
+import { DialogTable } from './dialogs.js';
+import type { DialogState, PendingInvite, SentReply } from './state.js';
 import type {
   InboundContext,
   OutboundMessage,
@@ -46,14 +46,14 @@ export interface PersonaDeps {
 export class AsteriskPersona implements Persona {
   readonly #config: SensorConfig;
   readonly #pbx: AsteriskPbx;
-  readonly #dialogs: LruMap<string, DialogState>;
+  readonly #dialogs: DialogTable;
   /** The res_pjsip side of the PBX; null for the chan_sip presets. */
   readonly #pjsip: PjsipPbx | null;
 
   constructor(config: SensorConfig, deps: PersonaDeps) {
     this.#config = config;
     this.#pbx = new AsteriskPbx(config, deps.random);
-    this.#dialogs = new LruMap(config.limits.max_dialogs);
+    this.#dialogs = new DialogTable(config.limits.max_dialogs);
     const { persona, limits } = config;
     this.#pjsip =
       persona.preset === 'pjsip'
@@ -106,19 +106,18 @@ export class AsteriskPersona implements Persona {
       const ackKey = retransmitKey(ctx, getHeader(msg, 'Call-ID') ?? '', seq);
       return { event: 'sip.request', fields, replies: [], stopRetransmit: [ackKey] };
     }
-    const requestKey = `${msg.method}|${seq}|${branchOf(msg) ?? ''}`;
+    // Joined into a string of its own (kept with the answer; the branch is a slice of the request).
+    const requestKey = [msg.method, seq, branchOf(msg) ?? ''].join('|');
     const resent = msg.method === 'CANCEL' ? null : resend(scope.dialog, requestKey, fields);
     if (resent !== null) return resent;
     const answer =
       this.#pjsip === null ? dispatch(scope, seq) : dispatchPjsip(scope, this.#pjsip, seq);
-    if (answer.stateless !== true) remember(scope.dialog, requestKey, answer);
+    const replies =
+      answer.stateless === true
+        ? answer.replies
+        : this.#remember(scope.dialog, requestKey, answer.replies, answer.response);
     fields.response = answer.response;
-    const result: PersonaResult = {
-      event: 'sip.request',
-      fields,
-      replies: answer.replies,
-      stopRetransmit: [],
-    };
+    const result: PersonaResult = { event: 'sip.request', fields, replies, stopRetransmit: [] };
     const pending = answer.ringing;
     if (pending === undefined || this.#config.dial.ring_seconds <= 0) return result;
     return { ...result, later: this.#ringTimeout(scope, requestKey, pending) };
@@ -126,14 +125,30 @@ export class AsteriskPersona implements Persona {
 
   /** The dialog of this Call-ID from this source (a throwaway one when the request has no Call-ID). */
   #dialogOf(msg: SipRequest, ctx: InboundContext): DialogState {
-    const callId = getHeader(msg, 'Call-ID') ?? '';
-    const dialogKey = `${ctx.srcIp}|${callId}`;
-    let dialog = this.#dialogs.get(dialogKey);
-    if (!dialog) {
-      dialog = newDialog();
-      if (callId !== '') this.#dialogs.set(dialogKey, dialog);
-    }
-    return dialog;
+    return this.#dialogs.of(ctx.srcIp, getHeader(msg, 'Call-ID') ?? '');
+  }
+
+  /**
+   * Keeps an answer's finals (not its 100 Trying) for the retransmissions
+   * of its request. Returns the replies to send, the finals carrying the
+   * kept copy of their bytes (which the retransmission table then shares).
+   */
+  #remember(
+    dialog: DialogState,
+    requestKey: string,
+    replies: readonly OutboundMessage[],
+    response: number | null,
+  ): readonly OutboundMessage[] {
+    const sent = replies.map((r) => (r.status === 100 ? r : withText(r)));
+    const finals = sent.filter((r) => r.status !== 100);
+    this.#dialogs.remember(
+      dialog,
+      requestKey,
+      finals.map(sentReply),
+      finals.find((r) => r.retransmitKey !== undefined)?.retransmitKey ?? null,
+      response,
+    );
+    return sent;
   }
 
   /** chan_sip: no Call-ID/From/To/CSeq, or an unreadable CSeq -> 400 (From and To echoed). */
@@ -163,9 +178,10 @@ export class AsteriskPersona implements Persona {
         { status: 486, reason: finalReason(pbx.profile.finals, 486), toTag: pending.toTag },
         true,
       ).replies;
+    const dialogs = this.#dialogs;
     return {
       afterMs: this.#config.dial.ring_seconds * 1000,
-      run: () => ringTimeout(dialog, requestKey, pending, busy),
+      run: () => ringTimeout(dialogs, dialog, requestKey, pending, busy),
     };
   }
 }
@@ -200,23 +216,25 @@ function resend(
 ): PersonaResult | null {
   const previous = dialog.answers.find((a) => a.key === requestKey);
   if (!previous) return null;
-  const replies = previous.replies.map((r) =>
-    previous.retransmitKey === null ? r : { ...r, retransmitKey: previous.retransmitKey },
-  );
+  const key = previous.retransmitKey;
+  const replies = previous.replies.map((r): OutboundMessage => ({
+    data: Buffer.from(r.text, 'latin1'),
+    status: r.status,
+    text: r.text,
+    ...(key === null ? {} : { retransmitKey: key }),
+  }));
   fields.response = previous.response;
   return { event: 'sip.request', fields, replies, stopRetransmit: [] };
 }
 
-/** Keeps an answer (without its 100 Trying) for the retransmissions of its request. */
-function remember(dialog: DialogState, requestKey: string, answer: Answer): void {
-  const finals = answer.replies.filter((r) => r.status !== 100);
-  rememberAnswer(
-    dialog,
-    requestKey,
-    finals.map((r) => ({ data: r.data, status: r.status })),
-    finals.find((r) => r.retransmitKey !== undefined)?.retransmitKey ?? null,
-    answer.response,
-  );
+/** A reply with its bytes as a latin1 string too (the copy kept). */
+function withText(r: OutboundMessage): OutboundMessage {
+  return r.text !== undefined ? r : { ...r, text: r.data.toString('latin1') };
+}
+
+/** What a dialog keeps of a reply that carries its text. */
+function sentReply(r: OutboundMessage): SentReply {
+  return { text: r.text ?? r.data.toString('latin1'), status: r.status };
 }
 
 /**
@@ -226,6 +244,7 @@ function remember(dialog: DialogState, requestKey: string, answer: Answer): void
  * ended the ringing first. A retransmitted INVITE then gets the 486.
  */
 function ringTimeout(
+  dialogs: DialogTable,
   dialog: DialogState,
   requestKey: string,
   pending: PendingInvite,
@@ -233,14 +252,9 @@ function ringTimeout(
 ): readonly OutboundMessage[] {
   if (dialog.pending !== pending) return [];
   dialog.pending = null;
-  rememberAnswer(
-    dialog,
-    requestKey,
-    busy.map((r) => ({ data: r.data, status: r.status })),
-    busy[0]?.retransmitKey ?? null,
-    486,
-  );
-  return busy;
+  const sent = busy.map(withText);
+  dialogs.remember(dialog, requestKey, sent.map(sentReply), busy[0]?.retransmitKey ?? null, 486);
+  return sent;
 }
 
 function silent(event: PersonaResult['event'], fields: PersonaFields): PersonaResult {

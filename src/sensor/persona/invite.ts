@@ -11,6 +11,7 @@ import type { SipRequest } from '../../sip/message.js';
 import { parseUri } from '../../sip/uri.js';
 import { parseCSeq } from '../../sip/validate.js';
 import { branchOf } from './pbx.js';
+import { detach, detachOrNull } from './state.js';
 import { authenticate } from './peer.js';
 import { finalReason } from './reasons.js';
 import type { Answer, RequestScope } from './scope.js';
@@ -55,7 +56,8 @@ export function handleInvite(scope: RequestScope): Answer {
       false,
     );
     const seq = parseCSeq(getHeader(req, 'CSeq') ?? '')?.seq ?? 0;
-    const pending = { cseq: seq, branch: branchOf(req), toTag: tag };
+    // Kept while it rings: strings of its own, not slices of the request.
+    const pending = { cseq: seq, branch: detachOrNull(branchOf(req)), toTag: detach(tag) };
     scope.dialog.pending = pending;
     return { replies: [...trying.replies, ...ringing.replies], response: 180, ringing: pending };
   }

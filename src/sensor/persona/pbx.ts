@@ -14,7 +14,7 @@ import { CredentialRecovery } from '../../sip-fields/credentials.js';
 import { profileFor, type PersonaProfile } from './profile.js';
 import { buildResponse, type ResponseSpec } from './response.js';
 import type { Answer, Pbx, Peers, RequestScope } from './scope.js';
-import type { Registration } from './state.js';
+import { detach, type Registration } from './state.js';
 import type { InboundContext } from './types.js';
 
 /** The top Via's branch, if any. */
@@ -25,7 +25,8 @@ export function branchOf(req: SipRequest): string | null {
 
 /** The key the runtime retransmits a final INVITE answer under, and an ACK stops. */
 export function retransmitKey(ctx: InboundContext, callId: string, seq: number): string {
-  return `${ctx.srcIp}|${callId}|${seq}`;
+  // Joined into a string of its own: the Call-ID is a slice of the request's text.
+  return [ctx.srcIp, callId, seq].join('|');
 }
 
 class PeerTable implements Peers {
@@ -51,9 +52,14 @@ class PeerTable implements Peers {
   }
 
   register(ctx: InboundContext, extension: string, expiresAt: number | null): void {
-    const key = `${ctx.srcIp}|${ctx.srcPort}`;
+    const key = [ctx.srcIp, ctx.srcPort].join('|');
     if (expiresAt === null) this.#registrations.delete(key);
-    else this.#registrations.set(key, { extension, expiresAt });
+    // The configured extension's own string, not the request's slice.
+    else
+      this.#registrations.set(key, {
+        extension: this.byName(extension)?.number ?? detach(extension),
+        expiresAt,
+      });
   }
 }
 
@@ -94,7 +100,8 @@ export class AsteriskPbx implements Pbx {
   }
 
   dialogTag(scope: RequestScope): string {
-    if (scope.dialog.tag === null) scope.dialog.tag = this.transactionTag(scope.req);
+    // Kept with the dialog: a string of its own (a pjsip tag is a slice of the request's branch).
+    if (scope.dialog.tag === null) scope.dialog.tag = detach(this.transactionTag(scope.req));
     return scope.dialog.tag;
   }
 

@@ -10,6 +10,7 @@ import { formatChallenge } from '../../sip/digest.js';
 import { getHeader } from '../../sip/headers.js';
 import { checkAuth } from './auth.js';
 import type { Answer, RequestScope } from './scope.js';
+import { detachOrNull } from './state.js';
 
 /** The peer a request names: REGISTER by To user, others by From user, then by source address. */
 export function findPeer(scope: RequestScope): { name: string; peer: ExtensionConfig | null } {
@@ -54,7 +55,8 @@ export function authenticate(
     credentials: pbx.credentials,
   });
   Object.assign(fields, decision.fields);
-  dialog.nonce = decision.challenge.nonce;
+  const nonce = decision.challenge.nonce;
+  if (nonce !== dialog.nonce) dialog.nonce = detachOrNull(nonce);
   dialog.nonceUsed = decision.challenge.nonceUsed;
   const outcome = decision.outcome;
   if (outcome.kind === 'accept') return null;

@@ -5,13 +5,22 @@
  * per registration (for chan_sip's source-address peer match). The tables
  * holding them are bounded LruMaps (src/lru-map.ts): when full, the least
  * recently used entry is forgotten, so an attacker flooding Call-IDs only
- * evicts its own older state.
+ * evicts its own older state. The dialogs' table is also bounded in the
+ * bytes of the answers it keeps (dialogs.ts).
+ *
+ * What is kept shares no memory with the request: a header value is a
+ * slice of the whole request's text, which a kept slice (or a key built
+ * from one) would keep alive, so kept strings are copies (`detach`, or
+ * keys joined into new strings). Answers are kept as latin1 strings, not
+ * the buffers sent: a string holds its bytes in 16 bytes more, where a
+ * small buffer is an object of about 100 bytes on a slice of an 8 KiB pool
+ * that the slice keeps alive whole.
  */
 import type { OutboundMessage } from './types.js';
 
-/** An answer as sent: its bytes and status code. */
+/** An answer as kept: its bytes (latin1) and status code. */
 export interface SentReply {
-  readonly data: Buffer;
+  readonly text: string;
   readonly status: number;
 }
 
@@ -24,6 +33,15 @@ export interface PendingInvite {
   readonly busy?: readonly OutboundMessage[];
 }
 
+/** An answer kept for the retransmissions of its request. */
+export interface KeptAnswer {
+  /** The request's identity (method, CSeq number, branch). */
+  readonly key: string;
+  readonly replies: readonly SentReply[];
+  readonly retransmitKey: string | null;
+  readonly response: number | null;
+}
+
 /** What the persona remembers about one Call-ID from one source. */
 export interface DialogState {
   /** Tag used on non-INVITE answers (REGISTER keeps it from 401 to 200). */
@@ -32,35 +50,66 @@ export interface DialogState {
   nonce: string | null;
   nonceUsed: boolean;
   pending: PendingInvite | null;
-  /** Answers already sent, by request identity, to resend on retransmission (at most 4). */
-  readonly answers: {
-    key: string;
-    replies: SentReply[];
-    retransmitKey: string | null;
-    response: number | null;
-  }[];
+  /** Answers already sent, by request identity, to resend on retransmission (at most 4, oldest first). */
+  answers: readonly KeptAnswer[];
+  /** The bytes of those answers' replies. */
+  bytes: number;
+  /** In the dialogs' table (its bytes count towards the table's bound). */
+  kept: boolean;
 }
 
 export function newDialog(): DialogState {
-  return { tag: null, nonce: null, nonceUsed: false, pending: null, answers: [] };
+  return {
+    tag: null,
+    nonce: null,
+    nonceUsed: false,
+    pending: null,
+    answers: NO_ANSWERS,
+    bytes: 0,
+    kept: false,
+  };
 }
 
-/** Remembers an answer; keeps only the last few per dialog. */
+const NO_ANSWERS: readonly KeptAnswer[] = [];
+
+/** Answers kept per dialog, at most. */
+export const MAX_ANSWERS = 4;
+
+/** Remembers an answer; keeps only the last few per dialog. Returns the change in `d.bytes`. */
 export function rememberAnswer(
   d: DialogState,
   key: string,
-  replies: SentReply[],
+  replies: readonly SentReply[],
   retransmitKey: string | null,
   response: number | null,
-): void {
-  const i = d.answers.findIndex((a) => a.key === key);
-  if (i >= 0) d.answers.splice(i, 1);
-  d.answers.push({ key, replies, retransmitKey, response });
-  while (d.answers.length > 4) d.answers.shift();
+): number {
+  const kept = d.answers.filter((a) => a.key !== key);
+  kept.push({ key, replies, retransmitKey, response });
+  // A new array of its exact length (an array grown by push keeps room for 16 more).
+  const answers = kept.slice(-MAX_ANSWERS);
+  let bytes = 0;
+  for (const a of answers) for (const r of a.replies) bytes += r.text.length;
+  const change = bytes - d.bytes;
+  d.answers = answers;
+  d.bytes = bytes;
+  return change;
+}
+
+/**
+ * A copy of `s` that shares no memory with a longer string it was cut
+ * from (V8 makes a slice of 13 characters or more a view of its parent).
+ */
+export function detach(s: string): string {
+  return JSON.parse(JSON.stringify(s)) as string;
 }
 
 export interface Registration {
   readonly extension: string;
   /** Epoch ms when it lapses. */
   readonly expiresAt: number;
+}
+
+/** `detach` for a string that may be missing. */
+export function detachOrNull(s: string | null): string | null {
+  return s === null ? null : detach(s);
 }

@@ -30,6 +30,11 @@ export interface OutboundMessage {
    * CANCEL), as Asterisk does.
    */
   readonly retransmitKey?: string;
+  /**
+   * `data` as a latin1 string, set when the persona keeps the answer for
+   * retransmitted requests: the retransmission table then shares this copy.
+   */
+  readonly text?: string;
 }
 
 /** The SIP fields a persona fills for the event; the runtime adds the shared ones. */

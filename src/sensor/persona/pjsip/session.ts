@@ -13,6 +13,7 @@ import type { HeaderLine } from '../../../sip/serialize.js';
 import { parseUri } from '../../../sip/uri.js';
 import { parseCSeq } from '../../../sip/validate.js';
 import { branchOf } from '../pbx.js';
+import { detach, detachOrNull } from '../state.js';
 import { finalReason } from '../reasons.js';
 import type { Answer, RequestScope } from '../scope.js';
 import type { PjsipPbx } from './pbx.js';
@@ -76,7 +77,8 @@ export function handleInvite(scope: RequestScope, pj: PjsipPbx): Answer {
       },
       true,
     ).replies;
-    const pending = { cseq: seq, branch: branchOf(req), toTag: tag, busy };
+    // Kept while it rings: strings of its own, not slices of the request.
+    const pending = { cseq: seq, branch: detachOrNull(branchOf(req)), toTag: detach(tag), busy };
     scope.dialog.pending = pending;
     return { replies: [...trying.replies, ...ringing.replies], response: 180, ringing: pending };
   }
