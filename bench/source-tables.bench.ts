@@ -132,3 +132,27 @@ for (const keepSteps of [true, false]) {
     `keepSteps ${String(keepSteps)}: ${per.toFixed(0)} B an analysis kept, ${(held / 1024 / 1024).toFixed(2)} MB`,
   );
 }
+
+/** Heap of the findings' dialed readings after 10,000 INVITEs of distinct numbers, per string kept. */
+function perReading(): [number, number] {
+  const d = new FindingDetector();
+  const invite = (dialed: string): SnareEvent => ({
+    ...request('192.0.2.9', 0),
+    method: 'INVITE',
+    dialed,
+  });
+  d.inspect(invite(DIALS[0] ?? ''));
+  const before = heapAfterGc();
+  for (let i = 0; i < 10_000; i++) {
+    const dial = DIALS[i % DIALS.length] ?? '';
+    d.inspect(invite(dial.slice(0, -4) + String(1000 + (i % 9000))));
+  }
+  const held = heapAfterGc() - before;
+  return [held / d.cachedNumbers, held];
+}
+perReading();
+const readings = [perReading(), perReading(), perReading()].sort((a, b) => a[0] - b[0]);
+const [perR, heldR] = readings[1] ?? [0, 0];
+console.log(
+  `the findings' dialed readings (2,048 kept): ${perR.toFixed(0)} B a string kept, ${(heldR / 1024 / 1024).toFixed(2)} MB`,
+);

@@ -146,6 +146,40 @@ describe('the live toll-fraud finding under a flood of distinct numbers', () => 
   });
 });
 
+describe('the dialed strings of the live toll-fraud finding', () => {
+  const DIALS = Object.values(BY_COUNTRY);
+  const flood = (d: FindingDetector, n: number, dial: (i: number) => string): number => {
+    let told = 0;
+    for (let i = 0; i < n; i++) {
+      const ev = { ...invite('192.0.2.9', 'FR'), dialed: dial(i) };
+      if (d.inspect(ev).some((f) => f.kind === 'toll_fraud_invite')) told++;
+    }
+    return told;
+  };
+
+  it('keeps under 500 bytes a string read (an analysis: 1,900, 1,100 without its steps)', () => {
+    const distinct = (i: number): string =>
+      (DIALS[i % DIALS.length] ?? '').slice(0, -4) + String(1000 + (i % 9000));
+    const d = new FindingDetector();
+    flood(d, 100, distinct); // the one source and caller, and warm code
+    const h0 = heapAfterGc();
+    assert.equal(flood(d, 10_000, distinct), 10_000);
+    const per = (heapAfterGc() - h0) / d.cachedNumbers;
+    assert.ok(per < 500, `${per.toFixed(0)} bytes for each of ${d.cachedNumbers} strings`);
+  });
+
+  it('keeps no reading of a string longer than what is read, and still tells each call', () => {
+    const d = new FindingDetector();
+    const long = (i: number): string => `0033123${String(100000 + i)}` + ' '.repeat(1000);
+    const h0 = heapAfterGc();
+    // 4,096 strings of 1,012 characters: 6-12 MB in 2,048 analyses kept.
+    assert.equal(flood(d, 4096, long), 4096);
+    const grown = (heapAfterGc() - h0) / 1024 / 1024;
+    assert.ok(grown < 1, `the heap grew by ${grown.toFixed(1)} MB`);
+    assert.equal(d.cachedNumbers, 0);
+  });
+});
+
 describe('the callers of the rogue rule under a flood from many addresses', () => {
   it('holds a fixed size a caller, however many countries it calls', () => {
     const table = new CallerCountries();

@@ -26,10 +26,10 @@
  * of address strings took 125 and a Set of countries per caller 190).
  */
 import type { SnareEvent } from '../events/catalog.js';
-import { NumberResolver } from '../enrich/phone-number.js';
 import { AddressTable } from '../address-table.js';
 import { ROGUE_DEFAULTS, type RogueOptions } from '../analysis/rogue.js';
 import { robustZFrom, spreadOfCounts } from '../analysis/shares.js';
+import { DialedReadings } from './dialed-readings.js';
 
 export const FINDING_KINDS = [
   'new_source',
@@ -54,13 +54,12 @@ export interface Finding {
 
 export const MAX_SOURCES = 100_000;
 /**
- * Dialed strings whose analysis the detector's number resolver keeps. The
- * shared resolver's caches are sized for imports (100,000 analyses of 1-2
- * KB each): fed every INVITE of a flood, they held 15 MB 9 s into the UDP
- * bench's mix with INVITEs (8,000 distinct numbers), and grow to some 100
- * MB with more distinct numbers (docs/benchmarks.md). The detector shows
- * the number, not how it was read: its analyses keep no explanation steps,
- * some 1 KB each with their readings, 2-2.5 MB when full.
+ * Dialed strings whose reading the detector keeps (dialed-readings.ts:
+ * 250-320 bytes each, 0.5-0.6 MB when full). Fed every INVITE of a flood, the
+ * shared resolver's caches, sized for imports (100,000 analyses of some 2
+ * KB each), held 15 MB 9 s into the UDP bench's mix with INVITEs (8,000
+ * distinct numbers) and grow to some 100 MB with more distinct numbers; a
+ * resolver of 2,048 analyses 2-3.4 MB (docs/benchmarks.md).
  */
 export const FINDINGS_NUMBER_CACHE = 2048;
 /** Destination countries kept per source: far above any threshold worth setting. */
@@ -176,10 +175,7 @@ export class FindingDetector {
   private readonly seen = new AddressTable({ max: MAX_SOURCES });
   private readonly callers = new CallerCountries();
   private readonly rogue = new AddressTable({ max: MAX_SOURCES });
-  private readonly numbers = new NumberResolver({
-    cacheEntries: FINDINGS_NUMBER_CACHE,
-    keepSteps: false,
-  });
+  private readonly numbers = new DialedReadings(FINDINGS_NUMBER_CACHE);
 
   constructor(private readonly rogueRule: RogueOptions = ROGUE_DEFAULTS) {}
 
@@ -193,9 +189,9 @@ export class FindingDetector {
     return { sources: this.seen.size, bytes: this.seen.bytes };
   }
 
-  /** Dialed strings whose analysis is kept now (at most FINDINGS_NUMBER_CACHE). */
+  /** Dialed strings whose reading is kept now (at most FINDINGS_NUMBER_CACHE). */
   get cachedNumbers(): number {
-    return this.numbers.cachedStrings;
+    return this.numbers.size;
   }
 
   /** Findings `ev` brings, in order (often none). */
@@ -230,8 +226,8 @@ export class FindingDetector {
     base: Omit<Finding, 'kind' | 'user' | 'detail'>,
     out: Finding[],
   ): void {
-    const r = this.numbers.resolveDialed(ev.dialed ?? '');
-    if (r.kind !== 'external') return;
+    const r = this.numbers.read(ev.dialed ?? '');
+    if (!r.external) return;
     out.push({ ...base, kind: 'toll_fraud_invite', user: ev.dialed, detail: r.e164 });
     const { count: k, grew } = this.callers.add(ev.src_ip, r.cc);
     if (!grew || k < this.rogueRule.minCountries) return;
