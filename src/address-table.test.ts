@@ -65,6 +65,24 @@ describe('AddressTable', () => {
     assert.equal(t.size, 3);
   });
 
+  it('tells the owner which slot it reuses, and keys the new address whatever the owner reads', () => {
+    const evicted: string[] = [];
+    const t: AddressTable = new AddressTable({
+      max: 2,
+      onEvict: (slot) => {
+        // Looking up another address here must not change the one being added.
+        evicted.push(t.find('192.0.2.1') === slot ? 'first' : String(slot));
+      },
+    });
+    t.add('192.0.2.1');
+    t.add('192.0.2.2');
+    t.add('192.0.2.3');
+    assert.deepEqual(evicted, ['first']);
+    assert.equal(t.find('192.0.2.1'), -1);
+    assert.ok(t.find('192.0.2.3') >= 0);
+    assert.ok(t.find('192.0.2.2') >= 0);
+  });
+
   it('behaves as an LruMap under a long random run (growth, eviction, probing)', () => {
     let seed = 12345;
     const rnd = (n: number): number => {

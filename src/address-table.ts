@@ -94,7 +94,6 @@ export class AddressTable {
    * values zero. When full, the least recently used entry's slot is reused.
    */
   add(ip: string): number {
-    this.#keyOf(ip);
     let slot: number;
     if (this.#size < this.#max) {
       if (this.#size === this.#capacity) this.#grow();
@@ -105,6 +104,8 @@ export class AddressTable {
       this.#unindex(slot);
       this.#unlink(slot);
     }
+    // After onEvict, which may have looked up another address.
+    this.#keyOf(ip);
     const k = this.#keys;
     const at = slot * KEY_WORDS;
     for (let w = 0; w < KEY_WORDS; w++) k[at + w] = this.#scratch[w] ?? 0;
