@@ -4,7 +4,9 @@ import { createReadStream, mkdirSync, mkdtempSync, readFileSync, rmSync } from '
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, it } from 'node:test';
-import { FileAppender } from './file-appender.js';
+import { setFlagsFromString } from 'node:v8';
+import { runInNewContext } from 'node:vm';
+import { CHUNK_BYTES, FileAppender } from './file-appender.js';
 
 let dir = '';
 beforeEach(() => {
@@ -117,5 +119,99 @@ describe('FileAppender', () => {
       readFileSync(path, 'utf8'),
       Array.from({ length: 20 }, (_, i) => line(i)).join(''),
     );
+  });
+
+  it('writes lines spread over many buffers and two files exactly once, in order, across a failed write', async () => {
+    const errors: unknown[] = [];
+    const out = new FileAppender({
+      flushIntervalMs: 1000,
+      batchBytes: 8 * CHUNK_BYTES,
+      maxPendingBytes: 16 * CHUNK_BYTES,
+      onError: (e) => errors.push(e),
+    });
+    const a = join(dir, 'missing', 'a');
+    const b = join(dir, 'missing', 'b');
+    const want = new Map([
+      [a, ''],
+      [b, ''],
+    ]);
+    const long = (i: number) => `${line(i).slice(0, -1)} ${'x'.repeat(300)}\n`;
+    // Runs of 2,000 lines (some 700 KB) per file: runs cross buffers, buffers hold both files.
+    for (let i = 0; i < 12_000; i++) {
+      const path = Math.floor(i / 2000) % 2 === 0 ? a : b;
+      assert.ok(out.append(path, long(i)));
+      want.set(path, (want.get(path) ?? '') + long(i));
+    }
+    assert.ok(out.backlog > 3 * CHUNK_BYTES, `backlog ${out.backlog}`);
+    await out.flush();
+    assert.equal(errors.length, 1, 'the directory is missing');
+    mkdirSync(join(dir, 'missing'));
+    await out.close();
+    assert.equal(readFileSync(a, 'utf8'), want.get(a));
+    assert.equal(readFileSync(b, 'utf8'), want.get(b));
+    assert.equal(out.lost, 0);
+  });
+
+  it('holds the bytes of its backlog, not twice them, while the disk stalls, and lets them go once written', async () => {
+    /**
+     * Array buffers (where the lines wait) after full collections; V8
+     * frees the memory of dead ones on a thread of its own, meanwhile.
+     */
+    const buffersAfterGc = async (): Promise<number> => {
+      setFlagsFromString('--expose-gc');
+      const gc = runInNewContext('gc') as () => void;
+      for (let i = 0; i < 3; i++) {
+        gc();
+        await new Promise((r) => setTimeout(r, 20));
+      }
+      return process.memoryUsage().arrayBuffers;
+    };
+    const fifo = join(dir, 'fifo');
+    execFileSync('mkfifo', [fifo]);
+    const out = new FileAppender({
+      flushIntervalMs: 5,
+      batchBytes: 256 * 1024,
+      maxPendingBytes: 16 * 1024 * 1024,
+    });
+    const long = (i: number) => `${line(i).slice(0, -1)} ${'x'.repeat(600)}\n`;
+    let expected = 0;
+    let reader: ReturnType<typeof createReadStream> | null = null;
+    const before = await buffersAfterGc();
+    try {
+      // 5.5 MB wait for a FIFO without a reader (a stalled disk): one buffer grown by doubling held 8 MB.
+      for (let i = 0; expected < 5.5 * 1024 * 1024; i++) {
+        assert.ok(out.append(fifo, long(i)));
+        expected += Buffer.byteLength(long(i));
+        if (i % 1000 === 0) await new Promise((r) => setTimeout(r, 1));
+      }
+      assert.equal(out.backlog, expected);
+      // The backlog, with the unused end of the buffer being filled and of the first one written.
+      const bound = expected + 2 * CHUNK_BYTES;
+      const held = (await buffersAfterGc()) - before;
+      assert.ok(
+        held <= bound,
+        `${(held / 1048576).toFixed(1)} MB of buffers for a backlog of ${(expected / 1048576).toFixed(1)} MB`,
+      );
+      assert.ok(out.bufferBytes <= bound, `${out.bufferBytes} bytes of buffers`);
+    } finally {
+      // A reader ends the stall (the blocked open), whatever failed above.
+      reader = createReadStream(fifo);
+    }
+    let got = 0;
+    reader.on('data', (d) => (got += d.length));
+    const readerClosed = new Promise<void>((r) =>
+      reader.once('close', () => {
+        r();
+      }),
+    );
+    await out.flush();
+    assert.equal(out.backlog, 0);
+    // Written: two buffers kept for the next lines, the others let go.
+    assert.ok(out.bufferBytes <= 2 * CHUNK_BYTES, `${out.bufferBytes} bytes of buffers kept`);
+    const kept = (await buffersAfterGc()) - before;
+    assert.ok(kept <= 2.5 * CHUNK_BYTES, `${(kept / 1048576).toFixed(1)} MB of buffers kept`);
+    await out.close();
+    await readerClosed;
+    assert.equal(got, expected);
   });
 });

@@ -1,24 +1,34 @@
 /**
  * @module
  * Bounded, asynchronous appending of text lines to files, for the event
- * file sinks. Lines are encoded one after the other into a buffer, each
- * with the file it goes to. At most one write is in flight, on libuv's
- * thread pool, so a slow or busy disk never stalls the event loop: the
- * sensor keeps reading its sockets while the kernel flushes pages. Lines
- * wait at most `flushIntervalMs`, or until `batchBytes` are pending.
+ * file sinks. Lines are encoded one after the other into buffers of
+ * CHUNK_BYTES, each line with the file it goes to; a line is never copied
+ * again. At most one write is in flight, on libuv's thread pool, so a slow
+ * or busy disk never stalls the event loop: the sensor keeps reading its
+ * sockets while the kernel flushes pages. Lines wait at most
+ * `flushIntervalMs`, or until `batchBytes` are pending.
  *
  * Memory is bounded whatever the disk does: at most `maxPendingBytes` wait
- * for the disk, the batch being written included, and no buffer grows past
- * that bound (a large one is let go once written); beyond, new lines are
- * dropped and counted, and `onError` hears of it once per
- * stretch of drops. A failed write keeps what it did not write and resumes
- * there, before any newer line, at the next flush or after RETRY_MS: no
- * line is split across files, written twice or reordered. A file that does
- * not end in a newline when opened (a line torn by an earlier stop) gets
- * one first, and is counted. A disk that
- * keeps failing is reported once, until a write succeeds again.
+ * for the disk, the buffers being written included; a backlog is a chain
+ * of buffers, all written at once by the next write and let go once
+ * written (two, and those the backlog will fill, are kept for reuse), so
+ * what is held follows the backlog; beyond the bound, new lines are dropped and
+ * counted, and `onError` hears of it once per stretch of drops. A failed
+ * write keeps what it did not write and resumes there, before any newer
+ * line, at the next flush or after RETRY_MS: no line is split across
+ * buffers or files, written twice or reordered. A file that does not end
+ * in a newline when opened (a line torn by an earlier stop) gets one
+ * first, and is counted. A disk that keeps failing is reported once, until
+ * a write succeeds again.
  */
-import { close, fstat, open, read, write } from 'node:fs';
+import {
+  closeQuietly,
+  countLines,
+  endsWithNewline,
+  openAppend,
+  writeAsync,
+  writevAsync,
+} from './append-io.js';
 
 /** Wait before writing again after a failed write. */
 export const RETRY_MS = 1000;
@@ -40,98 +50,71 @@ export interface FileAppenderOptions {
   readonly onTornLine?: (path: string) => void;
 }
 
-/** Lines waiting or being written: their bytes, and runs of consecutive lines of one file. */
-interface Batch {
+/** Lines encoded into one buffer: their bytes, and runs of consecutive lines of one file. */
+interface Chunk {
   buf: Buffer;
   used: number;
   /** Each run ends at byte `end` of `buf` and goes to `path`. */
   runs: { path: string; end: number }[];
-  /** Bytes already written (a failed batch resumes here). */
+  /** Bytes already written (a failed chunk resumes here). */
   done: number;
 }
 
-const emptyBatch = (size: number): Batch => ({
-  buf: Buffer.allocUnsafe(size),
-  used: 0,
-  runs: [],
-  done: 0,
-});
-
-function writeAsync(fd: number, buf: Buffer, offset: number, length: number): Promise<number> {
-  return new Promise((resolve, reject) => {
-    write(fd, buf, offset, length, null, (err, n) => {
-      if (err) reject(err);
-      else resolve(n);
-    });
-  });
-}
-
-function openAppend(path: string): Promise<number> {
-  return new Promise((resolve, reject) => {
-    open(path, 'a', (err, fd) => {
-      if (err) reject(err);
-      else resolve(fd);
-    });
-  });
-}
+/**
+ * Bytes of the buffers lines are encoded into (`maxPendingBytes` if
+ * smaller; a longer line gets a buffer of its own size). One buffer
+ * growing by doubling, as before, held 8 MB beside the 8 MB batch being
+ * written at every flood of `sipsnare run` (8.4 MB of buffers for 5.5 MB
+ * waiting); chained buffers of 1 MiB hold the backlog and a megabyte or
+ * two (7.0 MB), at the same CPU per line (docs/benchmarks.md).
+ */
+export const CHUNK_BYTES = 1024 * 1024;
 
 /**
- * Whether the file open for appending on `fd` (at `path`) ends in a newline:
- * true when empty or not a regular file (a FIFO, a device). Its last byte is
- * read through a second, read-only descriptor (the appending one cannot read).
+ * Written buffers kept for the next lines instead of allocating new ones,
+ * beyond those the backlog will fill: a flood reuses its buffers instead
+ * of leaving garbage behind (a megabyte per buffer, until V8's next full
+ * collection), and a quiet appender keeps two. With one, a write that
+ * ended before the next line let its buffer go while the other waited.
  */
-function endsWithNewline(fd: number, path: string): Promise<boolean> {
-  return new Promise((resolve, reject) => {
-    fstat(fd, (err, st) => {
-      if (err) {
-        reject(err);
-        return;
-      }
-      if (!st.isFile() || st.size === 0) {
-        resolve(true);
-        return;
-      }
-      open(path, 'r', (oerr, rfd) => {
-        if (oerr) {
-          reject(oerr);
-          return;
-        }
-        const one = Buffer.alloc(1);
-        read(rfd, one, 0, 1, st.size - 1, (rerr) => {
-          close(rfd, () => {
-            if (rerr) reject(rerr);
-            else resolve(one[0] === 0x0a);
-          });
-        });
-      });
-    });
-  });
-}
+const SPARE_CHUNKS = 2;
 
-/** Newlines in bytes [from, to) of `buf`. */
-function countLines(buf: Buffer, from: number, to: number): number {
-  let n = 0;
-  for (let i = buf.indexOf(10, from); i !== -1 && i < to; i = buf.indexOf(10, i + 1)) n++;
-  return n;
+/**
+ * The next bytes to write of chunks[0..count): the unwritten rest of one
+ * file's run, continued into the next chunks while their lines go to the
+ * same file; null when all is written.
+ */
+function nextFileRun(
+  chunks: readonly Chunk[],
+  count: number,
+): { path: string; parts: { chunk: Chunk; end: number }[] } | null {
+  let path: string | null = null;
+  const parts: { chunk: Chunk; end: number }[] = [];
+  for (let i = 0; i < count; i++) {
+    const chunk = chunks[i];
+    // Chunks are written in order: only those before the first unwritten one are done.
+    if (chunk === undefined || chunk.done >= chunk.used) continue;
+    const k = chunk.runs.findIndex((r) => r.end > chunk.done);
+    const run = chunk.runs[k];
+    if (run === undefined) continue;
+    if (path === null) path = run.path;
+    else if (run.path !== path) break;
+    parts.push({ chunk, end: run.end });
+    // The chunk goes on with another file.
+    if (k < chunk.runs.length - 1) break;
+  }
+  return path === null ? null : { path, parts };
 }
-
-function closeQuietly(fd: number): Promise<void> {
-  return new Promise((resolve) => {
-    close(fd, () => {
-      resolve();
-    });
-  });
-}
-
-/** A written batch's buffer is kept for the next one up to this size. */
-const SPARE_MAX_BYTES = 1024 * 1024;
 
 export class FileAppender {
-  private pending: Batch = emptyBatch(64 * 1024);
-  /** The batch being written, or one whose write failed (resumed first). */
-  private writing: Batch | null = null;
-  /** A written batch's buffer, reused for the next pending one. */
-  private spare: Batch | null = null;
+  /** The chunk lines go into now (null until the next line). */
+  private open: Chunk | null = null;
+  /** Chunks handed to the disk, oldest first: the first is being written, or failed (resumed first). */
+  private readonly sealed: Chunk[] = [];
+  /** Written chunks kept for reuse (SPARE_CHUNKS more than the backlog fills). */
+  private readonly spares: Chunk[] = [];
+  /** Size of a chunk: CHUNK_BYTES, or the bound if smaller. */
+  private readonly chunkBytes: number;
   private inflight: Promise<void> | null = null;
   private timer: NodeJS.Timeout | null = null;
   private fd: number | null = null;
@@ -154,21 +137,30 @@ export class FileAppender {
   /** `dropped` already handed out by takeLost(). */
   private droppedReported = 0;
 
-  constructor(private readonly opts: FileAppenderOptions) {}
+  constructor(private readonly opts: FileAppenderOptions) {
+    this.chunkBytes = Math.max(1, Math.min(CHUNK_BYTES, opts.maxPendingBytes));
+  }
 
   /** Bytes waiting to be written (pending and in flight). */
   get backlog(): number {
     return this.accepted - this.written;
   }
 
+  /** Bytes of the buffers held now (pending, being written, kept for reuse). */
+  get bufferBytes(): number {
+    let n = this.open?.buf.length ?? 0;
+    for (const c of this.sealed) n += c.buf.length;
+    for (const c of this.spares) n += c.buf.length;
+    return n;
+  }
+
   /** Queues `line` (with its newline) for `path`; false when it was dropped. */
   append(path: string, line: string): boolean {
     if (this.closed) return false;
-    const p = this.pending;
-    // UTF-8 takes at most 3 bytes per UTF-16 code unit; the exact size only near the bound.
+    // UTF-8 takes at most 3 bytes per UTF-16 code unit; the exact size only near a limit.
     const room = line.length * 3;
     const max = this.opts.maxPendingBytes;
-    // The bound holds for everything not yet written: the batch being written and the pending one.
+    // The bound holds for everything not yet written: the chunks being written and the pending one.
     const backlog = this.backlog;
     if (backlog + room > max && backlog + Buffer.byteLength(line) > max) {
       this.dropped++;
@@ -182,21 +174,39 @@ export class FileAppender {
       }
       return false;
     }
-    if (p.used + room > p.buf.length) {
-      // Doubling, but never past the bound (a line near it gets just its room).
-      const next = Buffer.allocUnsafe(Math.max(Math.min(p.buf.length * 2, max), p.used + room));
-      p.buf.copy(next, 0, 0, p.used);
-      p.buf = next;
+    let c = this.open;
+    if (c === null || c.used + room > c.buf.length) {
+      const bytes = Buffer.byteLength(line);
+      if (c === null || c.used + bytes > c.buf.length) {
+        // A full chunk waits for the disk behind the others; the line starts a new one.
+        if (c !== null && c.used > 0) this.sealed.push(c);
+        c = this.takeChunk(bytes);
+        this.open = c;
+      }
     }
-    const n = p.buf.write(line, p.used, 'utf8');
-    p.used += n;
+    const n = c.buf.write(line, c.used, 'utf8');
+    c.used += n;
     this.accepted += n;
-    const last = p.runs[p.runs.length - 1];
-    if (last?.path === path) last.end = p.used;
-    else p.runs.push({ path, end: p.used });
-    if (p.used >= this.opts.batchBytes && !this.failing) this.drain();
+    const last = c.runs[c.runs.length - 1];
+    if (last?.path === path) last.end = c.used;
+    else c.runs.push({ path, end: c.used });
+    if (this.inflight === null && !this.failing && this.backlog >= this.opts.batchBytes)
+      this.drain();
     else this.schedule();
     return true;
+  }
+
+  /** An empty chunk for a line of `bytes` bytes: a spare one if it fits. */
+  private takeChunk(bytes: number): Chunk {
+    const spare = this.spares.pop();
+    if (spare !== undefined && spare.buf.length >= bytes) return spare;
+    if (spare !== undefined) this.spares.push(spare);
+    return {
+      buf: Buffer.allocUnsafe(Math.max(this.chunkBytes, bytes)),
+      used: 0,
+      runs: [],
+      done: 0,
+    };
   }
 
   /** Arms the timer that drains later (RETRY_MS after a failure, else flushIntervalMs). */
@@ -257,9 +267,9 @@ export class FileAppender {
     await this.flush();
     if (this.backlog > 0) {
       // The file kept failing: what waits is lost.
-      const w = this.writing;
-      if (w) this.unwrittenAtClose += countLines(w.buf, w.done, w.used);
-      this.unwrittenAtClose += countLines(this.pending.buf, 0, this.pending.used);
+      for (const c of this.sealed) this.unwrittenAtClose += countLines(c.buf, c.done, c.used);
+      const o = this.open;
+      if (o !== null) this.unwrittenAtClose += countLines(o.buf, 0, o.used);
     }
     this.closed = true;
     if (this.timer) clearTimeout(this.timer);
@@ -269,34 +279,43 @@ export class FileAppender {
     this.fd = null;
   }
 
-  /** Starts writing (a failed batch first, else what is pending) unless a write runs. */
+  /**
+   * Starts writing everything pending (the chunks sealed, a failed one
+   * first, and the open one) unless a write runs.
+   */
   private drain(): void {
     if (this.timer) {
       clearTimeout(this.timer);
       this.timer = null;
     }
     if (this.inflight !== null) return;
-    if (this.writing === null) {
-      if (this.pending.used === 0) return;
-      this.writing = this.pending;
-      this.pending = this.spare ?? emptyBatch(64 * 1024);
-      this.spare = null;
-      this.dropping = false;
+    const o = this.open;
+    if (o !== null && o.used > 0) {
+      this.sealed.push(o);
+      this.open = null;
     }
-    const batch = this.writing;
-    this.inflight = this.writeBatch(batch).then(
+    if (this.sealed.length === 0) return;
+    // A new write (not a retry) starts a new stretch of drops.
+    if (!this.failing) this.dropping = false;
+    const count = this.sealed.length;
+    this.inflight = this.writeSealed(count).then(
       () => {
-        batch.used = 0;
-        batch.runs = [];
-        batch.done = 0;
-        // Reused unless a backlog made it large: memory is given back once the disk caught up.
-        this.spare = batch.buf.length <= SPARE_MAX_BYTES ? batch : null;
-        this.writing = null;
+        // Kept for reuse while a backlog needs them (not one sized for a long line), else let go.
+        const keep = Math.ceil(this.backlog / this.chunkBytes) + SPARE_CHUNKS;
+        for (const chunk of this.sealed.splice(0, count)) {
+          if (this.spares.length < keep && chunk.buf.length === this.chunkBytes) {
+            chunk.used = 0;
+            chunk.runs = [];
+            chunk.done = 0;
+            this.spares.push(chunk);
+          }
+        }
+        this.spares.length = Math.min(this.spares.length, keep);
         this.inflight = null;
         this.failing = false;
         // More came in while writing: keep going if a batch is full, else the timer does it.
-        if (this.pending.used >= this.opts.batchBytes) this.drain();
-        else if (this.pending.used > 0) this.schedule();
+        if (this.backlog >= this.opts.batchBytes) this.drain();
+        else if (this.backlog > 0) this.schedule();
       },
       (err: unknown) => {
         this.inflight = null;
@@ -308,14 +327,26 @@ export class FileAppender {
     );
   }
 
-  private async writeBatch(batch: Batch): Promise<void> {
-    for (const run of batch.runs) {
-      if (batch.done >= run.end) continue;
+  /**
+   * Writes the first `count` sealed chunks, from where each stopped: the
+   * lines of one file, across chunks, in one vectored write (a disk that
+   * lags gets the whole backlog at once, as one buffer did).
+   */
+  private async writeSealed(count: number): Promise<void> {
+    for (;;) {
+      const run = nextFileRun(this.sealed, count);
+      if (run === null) return;
       const fd = await this.fdFor(run.path);
-      while (batch.done < run.end) {
-        const n = await writeAsync(fd, batch.buf, batch.done, run.end - batch.done);
-        batch.done += n;
-        this.written += n;
+      let n = await writevAsync(
+        fd,
+        run.parts.map((p) => p.chunk.buf.subarray(p.chunk.done, p.end)),
+      );
+      this.written += n;
+      // A partial write resumes where it stopped: each chunk keeps its progress.
+      for (const p of run.parts) {
+        const take = Math.min(n, p.end - p.chunk.done);
+        p.chunk.done += take;
+        n -= take;
       }
     }
   }
