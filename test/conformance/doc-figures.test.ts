@@ -77,6 +77,7 @@ import { MAX_PENDING_WRITE_BYTES } from '../../src/sensor/transport/tcp.js';
 import { UDP_MAX_INFLIGHT, UDP_MAX_INFLIGHT_BYTES } from '../../src/sensor/transport/udp.js';
 import {
   CALLER_TABLE_BOUND_BYTES,
+  FINDINGS_NUMBER_CACHE,
   MAX_SOURCES as FEED_MAX_CALLERS,
 } from '../../src/server/findings.js';
 import { LIVE_INTERVAL_MS, LIVE_MAX_EVENTS, RECENT_FINDINGS } from '../../src/server/live.js';
@@ -104,6 +105,7 @@ import {
   SINK_MAX_QUEUED_BYTES,
   SINK_MEMORY_LIMIT,
   SINK_THREADS,
+  SINK_NUMBER_CACHE,
 } from '../../src/store/sink.js';
 import { STORAGE_VERSION } from '../../src/store/store.js';
 import { REPO_ROOT } from '../helpers/shared.js';
@@ -294,7 +296,10 @@ describe('docs/architecture.md and docs/security.md', () => {
       `hold at most ${MiB(JSONL_MAX_PENDING)} of JSON lines and ${MiB(LEGACY_MAX_PENDING)} of legacy log`,
       `the store sink at most ${n(SINK_MAX_QUEUED)} events (${MiB(SINK_MAX_QUEUED_BYTES)} of their text)`,
       `in the last ~${DEFAULT_FLUSH_INTERVAL_MS} ms`,
+      `the findings and the store sink keep (${n(FINDINGS_NUMBER_CACHE)} each)`,
+      `longer than the ${MAX_DIALED_TEXT} characters read is analysed but not kept`,
     );
+    assert.equal(FINDINGS_NUMBER_CACHE, SINK_NUMBER_CACHE, 'docs/security.md gives one figure');
     says(
       'docs/events.md',
       `(at most ${EXCERPT_BYTES})`,
