@@ -15,13 +15,8 @@ import { dirname, join } from 'node:path';
 import { splitCsvLine } from '../csv.js';
 import { parseIp } from './ip-address.js';
 import { isSpecialPurpose } from './special-ranges.js';
-import {
-  find4,
-  parseRanges4Bytes,
-  readRangeBytes,
-  readRangeBytesSync,
-  type Ranges4,
-} from './range-table.js';
+import { compactRanges4, value4 } from './range-breaks.js';
+import { parseRanges4Bytes, readRangeBytes, readRangeBytesSync } from './range-table.js';
 import { find6, parseRanges6Bytes, type Ranges6 } from './range-table6.js';
 
 /** What the data says about one address; null where it says nothing. */
@@ -219,8 +214,9 @@ export async function loadIpLookup(opts: IpLookupOptions = {}): Promise<IpLookup
   const ccs = new CountryCodes();
   const names = new AsNames();
   const [ccBytes, asnBytes] = await Promise.all([readRangeBytes(countryV4), readRangeBytes(asnV4)]);
-  const cc4 = parseRanges4Bytes(ccBytes, ccs.parseBytes);
-  const asn4 = parseRanges4Bytes(asnBytes, names.parseBytes);
+  // Kept as breakpoints (range-breaks.ts): 5.4 MB instead of 9.0 MB for the bundled tables.
+  const cc4 = compactRanges4(parseRanges4Bytes(ccBytes, ccs.parseBytes));
+  const asn4 = compactRanges4(parseRanges4Bytes(asnBytes, names.parseBytes));
   names.seal();
   let v6: { cc: Ranges6; asn: Ranges6 } | null = null;
   let v6Failed = false;
@@ -234,7 +230,7 @@ export async function loadIpLookup(opts: IpLookupOptions = {}): Promise<IpLookup
       as_name: asCode < 0 ? null : names.nameOf(asCode),
     };
   };
-  const at = (t: Ranges4 | Ranges6, i: number): number => (i < 0 ? -1 : (t.values[i] ?? -1));
+  const at = (t: Ranges6, i: number): number => (i < 0 ? -1 : (t.values[i] ?? -1));
 
   return {
     dataDate,
@@ -242,7 +238,7 @@ export async function loadIpLookup(opts: IpLookupOptions = {}): Promise<IpLookup
       const parsed = parseIp(ip);
       if (parsed === null || isSpecialPurpose(parsed)) return NONE;
       if (parsed.family === 4) {
-        return info(at(cc4, find4(cc4, parsed.v4)), at(asn4, find4(asn4, parsed.v4)));
+        return info(value4(cc4, parsed.v4), value4(asn4, parsed.v4));
       }
       if (v6 === null) {
         if (v6Failed) return NONE;
