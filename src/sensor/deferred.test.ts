@@ -27,4 +27,17 @@ describe('DeferredTasks', () => {
     await sleep(40);
     assert.equal(ran, false);
   });
+
+  it('gives up the oldest beyond its byte bound (an attacker sizes the answers)', async () => {
+    const t = new DeferredTasks(100, 10_000);
+    const ran: number[] = [];
+    for (let i = 0; i < 10; i++) t.add(20, () => ran.push(i), 3000);
+    assert.equal(t.size, 3);
+    assert.equal(t.bytes, 9000);
+    t.add(20, () => ran.push(99), 10_001);
+    assert.equal(t.size, 3, 'a task larger than the bound is not kept');
+    await sleep(60);
+    assert.deepEqual(ran, [7, 8, 9]);
+    assert.equal(t.bytes, 0);
+  });
 });

@@ -202,16 +202,20 @@ export class MessageHandler {
   private scheduleLater(msg: InboundMessage, later: NonNullable<PersonaResult['later']>): void {
     // The timer keeps where to answer, not the message.
     const to = replyTarget(msg);
-    this.deferred.add(later.afterMs, () => {
-      let replies: readonly OutboundMessage[];
-      try {
-        replies = later.run();
-      } catch (err) {
-        this.internalError(err);
-        return;
-      }
-      this.sendLater(to, replies);
-    });
+    this.deferred.add(
+      later.afterMs,
+      () => {
+        let replies: readonly OutboundMessage[];
+        try {
+          replies = later.run();
+        } catch (err) {
+          this.internalError(err);
+          return;
+        }
+        this.sendLater(to, replies);
+      },
+      later.bytes ?? 0,
+    );
   }
 
   /** Logs a bug met while handling a message, at most once per interval (an attacker can repeat it). */

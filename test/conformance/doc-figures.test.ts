@@ -109,6 +109,7 @@ import {
 } from '../../src/store/sink.js';
 import { STORAGE_VERSION } from '../../src/store/store.js';
 import { REPO_ROOT } from '../helpers/shared.js';
+import { DEFERRED_MAX_BYTES } from '../../src/sensor/deferred.js';
 import { DIALOG_MAX_BYTES } from '../../src/sensor/persona/dialogs.js';
 import { MAX_WAITING_REPLIES, MAX_WAITING_REPLY_BYTES } from '../../src/sensor/reply-gate.js';
 import { RETRANSMIT_MAX_BYTES } from '../../src/sensor/retransmit.js';
@@ -277,7 +278,7 @@ describe('docs/architecture.md and docs/security.md', () => {
       says(d, `${n(UDP_MAX_INFLIGHT)} and ${MiB(UDP_MAX_INFLIGHT_BYTES)}`, MiB(JSONL_MAX_PENDING));
     says(
       'docs/architecture.md',
-      `${MiB(RETRANSMIT_MAX_BYTES)} of retransmitted responses and ${MiB(DIALOG_MAX_BYTES)} of answers kept by the dialogs`,
+      `${MiB(RETRANSMIT_MAX_BYTES)} of retransmitted responses, ${MiB(DIALOG_MAX_BYTES)} of answers kept by the dialogs and ${MiB(DEFERRED_MAX_BYTES)} of busy answers waiting for a ring timeout`,
       `replies waiting for their line (${n(MAX_WAITING_REPLIES)} and ${MiB(MAX_WAITING_REPLY_BYTES)};`,
       `as its first ${EXCERPT_BYTES} bytes only`,
       `the last ~${DEFAULT_FLUSH_INTERVAL_MS} ms`,
@@ -288,7 +289,7 @@ describe('docs/architecture.md and docs/security.md', () => {
       'docs/security.md',
       `\`limits.max_message_bytes\` (${KiB(cfg.limits.max_message_bytes)}`,
       `at most ${KiB(MAX_PENDING_WRITE_BYTES)} waiting`,
-      `held within ${MiB(RETRANSMIT_MAX_BYTES)} and the answers the dialogs keep for retransmitted requests within ${MiB(DIALOG_MAX_BYTES)}`,
+      `held within ${MiB(RETRANSMIT_MAX_BYTES)}, the answers the dialogs keep for retransmitted requests within ${MiB(DIALOG_MAX_BYTES)} and the busy answers of ringing INVITEs waiting for \`dial.ring_seconds\` within ${MiB(DEFERRED_MAX_BYTES)}`,
       `waiting for their event line at most ${n(MAX_WAITING_REPLIES)} and ${MiB(MAX_WAITING_REPLY_BYTES)}`,
       `(${n(MAX_PENDING_REPORTS)} sources`,
       `at most ${n(MAX_WORDLIST_WORDS)} words per digest`,

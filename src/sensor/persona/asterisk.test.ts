@@ -319,6 +319,7 @@ describe('Asterisk persona: INVITE', () => {
     const busy = later.run();
     assert.equal(busy.length, 1);
     const answer = busy[0]?.data.toString('latin1') ?? '';
+    assert.equal(later.bytes, answer.length, 'the timer holds the 486, and says so');
     assert.match(answer, /^SIP\/2\.0 486 Busy Here\r\n/);
     const tag180 = /^To: .*;tag=(as[0-9a-f]{8})\r$/m.exec(text(ringing, 1))?.[1];
     assert.ok(tag180 && answer.includes(`;tag=${tag180}\r\n`), 'the 486 keeps the tag of the 180');

@@ -27,8 +27,16 @@ import type { RequestScope } from './scope.js';
 import { dispatchPjsip } from './pjsip/dispatch.js';
 import { PjsipPbx } from './pjsip/pbx.js';
 import { DialogTable } from './dialogs.js';
-import type { DialogState, PendingInvite, SentReply } from './state.js';
+import {
+  keepReply,
+  replyOf,
+  type DialogState,
+  type KeptReply,
+  type PendingInvite,
+  type SentReply,
+} from './state.js';
 import type {
+  DeferredAnswer,
   InboundContext,
   OutboundMessage,
   Persona,
@@ -167,20 +175,26 @@ export class AsteriskPersona implements Persona {
 
   /**
    * The busy signal of an INVITE left ringing, due after `dial.ring_seconds`
-   * (built now, so the timer holds a few hundred bytes, not the request).
+   * (built now and kept as text, so the timer holds its bytes, not the
+   * request; the bytes count towards the bound of deferred answers).
    */
-  #ringTimeout(scope: RequestScope, requestKey: string, pending: PendingInvite) {
+  #ringTimeout(scope: RequestScope, requestKey: string, pending: PendingInvite): DeferredAnswer {
     const { pbx, dialog } = scope;
     const busy =
       pending.busy ??
-      pbx.reply(
-        scope,
-        { status: 486, reason: finalReason(pbx.profile.finals, 486), toTag: pending.toTag },
-        true,
-      ).replies;
+      pbx
+        .reply(
+          scope,
+          { status: 486, reason: finalReason(pbx.profile.finals, 486), toTag: pending.toTag },
+          true,
+        )
+        .replies.map(keepReply);
+    let bytes = 0;
+    for (const r of busy) bytes += r.text.length;
     const dialogs = this.#dialogs;
     return {
       afterMs: this.#config.dial.ring_seconds * 1000,
+      bytes,
       run: () => ringTimeout(dialogs, dialog, requestKey, pending, busy),
     };
   }
@@ -248,13 +262,18 @@ function ringTimeout(
   dialog: DialogState,
   requestKey: string,
   pending: PendingInvite,
-  busy: readonly OutboundMessage[],
+  busy: readonly KeptReply[],
 ): readonly OutboundMessage[] {
   if (dialog.pending !== pending) return [];
   dialog.pending = null;
-  const sent = busy.map(withText);
-  dialogs.remember(dialog, requestKey, sent.map(sentReply), busy[0]?.retransmitKey ?? null, 486);
-  return sent;
+  dialogs.remember(
+    dialog,
+    requestKey,
+    busy.map((r): SentReply => ({ text: r.text, status: r.status })),
+    busy[0]?.retransmitKey ?? null,
+    486,
+  );
+  return busy.map(replyOf);
 }
 
 function silent(event: PersonaResult['event'], fields: PersonaFields): PersonaResult {

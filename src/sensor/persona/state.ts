@@ -24,13 +24,33 @@ export interface SentReply {
   readonly status: number;
 }
 
+/** A reply kept to be sent later: its bytes (latin1), status and retransmission key. */
+export interface KeptReply extends SentReply {
+  readonly retransmitKey: string | null;
+}
+
+/** A reply as kept: its text, not its buffer. */
+export function keepReply(r: OutboundMessage): KeptReply {
+  return {
+    text: r.text ?? r.data.toString('latin1'),
+    status: r.status,
+    retransmitKey: r.retransmitKey ?? null,
+  };
+}
+
+/** A kept reply to send (carrying its text, which a retransmission then shares). */
+export function replyOf(k: KeptReply): OutboundMessage {
+  const r = { data: Buffer.from(k.text, 'latin1'), status: k.status, text: k.text };
+  return k.retransmitKey === null ? r : { ...r, retransmitKey: k.retransmitKey };
+}
+
 /** A pending (ringing) INVITE that a CANCEL can end. */
 export interface PendingInvite {
   readonly cseq: number;
   readonly branch: string | null;
   readonly toTag: string;
   /** The busy answer the ring timeout sends, when the preset built it with the 180 (pjsip). */
-  readonly busy?: readonly OutboundMessage[];
+  readonly busy?: readonly KeptReply[];
 }
 
 /** An answer kept for the retransmissions of its request. */

@@ -59,6 +59,8 @@ export interface PersonaResult {
 
 export interface DeferredAnswer {
   readonly afterMs: number;
+  /** The bytes the answer holds until it runs (for the bound of the table of deferred answers). */
+  readonly bytes?: number;
   run(): readonly OutboundMessage[];
 }
 

@@ -188,6 +188,7 @@ describe('pjsip preset: after the digest', () => {
     const busy = later.run();
     assert.equal(busy.length, 1);
     const b = busy[0]?.data.toString('latin1') ?? '';
+    assert.equal(later.bytes, b.length, 'the timer holds the 486, and says so');
     assert.match(b, new RegExp(`^SIP/2\\.0 486 Busy Here\\r\\n[^]*;tag=${tag}\\r\\n`));
     assert.match(b, /\r\nServer: [^\r]+\r\nReason: Q\.850;cause=17\r\nContent-Length: {2}0\r\n/);
     assert.ok(busy[0]?.retransmitKey !== undefined);

@@ -13,7 +13,7 @@ import type { HeaderLine } from '../../../sip/serialize.js';
 import { parseUri } from '../../../sip/uri.js';
 import { parseCSeq } from '../../../sip/validate.js';
 import { branchOf } from '../pbx.js';
-import { detach, detachOrNull } from '../state.js';
+import { detach, detachOrNull, keepReply } from '../state.js';
 import { finalReason } from '../reasons.js';
 import type { Answer, RequestScope } from '../scope.js';
 import type { PjsipPbx } from './pbx.js';
@@ -78,7 +78,12 @@ export function handleInvite(scope: RequestScope, pj: PjsipPbx): Answer {
       true,
     ).replies;
     // Kept while it rings: strings of its own, not slices of the request.
-    const pending = { cseq: seq, branch: detachOrNull(branchOf(req)), toTag: detach(tag), busy };
+    const pending = {
+      cseq: seq,
+      branch: detachOrNull(branchOf(req)),
+      toTag: detach(tag),
+      busy: busy.map(keepReply),
+    };
     scope.dialog.pending = pending;
     return { replies: [...trying.replies, ...ringing.replies], response: 180, ringing: pending };
   }
