@@ -25,12 +25,21 @@ import { createAsteriskPersona } from './persona/index.js';
 async function memoryAfterGc(): Promise<number> {
   setFlagsFromString('--expose-gc');
   const gc = runInNewContext('gc') as () => void;
-  gc();
-  // Array buffers are freed after the collection, off the main thread.
-  await new Promise((r) => setTimeout(r, 50));
-  gc();
-  const m = process.memoryUsage();
-  return m.heapUsed + m.arrayBuffers;
+  const used = () => {
+    const m = process.memoryUsage();
+    return m.heapUsed + m.arrayBuffers;
+  };
+  // Array buffers are freed after the collection, off the main thread (later on a loaded
+  // machine): collect again until the figure stops falling.
+  let last = Infinity;
+  for (let i = 0; i < 20; i++) {
+    gc();
+    await new Promise((r) => setTimeout(r, 50));
+    const now = used();
+    if (now > last - 64 * 1024) return Math.min(now, last);
+    last = now;
+  }
+  return last;
 }
 
 const big = 10_000_000;
