@@ -15,9 +15,9 @@ import { dirname, join } from 'node:path';
 import { splitCsvLine } from '../csv.js';
 import { parseIp } from './ip-address.js';
 import { isSpecialPurpose } from './special-ranges.js';
-import { compactRanges4, value4 } from './range-breaks.js';
+import { compactRanges4, compactRanges6, value4, value6, type Breaks6 } from './range-breaks.js';
 import { parseRanges4Bytes, readRangeBytes, readRangeBytesSync } from './range-table.js';
-import { find6, parseRanges6Bytes, type Ranges6 } from './range-table6.js';
+import { parseRanges6Bytes } from './range-table6.js';
 
 /** What the data says about one address; null where it says nothing. */
 export interface IpInfo {
@@ -214,11 +214,11 @@ export async function loadIpLookup(opts: IpLookupOptions = {}): Promise<IpLookup
   const ccs = new CountryCodes();
   const names = new AsNames();
   const [ccBytes, asnBytes] = await Promise.all([readRangeBytes(countryV4), readRangeBytes(asnV4)]);
-  // Kept as breakpoints (range-breaks.ts): 5.4 MB instead of 9.0 MB for the bundled tables.
+  // Kept as breakpoints (range-breaks.ts): 5.4 MB instead of 9.0 MB for the bundled IPv4 tables.
   const cc4 = compactRanges4(parseRanges4Bytes(ccBytes, ccs.parseBytes));
   const asn4 = compactRanges4(parseRanges4Bytes(asnBytes, names.parseBytes));
   names.seal();
-  let v6: { cc: Ranges6; asn: Ranges6 } | null = null;
+  let v6: { cc: Breaks6; asn: Breaks6 } | null = null;
   let v6Failed = false;
 
   const info = (ccIdx: number, asCode: number): IpInfo => {
@@ -230,7 +230,6 @@ export async function loadIpLookup(opts: IpLookupOptions = {}): Promise<IpLookup
       as_name: asCode < 0 ? null : names.nameOf(asCode),
     };
   };
-  const at = (t: Ranges6, i: number): number => (i < 0 ? -1 : (t.values[i] ?? -1));
 
   return {
     dataDate,
@@ -244,8 +243,8 @@ export async function loadIpLookup(opts: IpLookupOptions = {}): Promise<IpLookup
         if (v6Failed) return NONE;
         try {
           v6 = {
-            cc: parseRanges6Bytes(readRangeBytesSync(countryV6), ccs.parseBytes),
-            asn: parseRanges6Bytes(readRangeBytesSync(asnV6), names.parseBytes),
+            cc: compactRanges6(parseRanges6Bytes(readRangeBytesSync(countryV6), ccs.parseBytes)),
+            asn: compactRanges6(parseRanges6Bytes(readRangeBytesSync(asnV6), names.parseBytes)),
           };
         } catch {
           // An unreadable IPv6 file must not break IPv4 enrichment: answer unknown.
@@ -256,7 +255,7 @@ export async function loadIpLookup(opts: IpLookupOptions = {}): Promise<IpLookup
         }
       }
       const { words } = parsed;
-      return info(at(v6.cc, find6(v6.cc, words)), at(v6.asn, find6(v6.asn, words)));
+      return info(value6(v6.cc, words), value6(v6.asn, words));
     },
   };
 }

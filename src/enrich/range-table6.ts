@@ -72,7 +72,12 @@ function decimalToWords(
 }
 
 /** Compares words at a[ai..] with b[bi..]: negative, 0 or positive. */
-function compare128(a: ArrayLike<number>, ai: number, b: ArrayLike<number>, bi: number): number {
+export function compare128(
+  a: ArrayLike<number>,
+  ai: number,
+  b: ArrayLike<number>,
+  bi: number,
+): number {
   for (let k = 0; k < 4; k++) {
     const d = (a[ai + k] ?? 0) - (b[bi + k] ?? 0);
     if (d !== 0) return d;
