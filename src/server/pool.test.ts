@@ -46,6 +46,54 @@ describe('openPool', () => {
     }
   });
 
+  it('lends a larger memory bound to its queries and lowers it after the last', async () => {
+    const instance = await DuckDBInstance.create(':memory:', {
+      threads: '1',
+      memory_limit: '128MB',
+    });
+    const pool = await openPool(instance, {
+      size: 1,
+      threads: { read: 2, idle: 1, lingerMs: 200 },
+      memoryLimit: { read: '256MB', idle: '128MB' },
+    });
+    try {
+      const limitNow = async (): Promise<string> => {
+        const conn = await instance.connect();
+        try {
+          const r = await conn.runAndReadAll(`SELECT current_setting('memory_limit') AS m`);
+          return r.getRowObjectsJS()[0]?.['m'] as string;
+        } finally {
+          conn.closeSync();
+        }
+      };
+      const idle = await limitNow();
+      const rows = await pool.all(`SELECT current_setting('memory_limit') AS m`);
+      const during = rows[0]?.['m'] as string;
+      assert.notEqual(during, idle);
+      assert.match(during, /^2[45]\d(\.\d)? MiB$/);
+      let after = '';
+      for (let i = 0; i < 150 && (after = await limitNow()) !== idle; i++) {
+        await new Promise((r) => setTimeout(r, 20));
+      }
+      assert.equal(after, idle);
+    } finally {
+      pool.close();
+      instance.closeSync();
+    }
+  });
+
+  it('refuses a memory bound that is not a size', async () => {
+    const instance = await DuckDBInstance.create(':memory:');
+    await assert.rejects(
+      openPool(instance, {
+        threads: { read: 2, idle: 1 },
+        memoryLimit: { read: "1GB'; DROP TABLE x; --", idle: '128MB' },
+      }),
+      /not a DuckDB memory size/,
+    );
+    instance.closeSync();
+  });
+
   it('leaves the threads alone without the option', async () => {
     const instance = await DuckDBInstance.create(':memory:', { threads: '1' });
     const pool = await openPool(instance, { size: 1 });

@@ -36,6 +36,14 @@ export interface PoolOptions {
    * THREADS_LINGER_MS) after the last one ended. Unset: left as it is.
    */
   readonly threads?: { readonly read: number; readonly idle: number; readonly lingerMs?: number };
+  /**
+   * DuckDB's memory bound while a query of the pool runs (`read`) and while
+   * none does (`idle`, e.g. '128MB'), switched with `threads` (which it
+   * needs): a writer that keeps a small bound lends a larger one to the
+   * dashboard's queries. A lowering that DuckDB refuses (it could not
+   * evict enough) is tried again `lingerMs` later.
+   */
+  readonly memoryLimit?: { readonly read: string; readonly idle: string };
 }
 
 /**
@@ -45,6 +53,9 @@ export interface PoolOptions {
  * 0.7-1.5), so the queries of one page share one raise.
  */
 export const THREADS_LINGER_MS = 1000;
+
+/** A memory size as DuckDB's memory_limit takes it ('128MB', '1.5GiB'); nothing else reaches the SQL. */
+const MEMORY_SETTING = /^\d+(\.\d+)?\s?[KMGT]i?B$/;
 
 interface Slot {
   readonly conn: DuckDBConnection;
@@ -58,6 +69,10 @@ export async function openPool(
 ): Promise<QueryPool> {
   const size = opts.size ?? 3;
   const maxWaiting = opts.maxWaiting ?? 64;
+  const memory = opts.memoryLimit;
+  for (const v of memory === undefined ? [] : [memory.read, memory.idle]) {
+    if (!MEMORY_SETTING.test(v)) throw new Error(`not a DuckDB memory size: ${JSON.stringify(v)}`);
+  }
   const free: Slot[] = [];
   const all: Slot[] = [];
   for (let i = 0; i < size; i++) {
@@ -68,7 +83,10 @@ export async function openPool(
   }
   const line: ((s: Slot) => void)[] = [];
   let closed = false;
-  const threads = opts.threads === undefined ? null : await threadSwitch(instance, opts.threads);
+  const threads =
+    opts.threads === undefined
+      ? null
+      : await threadSwitch(instance, opts.threads, opts.memoryLimit ?? null);
 
   function acquire(): Promise<Slot> {
     const slot = free.pop();
@@ -107,30 +125,54 @@ export async function openPool(
 }
 
 /**
- * Raises DuckDB's threads while queries run and lowers them `lingerMs`
- * after the last ends, through a connection of its own; the settings are
- * applied one after the other, so the last one set is the one the count
- * asks for.
+ * Raises DuckDB's threads (and memory bound) while queries run and lowers
+ * them `lingerMs` after the last ends, through a connection of its own;
+ * the settings are applied one after the other, so the last one set is the
+ * one the count asks for.
  */
 async function threadSwitch(
   instance: DuckDBInstance,
   t: NonNullable<PoolOptions['threads']>,
+  memory: NonNullable<PoolOptions['memoryLimit']> | null,
 ): Promise<{ enter(): Promise<void>; leave(): void; close(): void }> {
   const conn = await instance.connect();
+  const lingerMs = t.lingerMs ?? THREADS_LINGER_MS;
   let running = 0;
   let set = -1;
+  let setMemory = '';
   let chain: Promise<void> = Promise.resolve();
   let lower: NodeJS.Timeout | null = null;
+  let closed = false;
   const apply = (): Promise<void> => {
     chain = chain
       .then(async () => {
-        const want = running > 0 ? t.read : t.idle;
-        if (want === set) return;
-        await conn.run(`SET threads = ${String(want)}`);
-        set = want;
+        const reading = running > 0;
+        const want = reading ? t.read : t.idle;
+        if (want !== set) {
+          await conn.run(`SET threads = ${String(want)}`);
+          set = want;
+        }
+        const wantMemory = memory === null ? '' : reading ? memory.read : memory.idle;
+        if (wantMemory === setMemory) return;
+        try {
+          // A fixed setting from the options, never a value from a request.
+          await conn.run(`SET memory_limit = '${wantMemory}'`);
+          setMemory = wantMemory;
+        } catch {
+          // DuckDB could not evict enough to lower it yet: try again later.
+          if (!reading) schedule();
+        }
       })
       .catch(() => undefined);
     return chain;
+  };
+  const schedule = (): void => {
+    if (lower !== null || closed) return;
+    lower = setTimeout(() => {
+      lower = null;
+      void apply();
+    }, lingerMs);
+    lower.unref();
   };
   return {
     enter() {
@@ -141,14 +183,11 @@ async function threadSwitch(
     },
     leave() {
       running--;
-      if (running > 0 || lower !== null) return;
-      lower = setTimeout(() => {
-        lower = null;
-        void apply();
-      }, t.lingerMs ?? THREADS_LINGER_MS);
-      lower.unref();
+      if (running > 0) return;
+      schedule();
     },
     close() {
+      closed = true;
       if (lower !== null) clearTimeout(lower);
       conn.closeSync();
     },

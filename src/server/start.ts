@@ -46,6 +46,8 @@ export interface ServerOptions {
   readonly poolSize?: number;
   /** DuckDB threads while the dashboard's queries run, and after (PoolOptions.threads). */
   readonly threads?: PoolOptions['threads'];
+  /** DuckDB's memory bound while the dashboard's queries run, and after (PoolOptions.memoryLimit). */
+  readonly memoryLimit?: PoolOptions['memoryLimit'];
 }
 
 export interface RunningServer {
@@ -85,6 +87,7 @@ export async function startServer(opts: ServerOptions): Promise<RunningServer> {
     pool = await openPool(opts.instance, {
       size: opts.poolSize ?? 3,
       ...(opts.threads === undefined ? {} : { threads: opts.threads }),
+      ...(opts.memoryLimit === undefined ? {} : { memoryLimit: opts.memoryLimit }),
     });
   else throw new Error('startServer: give instance or pool');
   const metrics = opts.metrics ?? createMetrics();

@@ -96,14 +96,18 @@ describe('openStoreSink', () => {
     }
   });
 
-  it('opens DuckDB on one thread, with its allocator purging freed pages in the background', async () => {
+  it('opens DuckDB on one thread within 128 MB, its allocator purging freed pages at once', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'snare-sink-'));
     try {
       const sink = await openStoreSink(join(dir, 'x.duckdb'), { enricher: { dataDate: null } });
       const r = await sink.store.conn.runAndReadAll(
-        "SELECT current_setting('allocator_background_threads') AS bg, current_setting('threads') AS threads",
+        `SELECT current_setting('allocator_background_threads') AS bg, current_setting('threads') AS threads,
+          current_setting('memory_limit') AS mem,
+          current_setting('allocator_bulk_deallocation_flush_threshold') AS bulk`,
       );
-      assert.deepEqual(r.getRowObjectsJS(), [{ bg: true, threads: 1n }]);
+      assert.deepEqual(r.getRowObjectsJS(), [
+        { bg: true, threads: 1n, mem: '122.0 MiB', bulk: '976.5 KiB' },
+      ]);
       await sink.close();
     } finally {
       rmSync(dir, { recursive: true, force: true });

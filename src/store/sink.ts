@@ -12,7 +12,8 @@
  *
  * Must never throw from `write`, and never grow without bound: beyond
  * `maxQueued` events (or `maxQueuedBytes` of them) new events are dropped
- * and counted. DuckDB runs on one thread under a small memory bound.
+ * and counted. DuckDB runs on one thread under a small memory bound, and
+ * hands freed memory back at once.
  */
 import type { SnareEvent } from '../events/catalog.js';
 import type { EventSink } from '../events/sink.js';
@@ -22,15 +23,25 @@ import { openStore, type Store } from './store.js';
 import { StoreWriter } from './writer.js';
 
 /**
- * DuckDB's memory bound inside a sensor: the honeypot is a long-running
- * process on a small host, and DuckDB would otherwise take up to 80 % of
- * the machine for its cache. A batch of events and its enrichment joins
- * need a few megabytes; beyond the bound DuckDB spills to disk (a call
- * rebuild on a large store is slower, never larger). 64 MB was tried: on a
- * store of 10 M events, batch writes and the dashboard's phase query then
- * failed with DuckDB's out-of-memory error (docs/benchmarks.md).
+ * DuckDB's memory bound inside a sensor while only the store's batches
+ * run: the honeypot is a long-running process on a small host, and DuckDB
+ * would otherwise take up to 80 % of the machine for its cache. DuckDB
+ * fills its bound with cached blocks and committed rows not yet
+ * checkpointed, and spills beyond it; under a flood from 100,000 sources
+ * it held 168 MB with a 256 MB bound. 64 MB was tried: batch writes then
+ * failed with DuckDB's out-of-memory error, on a fresh store as on one of
+ * 10 M events; 96 MB failed a batch written beside the dashboard's phase
+ * query on a 10 M-event store (docs/benchmarks.md).
  */
-export const SINK_MEMORY_LIMIT = '256MB';
+export const SINK_MEMORY_LIMIT = '128MB';
+
+/**
+ * DuckDB's memory bound while the dashboard of `run` reads the store (set
+ * with SINK_READ_THREADS, and lowered with them a second after the last
+ * query ends): a query over millions of events needs room for its hash
+ * tables beside the batches.
+ */
+export const SINK_READ_MEMORY_LIMIT = '256MB';
 
 /**
  * DuckDB threads inside a sensor: one. The sensor's own two threads (SIP,
@@ -57,8 +68,23 @@ export const SINK_READ_THREADS = 2;
  */
 export const SINK_NUMBER_CACHE = 2048;
 
-/** DuckDB's allocator hands memory back after any task that peaked above this. */
+/**
+ * DuckDB's allocator hands memory back after any task that peaked above
+ * this, when it has no background threads (DuckDB skips this flush while
+ * SINK_ALLOCATOR_BACKGROUND is on; kept for a store opened without them).
+ */
 export const SINK_ALLOCATOR_FLUSH = '16MB';
+
+/**
+ * DuckDB purges its allocator whenever one release passes this: the
+ * temporary tables and hash tables of each batch (a few MB) go back to the
+ * system when dropped, not after the allocator's decay time of seconds,
+ * during which a flood's batches piled up. The peak resident set of
+ * 150,000 events written in batches of 5,000 went from 374-394 MB to
+ * 328-336 MB with this at 1 MB (and 317-330 MB at 256 KB, for about 10 %
+ * more CPU); at 4 MB it gained nothing (docs/benchmarks.md).
+ */
+export const SINK_ALLOCATOR_BULK_FLUSH = '1MB';
 
 /**
  * DuckDB's allocator purges the pages its batches freed on a background
@@ -102,6 +128,8 @@ export const CALLS_LAG_MS = 1_000 + CALLS_EVERY_MS + 500;
 export interface StoreSinkOptions {
   /** DuckDB memory bound (default SINK_MEMORY_LIMIT). */
   readonly memoryLimit?: string;
+  /** DuckDB's allocator purge on a large release (default SINK_ALLOCATOR_BULK_FLUSH). */
+  readonly allocatorBulkFlush?: string;
   readonly batchSize?: number;
   readonly intervalMs?: number;
   readonly maxQueued?: number;
@@ -166,7 +194,7 @@ class Sink implements StoreSink {
     readonly store: Store,
     private readonly writer: StoreWriter,
     private readonly opts: Required<
-      Omit<StoreSinkOptions, 'enricher' | 'onError' | 'memoryLimit'>
+      Omit<StoreSinkOptions, 'enricher' | 'onError' | 'memoryLimit' | 'allocatorBulkFlush'>
     > &
       Pick<StoreSinkOptions, 'onError'>,
   ) {}
@@ -309,6 +337,7 @@ export async function openStoreSink(
     threads: SINK_THREADS,
     allocatorFlushThreshold: SINK_ALLOCATOR_FLUSH,
     allocatorBackgroundThreads: SINK_ALLOCATOR_BACKGROUND,
+    allocatorBulkFlushThreshold: opts.allocatorBulkFlush ?? SINK_ALLOCATOR_BULK_FLUSH,
   });
   try {
     const enricher =

@@ -106,6 +106,14 @@ export interface StoreOptions {
    * (an idle store kept the pages of its last batches).
    */
   readonly allocatorBackgroundThreads?: boolean;
+  /**
+   * DuckDB purges every arena of its allocator at once when a single
+   * release of memory passes this (e.g. '1MB'; DuckDB's default is 512
+   * MiB): a batch's temporary tables and hash tables go back to the
+   * system as they are dropped, instead of staying resident for the
+   * allocator's decay time (seconds).
+   */
+  readonly allocatorBulkFlushThreshold?: string;
 }
 
 /**
@@ -125,6 +133,9 @@ export async function openStore(path: string, opts: StoreOptions = {}): Promise<
         ? {}
         : { allocator_flush_threshold: opts.allocatorFlushThreshold }),
       ...(opts.allocatorBackgroundThreads === true ? { allocator_background_threads: 'true' } : {}),
+      ...(opts.allocatorBulkFlushThreshold === undefined
+        ? {}
+        : { allocator_bulk_deallocation_flush_threshold: opts.allocatorBulkFlushThreshold }),
     });
   } catch (err) {
     throw storeOpenError(path, err);

@@ -104,6 +104,8 @@ import {
   SINK_MAX_QUEUED,
   SINK_MAX_QUEUED_BYTES,
   SINK_MEMORY_LIMIT,
+  SINK_READ_MEMORY_LIMIT,
+  SINK_ALLOCATOR_BULK_FLUSH,
   SINK_THREADS,
   SINK_NUMBER_CACHE,
 } from '../../src/store/sink.js';
@@ -207,6 +209,8 @@ describe('docs/store.md', () => {
       'docs/store.md',
       `(${n(SINK_BATCH_EVENTS)} events or one second, whichever comes first)`,
       `DuckDB bounded to ${mem(SINK_MEMORY_LIMIT)} on ${word(SINK_THREADS)} thread`,
+      `a ${mem(SINK_READ_MEMORY_LIMIT)} bound, both given back`,
+      `on any release of ${mem(SINK_ALLOCATOR_BULK_FLUSH)} or more`,
       `a queue of at most ${n(SINK_MAX_QUEUED)} (`,
       `or ${MiB(SINK_MAX_QUEUED_BYTES)} of their text`,
       `within about ${CALLS_LAG_MS / 1000} seconds (\`CALLS_LAG_MS\`)`,

@@ -7,7 +7,8 @@
  * sinks, so the server closes before the store does and no query runs on a
  * closed database. A port already taken leaves the sensor running without
  * a dashboard (warned). While its queries run, DuckDB has `readThreads`
- * threads (default SINK_READ_THREADS; the store's batches alone, one).
+ * threads (default SINK_READ_THREADS; the store's batches alone, one) and
+ * the larger memory bound SINK_READ_MEMORY_LIMIT.
  */
 import type { SensorConfig } from '../../config/types.js';
 import { SnareError } from '../../errors.js';
@@ -16,7 +17,12 @@ import type { RuntimeContext, RuntimeService } from '../../runtime/runtime.js';
 import { LiveFeed } from '../../server/live.js';
 import { createMetrics } from '../../server/metrics.js';
 import { startServer, type RunningServer } from '../../server/start.js';
-import { SINK_READ_THREADS, SINK_THREADS } from '../../store/sink.js';
+import {
+  SINK_MEMORY_LIMIT,
+  SINK_READ_MEMORY_LIMIT,
+  SINK_READ_THREADS,
+  SINK_THREADS,
+} from '../../store/sink.js';
 import type { CommandIo } from '../command.js';
 
 /** The dashboard over the runtime's store; without a store there is nothing to serve. */
@@ -54,8 +60,9 @@ export function dashboardService(
           live: feed,
           metrics,
           generation: () => storeSink.generation,
-          // Reads get a second DuckDB thread; batches alone keep one.
+          // Reads get a second DuckDB thread and a larger memory bound; batches alone keep one, and the small bound.
           threads: { read: readThreads, idle: SINK_THREADS },
+          memoryLimit: { read: SINK_READ_MEMORY_LIMIT, idle: SINK_MEMORY_LIMIT },
           storeStatus: () => ({
             queued: storeSink.queued,
             lagMs: storeSink.lagMs,
