@@ -197,6 +197,10 @@ describe('dashboard in a browser', { skip }, () => {
   });
 
   it("shows the source's story with its cracked password", async () => {
+    // The store commits a batch a second or more after svcrack's last answer.
+    await until('the store to hold the cracked password', async () =>
+      (await (await fetch(`${base}/api/sources/127.0.0.1`)).text()).includes('qwerty12'),
+    );
     await page.goto(`${base}/sources/127.0.0.1`);
     await page.waitForSelector('h1');
     const text = await page.innerText('main');
