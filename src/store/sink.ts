@@ -69,13 +69,6 @@ export const SINK_READ_THREADS = 2;
 export const SINK_NUMBER_CACHE = 2048;
 
 /**
- * DuckDB's allocator hands memory back after any task that peaked above
- * this, when it has no background threads (DuckDB skips this flush while
- * SINK_ALLOCATOR_BACKGROUND is on; kept for a store opened without them).
- */
-export const SINK_ALLOCATOR_FLUSH = '16MB';
-
-/**
  * DuckDB purges its allocator whenever one release passes this: the
  * temporary tables and hash tables of each batch (a few MB) go back to the
  * system when dropped, not after the allocator's decay time of seconds,
@@ -92,6 +85,9 @@ export const SINK_ALLOCATOR_BULK_FLUSH = '1MB';
  * until DuckDB next allocated: 101-104 MiB resident in DuckDB's allocator
  * 3 s after 40,000 events were written, against 53-55 MiB with it
  * (docs/benchmarks.md); a sensor kept the memory of its last flood.
+ * With background threads DuckDB skips its flush after a task that peaked
+ * above `allocator_flush_threshold`, so the sink leaves that setting alone:
+ * SINK_ALLOCATOR_BULK_FLUSH purges instead.
  */
 export const SINK_ALLOCATOR_BACKGROUND = true;
 
@@ -335,7 +331,6 @@ export async function openStoreSink(
   const store = await openStore(dbPath, {
     memoryLimit: opts.memoryLimit ?? SINK_MEMORY_LIMIT,
     threads: SINK_THREADS,
-    allocatorFlushThreshold: SINK_ALLOCATOR_FLUSH,
     allocatorBackgroundThreads: SINK_ALLOCATOR_BACKGROUND,
     allocatorBulkFlushThreshold: opts.allocatorBulkFlush ?? SINK_ALLOCATOR_BULK_FLUSH,
   });

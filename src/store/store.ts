@@ -96,11 +96,6 @@ export interface StoreOptions {
   /** DuckDB's worker threads (default: one per core); each keeps buffers of its own. */
   readonly threads?: number;
   /**
-   * DuckDB's allocator gives its cached memory back to the system after a
-   * task whose peak passed this (e.g. '16MB'; DuckDB's default is 128 MiB).
-   */
-  readonly allocatorFlushThreshold?: string;
-  /**
    * DuckDB's allocator (jemalloc) purges freed pages on a thread of its own,
    * about a second after they were freed, instead of when it next allocates
    * (an idle store kept the pages of its last batches).
@@ -129,9 +124,6 @@ export async function openStore(path: string, opts: StoreOptions = {}): Promise<
       storage_compatibility_version: STORAGE_VERSION,
       ...(opts.memoryLimit === undefined ? {} : { memory_limit: opts.memoryLimit }),
       ...(opts.threads === undefined ? {} : { threads: String(opts.threads) }),
-      ...(opts.allocatorFlushThreshold === undefined
-        ? {}
-        : { allocator_flush_threshold: opts.allocatorFlushThreshold }),
       ...(opts.allocatorBackgroundThreads === true ? { allocator_background_threads: 'true' } : {}),
       ...(opts.allocatorBulkFlushThreshold === undefined
         ? {}
