@@ -6,7 +6,8 @@ import { describe, it } from 'node:test';
 import { DuckDBInstance } from '@duckdb/node-api';
 import { emptyEvent, type SnareEvent } from '../events/catalog.js';
 import { EventIdGenerator } from '../events/event-id.js';
-import { eventBytes, openStoreSink } from './sink.js';
+import { eventBytes, openStoreSink, SINK_BLOCK_SIZE } from './sink.js';
+import { openStore } from './store.js';
 
 const ids = new EventIdGenerator();
 
@@ -109,6 +110,37 @@ describe('openStoreSink', () => {
         { bg: true, threads: 1n, mem: '122.0 MiB', bulk: '976.5 KiB' },
       ]);
       await sink.close();
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('creates its store with 64 KiB blocks, and keeps the blocks of a store made before', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'snare-sink-'));
+    const blockSize = async (sink: Awaited<ReturnType<typeof openStoreSink>>): Promise<bigint> => {
+      const r = await sink.store.conn.runAndReadAll(
+        'SELECT block_size FROM pragma_database_size() WHERE database_name = current_database()',
+      );
+      return r.getRowObjectsJS()[0]?.['block_size'] as bigint;
+    };
+    try {
+      const fresh = await openStoreSink(join(dir, 'new.duckdb'), { enricher: { dataDate: null } });
+      assert.equal(await blockSize(fresh), BigInt(SINK_BLOCK_SIZE));
+      assert.equal(SINK_BLOCK_SIZE, 65_536);
+      for (let i = 0; i < 20; i++) fresh.write(live(i));
+      await fresh.close();
+      const again = await openStoreSink(join(dir, 'new.duckdb'), { enricher: { dataDate: null } });
+      const n = await again.store.conn.runAndReadAll('SELECT count(*) AS n FROM events');
+      assert.equal(n.getRowObjectsJS()[0]?.['n'], 20n, 'a reopened store keeps its rows');
+      await again.close();
+
+      // A store an import made (DuckDB's 256 KiB blocks) keeps them when the sensor writes it.
+      const imported = await openStore(join(dir, 'old.duckdb'));
+      imported.close();
+      const old = await openStoreSink(join(dir, 'old.duckdb'), { enricher: { dataDate: null } });
+      assert.equal(await blockSize(old), 262_144n);
+      for (let i = 0; i < 5; i++) old.write(live(i));
+      await old.close();
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }

@@ -93,6 +93,14 @@ export interface StoreOptions {
    * long-running sensor.
    */
   readonly memoryLimit?: string;
+  /**
+   * Bytes of a storage block of a store file this call creates (DuckDB's
+   * default is 256 KiB; 16 KiB to 256 KiB, a power of two). An existing
+   * file keeps the block size it was made with, whatever is given here.
+   * Rows committed and not yet checkpointed sit in memory in one block per
+   * column of every table they went into, however few they are.
+   */
+  readonly blockSize?: number;
   /** DuckDB's worker threads (default: one per core); each keeps buffers of its own. */
   readonly threads?: number;
   /**
@@ -122,6 +130,7 @@ export async function openStore(path: string, opts: StoreOptions = {}): Promise<
   try {
     instance = await DuckDBInstance.create(path, {
       storage_compatibility_version: STORAGE_VERSION,
+      ...(opts.blockSize === undefined ? {} : { default_block_size: String(opts.blockSize) }),
       ...(opts.memoryLimit === undefined ? {} : { memory_limit: opts.memoryLimit }),
       ...(opts.threads === undefined ? {} : { threads: String(opts.threads) }),
       ...(opts.allocatorBackgroundThreads === true ? { allocator_background_threads: 'true' } : {}),
