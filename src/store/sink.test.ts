@@ -8,6 +8,7 @@ import { emptyEvent, type SnareEvent } from '../events/catalog.js';
 import { EventIdGenerator } from '../events/event-id.js';
 import { eventBytes, openStoreSink, SINK_BLOCK_SIZE } from './sink.js';
 import { openStore } from './store.js';
+import { until } from '../testing/until.js';
 
 const ids = new EventIdGenerator();
 
@@ -92,6 +93,31 @@ describe('openStoreSink', () => {
       assert.equal(sink.dropped, 4);
       assert.equal(errors.length, 2, 'a new stretch of drops is reported again');
       await sink.close();
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('writes a backlog a batch at a time, and all of it by close', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'snare-sink-'));
+    const path = join(dir, 'x.duckdb');
+    try {
+      const sink = await openStoreSink(path, {
+        batchSize: 5,
+        maxQueued: 100,
+        intervalMs: 10_000,
+        enricher: { dataDate: null },
+      });
+      // Queued in one turn, before the first batch starts: a backlog of 12.
+      for (let i = 0; i < 12; i++) sink.write(live(i));
+      await until(() => sink.queued === 0 && sink.generation === 3);
+      assert.equal(sink.generation, 3, 'three commits: 5, 5 and 2 events');
+      for (let i = 12; i < 19; i++) sink.write(live(i));
+      await sink.close();
+      const store = await openStore(path);
+      const r = await store.conn.runAndReadAll('SELECT count(*) AS n FROM events');
+      assert.equal(r.getRowObjectsJS()[0]?.['n'], 19n);
+      store.close();
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }

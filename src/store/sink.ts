@@ -179,7 +179,8 @@ class Sink implements StoreSink {
   readonly name = 'store';
   dropped = 0;
   private queue: SnareEvent[] = [];
-  /** eventBytes of the queued events. */
+  /** eventBytes of each queued event, in the same order, and their sum. */
+  private sizes: number[] = [];
   private queuedBytes = 0;
   /** Events (and their eventBytes) of the batch being written: they count against the bounds. */
   private writing = 0;
@@ -241,6 +242,7 @@ class Sink implements StoreSink {
       return;
     }
     this.queue.push(event);
+    this.sizes.push(bytes);
     this.queuedBytes += bytes;
     if (this.queue.length >= this.opts.batchSize) void this.flush();
     else if (this.timer === null) {
@@ -263,14 +265,24 @@ class Sink implements StoreSink {
     return this.chain;
   }
 
+  /**
+   * Writes the oldest `batchSize` queued events as one batch; what is left
+   * goes after anything chained meanwhile (a rebuild of calls). A store
+   * that fell behind writes its backlog a batch at a time: staging twice a
+   * batch at once took twice DuckDB's memory.
+   */
   private async drain(): Promise<void> {
-    const batch = this.queue;
-    this.queue = [];
-    this.writing = batch.length;
-    this.writingBytes = this.queuedBytes;
-    this.queuedBytes = 0;
+    const n = Math.min(this.queue.length, this.opts.batchSize);
     this.dropping = false;
-    if (batch.length === 0) return;
+    if (n === 0) return;
+    const batch = this.queue.slice(0, n);
+    this.queue = this.queue.slice(n);
+    let bytes = 0;
+    for (let i = 0; i < n; i++) bytes += this.sizes[i] ?? 0;
+    this.sizes = this.sizes.slice(n);
+    this.queuedBytes -= bytes;
+    this.writing = n;
+    this.writingBytes = bytes;
     try {
       for (const ev of batch) {
         this.writer.appendEvent(ev, 'sensor');
@@ -284,6 +296,7 @@ class Sink implements StoreSink {
       this.writingBytes = 0;
     }
     if (this.invitesSinceCalls > 0) this.scheduleCalls();
+    if (this.queue.length > 0) void this.flush();
   }
 
   /**
@@ -320,7 +333,8 @@ class Sink implements StoreSink {
 
   async close(): Promise<void> {
     if (this.closed) return;
-    await this.flush();
+    do await this.flush();
+    while (this.queue.length > 0);
     this.closed = true;
     if (this.callsTimer !== null) clearTimeout(this.callsTimer);
     this.callsTimer = null;
