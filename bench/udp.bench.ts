@@ -37,6 +37,7 @@ import { join } from 'node:path';
 import { stringify } from 'yaml';
 import { REPO_ROOT } from '../test/helpers/shared.js';
 import { freePort } from '../test/integration/sensor-process.js';
+import { openStore } from '../src/store/store.js';
 
 const RATES = (process.env['BENCH_UDP_RATES'] ?? '2500,5000,10000,15000,20000,30000,40000,60000')
   .split(',')
@@ -248,9 +249,30 @@ async function sensorRound(label: string): Promise<Run | null> {
   } finally {
     child.kill('SIGTERM');
     if (child.exitCode === null) await new Promise((r) => child.once('exit', r));
+    if (WITH_STORE) await reportStored(label, dir);
     rmSync(dir, { recursive: true, force: true });
   }
   return best;
+}
+
+/**
+ * How much of the round the store kept (events beyond its queue skip it
+ * and stay in the JSON lines), after the sensor stopped: its events
+ * against the event lines.
+ */
+async function reportStored(label: string, dir: string): Promise<void> {
+  const { lines, reports } = await settledLines(join(dir, 'ev'));
+  const store = await openStore(join(dir, 'store.duckdb'));
+  try {
+    const r = await store.conn.runAndReadAll('SELECT count(*) AS n FROM events');
+    const stored = Number(r.getRowObjectsJS()[0]?.['n'] ?? 0);
+    const events = lines - reports;
+    console.log(
+      `  ${label}: the store holds ${stored} of ${events} events (${((100 * stored) / Math.max(1, events)).toFixed(1)} %)`,
+    );
+  } finally {
+    store.close();
+  }
 }
 
 async function runBare(rate: number, echo = false): Promise<Run> {
