@@ -49,7 +49,8 @@ export const SINK_READ_MEMORY_LIMIT = '256MB';
  * in one block per column of each table a batch goes into (the events, the
  * dimensions and the rollups), however few rows there are: with 256 KiB
  * blocks the first batch after a checkpoint took 48 MB that way, and
- * DuckDB held 80-100 MB under a flood; with 64 KiB blocks 51-59 MB. `run`
+ * DuckDB held 80-100 MB under a flood the store kept up with; with 64 KiB
+ * blocks 51-59 MB. `run`
  * under the UDP bench's mix at 10,000 msgs/s peaked at 267-278 MB
  * instead of 308 (docs/benchmarks.md). Over 10 M events the
  * dashboard's queries take the same time on either, and the file is 4 %
