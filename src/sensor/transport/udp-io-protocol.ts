@@ -124,16 +124,18 @@ export class DatagramBatch {
 }
 
 /**
- * Calls `each` with every datagram of a batch (a view into its buffer), its
- * peer and its size as received.
+ * Calls `each` with datagrams [from, to) of a batch (all by default): a
+ * view into its buffer, its peer and its size as received.
  */
 export function unpack(
   batch: PackedBatch,
   each: (bytes: Buffer, ip: string, port: number, size: number) => void,
+  from = 0,
+  to = batch.ips.length,
 ): void {
   const data = Buffer.from(batch.data);
-  let start = 0;
-  for (let i = 0; i < batch.ips.length; i++) {
+  let start = from > 0 ? (batch.ends[from - 1] ?? 0) : 0;
+  for (let i = from; i < to; i++) {
     const end = batch.ends[i] ?? start;
     each(data.subarray(start, end), batch.ips[i] ?? '', batch.ports[i] ?? 0, batch.sizes[i] ?? 0);
     start = end;

@@ -6,7 +6,7 @@ import type { InboundMessage, Listener, TransportHandlers } from './types.js';
 import { existsSync } from 'node:fs';
 import { DatagramBatch, unpack } from './udp-io-protocol.js';
 import type { DropReport } from './udp-io-protocol.js';
-import { listenUdp } from './udp.js';
+import { listenUdp, UDP_DATAGRAMS_PER_TURN } from './udp.js';
 import { until } from '../../testing/until.js';
 
 const LOOPBACK: ListenAddress = {
@@ -47,6 +47,15 @@ describe('DatagramBatch', () => {
     const got: [string, number, Buffer][] = [];
     unpack(packed, (bytes, ip, port) => got.push([ip, port, Buffer.from(bytes)]));
     assert.deepEqual(got, sent);
+  });
+
+  it('unpacks a range of a batch: datagrams [from, to)', () => {
+    const b = new DatagramBatch();
+    for (let i = 0; i < 5; i++) b.add('192.0.2.1', 5060 + i, Buffer.from(`d${i}`.repeat(i + 1)));
+    const packed = b.take();
+    const got: string[] = [];
+    unpack(packed, (bytes, _ip, port) => got.push(`${port}:${bytes.toString()}`), 1, 3);
+    assert.deepEqual(got, ['5061:d1d1', '5062:d2d2d2']);
   });
 
   it('keeps the size as received of a datagram added cut', () => {
@@ -133,6 +142,48 @@ describe('UDP listener (I/O thread)', () => {
     await l.close();
     return { received, lost: lost() };
   }
+
+  it('hands queued datagrams out a bounded share per turn of the event loop', async () => {
+    // The first datagram keeps the sensor busy while the rest queue up; each
+    // turn's share is counted by an immediate armed at its first datagram,
+    // which runs at the next turn.
+    const count = 2000;
+    let received = 0;
+    let share = 0;
+    let largest = 0;
+    let armed = false;
+    const l = await listenUdp(
+      LOOPBACK,
+      { maxMessageBytes: 65535 },
+      handlers(() => {
+        received++;
+        share++;
+        if (!armed) {
+          armed = true;
+          setImmediate(() => {
+            largest = Math.max(largest, share);
+            share = 0;
+            armed = false;
+          });
+        }
+        if (received === 1) {
+          const end = Date.now() + 300;
+          while (Date.now() < end);
+        }
+      }),
+    );
+    const c = await client();
+    for (let i = 0; i < count; i++) c.send(`x${i}`, l.address.port, '127.0.0.1');
+    await until(() => received === count);
+    await new Promise((r) => setImmediate(r));
+    c.close();
+    await l.close();
+    assert.ok(largest > 1, `datagrams queued up while the sensor was busy (${largest})`);
+    assert.ok(
+      largest <= UDP_DATAGRAMS_PER_TURN,
+      `at most ${UDP_DATAGRAMS_PER_TURN} per turn, saw ${largest}`,
+    );
+  });
 
   it('drops and counts datagrams beyond its bound while the sensor is busy, never more', async () => {
     const { received, lost } = await floodWhileBusy(

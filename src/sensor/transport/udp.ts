@@ -22,6 +22,7 @@ import {
   DatagramBatch,
   unpack,
   type FromIo,
+  type PackedBatch,
   type ToIo,
   type UdpIoInit,
   type DropReport,
@@ -42,6 +43,18 @@ export const UDP_MAX_INFLIGHT = 8192;
  * this is the memory held.
  */
 export const UDP_MAX_INFLIGHT_BYTES = UDP_RECV_BUFFER_BYTES;
+/**
+ * Datagrams handed to the sensor per turn of the event loop, at most. The
+ * I/O thread's batches queue up while the sensor is busy, and were handed
+ * out whole as they arrived: under a flood one turn answered thousands of
+ * datagrams and took most of a second, and everything waiting for the
+ * next turn (the event lines' writes, the replies held for them, the
+ * store's batches) piled up meanwhile. A share of 1,024 is some 50 ms of
+ * work. Under `flood-sources` the peak fell by about 10 MB (medians of
+ * four rounds; the array buffers 30-55 -> 10-20 MB at 256 a turn), at the same
+ * CPU per message (docs/benchmarks.md); 256 a turn did no better.
+ */
+export const UDP_DATAGRAMS_PER_TURN = 1024;
 /** How long a closing I/O thread may take before it is stopped. */
 const CLOSE_TIMEOUT_MS = 2000;
 
@@ -121,11 +134,24 @@ function awaitBound(worker: Worker): Promise<number> {
   });
 }
 
+/** Stands in for a batch handed out, so the queue holds on to nothing. */
+const EMPTY: Received = {
+  batch: { ips: [], ports: [], ends: [], sizes: [], data: new ArrayBuffer(0) },
+  next: 0,
+};
+
+/** A batch received from the I/O thread, and the first of its datagrams not yet handed out. */
+interface Received {
+  readonly batch: PackedBatch;
+  next: number;
+}
+
 /**
- * The sensor thread's side of a bound I/O thread: hands its batches of
- * datagrams to `onDatagram`, sends the replies to a batch back with it (and
- * later replies on the next turn), tells the I/O thread how much work it
- * took off its hands, and reports a failure once.
+ * The sensor thread's side of a bound I/O thread: queues its batches of
+ * datagrams and hands them to `onDatagram`, UDP_DATAGRAMS_PER_TURN per turn
+ * of the event loop, sends the replies to those back with them (and later
+ * replies on the next turn), tells the I/O thread how much work it took
+ * off its hands, and reports a failure once.
  */
 class IoThreadLink {
   readonly #worker: Worker;
@@ -133,7 +159,12 @@ class IoThreadLink {
   /** Received datagrams (and their bytes) processed since the last message to the I/O thread. */
   #processed = 0;
   #processedBytes = 0;
-  /** A batch is being handed out: its replies wait for its end. */
+  /** Batches received, oldest first, from `#head` on (bounded by the I/O thread's in-flight bound). */
+  #received: Received[] = [];
+  #head = 0;
+  #handScheduled = false;
+  readonly #onDatagram: (bytes: Buffer, srcIp: string, srcPort: number, size: number) => void;
+  /** Datagrams are being handed out: their replies wait for the end of the turn's share. */
   #inBatch = false;
   #flushScheduled = false;
   #closing = false;
@@ -148,8 +179,9 @@ class IoThreadLink {
   ) {
     this.#worker = worker;
     this.#opts = opts;
+    this.#onDatagram = onDatagram;
     worker.on('message', (m: FromIo) => {
-      if (m.t === 'batch') this.#receive(m, onDatagram);
+      if (m.t === 'batch') this.#receive(m);
       else if (m.t === 'dropped')
         opts.onDropped?.({ ioThread: m.ioThread, kernel: m.kernel, periodMs: m.periodMs });
     });
@@ -176,6 +208,8 @@ class IoThreadLink {
 
   async close(): Promise<void> {
     if (this.#closing) return this.#exited;
+    // What was received is handed out (and recorded) before the thread closes.
+    while (this.#head < this.#received.length) this.#hand(Infinity);
     this.#flush();
     this.#closing = true;
     this.#post({ t: 'close' });
@@ -184,17 +218,48 @@ class IoThreadLink {
     clearTimeout(timer);
   }
 
-  #receive(
-    m: Extract<FromIo, { t: 'batch' }>,
-    onDatagram: (bytes: Buffer, srcIp: string, srcPort: number, size: number) => void,
-  ): void {
+  #receive(m: PackedBatch): void {
+    this.#received.push({ batch: m, next: 0 });
+    if (!this.#handScheduled) {
+      this.#handScheduled = true;
+      setImmediate(this.#handTurn);
+    }
+  }
+
+  readonly #handTurn = (): void => {
+    this.#handScheduled = false;
+    this.#hand(UDP_DATAGRAMS_PER_TURN);
+    if (this.#head < this.#received.length && !this.#closing) {
+      this.#handScheduled = true;
+      setImmediate(this.#handTurn);
+    }
+  };
+
+  /** Hands out up to `budget` queued datagrams, then sends their replies and the count done. */
+  #hand(budget: number): void {
     this.#inBatch = true;
     try {
-      unpack(m, onDatagram);
+      while (budget > 0 && this.#head < this.#received.length) {
+        const r = this.#received[this.#head];
+        if (r === undefined) break;
+        const from = r.next;
+        const to = Math.min(r.batch.ips.length, from + budget);
+        // Moved on first: a datagram is never handed out twice.
+        r.next = to;
+        budget -= to - from;
+        this.#processed += to - from;
+        if (to >= r.batch.ips.length) {
+          this.#processedBytes += r.batch.data.byteLength;
+          this.#received[this.#head++] = EMPTY;
+          if (this.#head === this.#received.length || this.#head >= 1024) {
+            this.#received = this.#received.slice(this.#head);
+            this.#head = 0;
+          }
+        }
+        unpack(r.batch, this.#onDatagram, from, to);
+      }
     } finally {
       this.#inBatch = false;
-      this.#processed += m.ips.length;
-      this.#processedBytes += m.data.byteLength;
       if (!this.#closing) this.#flush();
     }
   }
