@@ -53,8 +53,8 @@ export const SINK_READ_MEMORY_LIMIT = '256MB';
  * blocks 51-59 MB. `run` under the UDP bench's mix at 10,000 msgs/s
  * peaked at 267-278 MB instead of 308 (docs/benchmarks.md). Over 10 M
  * events the dashboard's queries take the same time on either, and the
- * file is 4 % smaller. An existing store keeps its block size; `ingest` creates stores
- * with DuckDB's default.
+ * file is 4 % smaller. An existing store keeps its block size; `ingest`
+ * creates stores with DuckDB's default.
  */
 export const SINK_BLOCK_SIZE = 64 * 1024;
 

@@ -51,8 +51,8 @@ export const UDP_MAX_INFLIGHT_BYTES = UDP_RECV_BUFFER_BYTES;
  * next turn (the event lines' writes, the replies held for them, the
  * store's batches) piled up meanwhile. A share of 1,024 is some 50 ms of
  * work. Under `flood-sources` the peak fell by about 10 MB (medians of
- * four rounds; the array buffers 30-55 -> 10-20 MB at 256 a turn), at the same
- * CPU per message (docs/benchmarks.md); 256 a turn did no better.
+ * four rounds; the array buffers 30-55 -> 10-20 MB at 256 a turn), at
+ * the same CPU per message (docs/benchmarks.md); 256 a turn did no better.
  */
 export const UDP_DATAGRAMS_PER_TURN = 1024;
 /** How long a closing I/O thread may take before it is stopped. */
