@@ -5,8 +5,7 @@
  * returned, not fsync), so a crash or SIGKILL never loses an answered
  * message. Replies queued during one turn of the event loop (up to 1,024
  * UDP datagrams, the messages of one TCP read) wait together for one write
- * of their lines
- * at the end of the turn, then go out together. When the sink's disk fails
+ * of their lines at the end of the turn, then go out together. When the sink's disk fails
  * the replies are not held (the lines stay queued and lost ones are
  * counted by the sink). Bounded in replies and in bytes (an attacker sizes
  * the replies: they echo its headers, up to three times the request): beyond
