@@ -3,14 +3,14 @@
  * Holds replies until their events are written: no answer leaves before the
  * line that records its message is in the operating system (write(2)
  * returned, not fsync), so a crash or SIGKILL never loses an answered
- * message. Replies queued during one turn of the event loop (up to 1,024
- * UDP datagrams, the messages of one TCP read) wait together for one write
- * of their lines at the end of the turn, then go out together. When the sink's disk fails
- * the replies are not held (the lines stay queued and lost ones are
- * counted by the sink). Bounded in replies and in bytes (an attacker sizes
- * the replies: they echo its headers, up to three times the request): beyond
- * `maxWaiting` replies or `maxBytes` waiting, new ones are dropped and
- * counted (the peer retransmits).
+ * message. Replies queued during one turn of the event loop (up to 1,024 UDP
+ * datagrams, the messages of one TCP read) wait together for one write of
+ * their lines at the end of the turn, then go out together. When the sink's
+ * disk fails the replies are not held (the lines stay queued and lost ones
+ * are counted by the sink). Bounded in replies and in bytes (an attacker
+ * sizes the replies: they echo its headers, up to three times the request):
+ * beyond `maxWaiting` replies or `maxBytes` waiting, new ones are dropped
+ * and counted (the peer retransmits).
  */
 
 /** Replies waiting for their lines, at most (a few UDP batches' worth). */
