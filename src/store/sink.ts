@@ -276,11 +276,9 @@ class Sink implements StoreSink {
     const n = Math.min(this.queue.length, this.opts.batchSize);
     this.dropping = false;
     if (n === 0) return;
-    const batch = this.queue.slice(0, n);
-    this.queue = this.queue.slice(n);
+    const batch = this.queue.splice(0, n);
     let bytes = 0;
-    for (let i = 0; i < n; i++) bytes += this.sizes[i] ?? 0;
-    this.sizes = this.sizes.slice(n);
+    for (const b of this.sizes.splice(0, n)) bytes += b;
     this.queuedBytes -= bytes;
     this.writing = n;
     this.writingBytes = bytes;
